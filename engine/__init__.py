@@ -1,0 +1,1 @@
+"""complaintflow engine: BPMN-driven complaint cases, persistence, timers and services."""

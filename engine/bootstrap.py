@@ -1,0 +1,76 @@
+"""The composition root: wire settings, database, calendar, runtime and services together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.bpmn.runtime import WorkflowRuntime
+from engine.config import Settings
+from engine.domain.calendar import BusinessCalendar, CalendarOverrides
+from engine.domain.clock import Clock, SystemClock
+from engine.domain.codes import CodeLists, SlaTable
+from engine.domain.departments import DepartmentDirectory
+from engine.persistence import db as dbmod
+from engine.persistence.uow import Database
+from engine.services.cases import CaseService
+from engine.services.context import DefinitionCache, EngineContext
+from engine.services.deploy import DeployService
+from engine.services.notices import NoticeService
+from engine.services.tasks import TaskService
+from engine.services.timers import TimerService
+from engine.services.users import UserService
+
+
+@dataclass
+class Engine:
+    """Every service, sharing one context."""
+
+    ctx: EngineContext
+    cases: CaseService
+    tasks: TaskService
+    deploy: DeployService
+    timers: TimerService
+    notices: NoticeService
+    users: UserService
+
+    def init_db(self) -> None:
+        """Create or upgrade the schema (Alembic migrations)."""
+        dbmod.upgrade(self._sql_engine)
+
+    def dispose(self) -> None:
+        """Close database connections."""
+        self._sql_engine.dispose()
+
+    _sql_engine: object = None
+
+
+def build(settings: Settings, clock: Clock | None = None, worker_name: str = "worker") -> Engine:
+    """Everything wired for `settings`; nothing is opened at import time."""
+    clock = clock or SystemClock()
+    processes = settings.processes_dir
+    calendar = BusinessCalendar(CalendarOverrides.from_toml(processes / "calendar.toml"))
+    departments = DepartmentDirectory.from_toml(processes / "departments.toml")
+    sql_engine = dbmod.make_engine(settings.database_url)
+    database = Database(dbmod.session_factory(sql_engine, writing=True), dbmod.session_factory(sql_engine))
+    ctx = EngineContext(
+        settings=settings,
+        db=database,
+        clock=clock,
+        calendar=calendar,
+        departments=departments,
+        codes=CodeLists.from_toml(processes / "codes.toml"),
+        sla=SlaTable.from_toml(processes / "sla.toml"),
+        runtime=WorkflowRuntime(calendar, clock, allow_scripts=settings.allow_scripts),
+        definitions=DefinitionCache(departments),
+    )
+    engine = Engine(
+        ctx=ctx,
+        cases=CaseService(ctx),
+        tasks=TaskService(ctx),
+        deploy=DeployService(ctx),
+        timers=TimerService(ctx, worker_name),
+        notices=NoticeService(ctx),
+        users=UserService(ctx),
+    )
+    engine._sql_engine = sql_engine
+    return engine

@@ -1,0 +1,1 @@
+"""The only package that imports SpiffWorkflow: parsing, scripting, runtime and serialization."""

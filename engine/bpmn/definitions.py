@@ -1,0 +1,155 @@
+"""Parse a bundle of BPMN/DMN files into runnable definitions plus the metadata the engine needs."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.camunda.specs.user_task import EnumFormField
+from SpiffWorkflow.camunda.specs.user_task import Form as SpiffForm
+
+from engine.bpmn.parser import ComplaintParser
+from engine.bpmn.xmlsafe import parse_xml
+from engine.domain.departments import DepartmentDirectory
+from engine.domain.model import FormField, FormSpec, TimerKind, UserTaskSpec
+
+
+@dataclass(frozen=True)
+class TimerSpec:
+    """A boundary timer the engine watches: its kind and the task it is attached to."""
+
+    bpmn_id: str
+    kind: TimerKind
+    attached_to: str | None
+    cycle: bool
+
+
+@dataclass
+class LoadedDefinition:
+    """A parsed, runnable process definition and what the engine needs to know about it."""
+
+    process_key: str
+    name: str
+    spec: BpmnProcessSpec
+    subprocess_specs: dict[str, BpmnProcessSpec]
+    user_tasks: dict[str, UserTaskSpec] = field(default_factory=dict)
+    timers: dict[str, TimerSpec] = field(default_factory=dict)
+    element_names: dict[str, str] = field(default_factory=dict)
+
+
+def bundle_parser(files: dict[str, bytes]) -> ComplaintParser:
+    """A parser loaded with every file of the bundle (hardened XML parse first)."""
+    parser = ComplaintParser()
+    for name in sorted(files):
+        tree = parse_xml(name, files[name])
+        if name.endswith(".dmn"):
+            parser.add_dmn_xml(tree, filename=name)
+        else:
+            parser.add_bpmn_xml(tree, filename=name)
+    return parser
+
+
+def top_level_processes(parser: ComplaintParser) -> list[str]:
+    """Executable processes that no other process calls: the ones a case can start."""
+    called: set[str] = set()
+    for pid in parser.get_process_ids():
+        called.update(k for k in parser.get_subprocess_specs(pid) if k != pid)
+    return sorted(pid for pid in parser.get_process_ids() if pid not in called)
+
+
+def files_for_process(parser: ComplaintParser, process_key: str) -> list[str]:
+    """The files a process needs: its own, its called processes' and its decisions'."""
+    keys = [process_key, *parser.get_subprocess_specs(process_key)]
+    names: set[str] = set()
+    for key in keys:
+        proc = parser.get_process_parser(key)
+        if proc is None:
+            continue
+        names.add(proc.filename)
+        for node in proc.node.iter("{*}businessRuleTask"):
+            ref = next((v for k, v in node.attrib.items() if k.endswith("decisionRef")), None)
+            if ref in parser.dmn_parsers:
+                names.add(parser.dmn_parsers[ref].filename)
+    return sorted(n for n in names if n)
+
+
+def content_hash(files: dict[str, bytes]) -> str:
+    """A stable hash over file names and contents."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name] + b"\0")
+    return digest.hexdigest()
+
+
+def load_definition(
+    files: dict[str, bytes], process_key: str, departments: DepartmentDirectory
+) -> LoadedDefinition:
+    """Parse `files` and build the runnable definition of `process_key`."""
+    parser = bundle_parser(files)
+    spec = parser.get_spec(process_key)
+    subs = parser.get_subprocess_specs(process_key)
+    loaded = LoadedDefinition(process_key, spec.description or process_key, spec, subs)
+    for proc_spec in [spec, *subs.values()]:
+        _collect_metadata(proc_spec, departments, loaded)
+    return loaded
+
+
+def _collect_metadata(
+    proc_spec: BpmnProcessSpec, departments: DepartmentDirectory, out: LoadedDefinition
+) -> None:
+    for task_spec in proc_spec.task_specs.values():
+        bpmn_id = getattr(task_spec, "bpmn_id", None)
+        if not bpmn_id:
+            continue
+        out.element_names[bpmn_id] = getattr(task_spec, "bpmn_name", None) or bpmn_id
+        if hasattr(task_spec, "form") and hasattr(task_spec, "candidate_groups"):
+            out.user_tasks[bpmn_id] = _user_task_spec(task_spec, departments)
+        elif hasattr(task_spec, "timer_kind") and _is_timer(task_spec):
+            out.timers[bpmn_id] = TimerSpec(
+                bpmn_id,
+                TimerKind(task_spec.timer_kind),
+                task_spec.attached_to,
+                type(task_spec.event_definition).__name__ == "CycleTimerEventDefinition",
+            )
+
+
+def _is_timer(task_spec: Any) -> bool:
+    return "Timer" in type(getattr(task_spec, "event_definition", None)).__name__
+
+
+def _user_task_spec(task_spec: Any, departments: DepartmentDirectory) -> UserTaskSpec:
+    label = task_spec.candidate_groups[0] if task_spec.candidate_groups else task_spec.lane
+    dept = departments.resolve(label)
+    return UserTaskSpec(
+        bpmn_id=task_spec.bpmn_id,
+        name=task_spec.bpmn_name or task_spec.bpmn_id,
+        department=dept.code if dept else (label or ""),
+        lane=task_spec.lane,
+        form=form_spec(task_spec.form),
+        due_expression=task_spec.due_date,
+    )
+
+
+def form_spec(form: SpiffForm) -> FormSpec:
+    """Spiff's Camunda form as our plain FormSpec."""
+    fields = []
+    for f in form.fields:
+        constraints = tuple((v.name, v.config or "") for v in f.validation)
+        props = {p.id: p.value for p in f.properties}
+        options = tuple((o.id, o.name) for o in f.options) if isinstance(f, EnumFormField) else ()
+        fields.append(
+            FormField(
+                id=f.id,
+                label=f.label or f.id,
+                type=f.type or "string",
+                required=any(name == "required" for name, _ in constraints),
+                default=f.default_value or None,
+                options=options,
+                constraints=constraints,
+                readonly=any(name == "readonly" for name, _ in constraints)
+                or props.get("readonly") == "true",
+            )
+        )
+    return FormSpec(key=form.key or "", fields=tuple(fields))

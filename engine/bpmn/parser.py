@@ -1,0 +1,66 @@
+"""CamundaParser with what Spiff leaves out: candidate groups, due dates and timer kinds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent
+from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
+from SpiffWorkflow.camunda.parser.event_parsers import CamundaBoundaryEventParser
+from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, UserTaskParser
+from SpiffWorkflow.camunda.specs.user_task import UserTask
+
+_CAMUNDA = "{" + CAMUNDA_MODEL_NS + "}"
+
+
+def camunda_properties(node: Any) -> dict[str, str]:
+    """The `camunda:properties` of an element, as a dict."""
+    props = {}
+    for ext in node.findall("{*}extensionElements"):
+        for prop in ext.iter(f"{_CAMUNDA}property"):
+            if prop.get("name"):
+                props[prop.get("name")] = prop.get("value", "")
+    return props
+
+
+class ComplaintUserTaskParser(UserTaskParser):
+    """Reads `camunda:candidateGroups` and `camunda:dueDate`, which Spiff ignores."""
+
+    def create_task(self) -> Any:
+        task = super().create_task()
+        groups = self.node.get(f"{_CAMUNDA}candidateGroups") or ""
+        task.candidate_groups = [g.strip() for g in groups.split(",") if g.strip()]
+        task.due_date = self.node.get(f"{_CAMUNDA}dueDate")
+        task.complaint_properties = camunda_properties(self.node)
+        return task
+
+
+class ComplaintBoundaryEventParser(CamundaBoundaryEventParser):
+    """Reads the `timerKind` property (chase / supervise) of a boundary timer."""
+
+    def create_task(self) -> Any:
+        task = super().create_task()
+        props = camunda_properties(self.node)
+        task.timer_kind = props.get("timerKind") or _kind_from_id(self.node.get("id", ""))
+        task.attached_to = self.node.get("attachedToRef")
+        return task
+
+
+def _kind_from_id(element_id: str) -> str:
+    lowered = element_id.lower()
+    if lowered.startswith("chase"):
+        return "chase"
+    if lowered.startswith("supervis"):
+        return "supervise"
+    return "other"
+
+
+class ComplaintParser(CamundaParser):
+    """The Camunda 7 dialect plus the attributes complaintflow needs."""
+
+    OVERRIDE_PARSER_CLASSES = {
+        **CamundaParser.OVERRIDE_PARSER_CLASSES,
+        full_tag("userTask"): (ComplaintUserTaskParser, UserTask),
+        full_tag("boundaryEvent"): (ComplaintBoundaryEventParser, BoundaryEvent),
+    }

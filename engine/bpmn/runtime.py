@@ -1,0 +1,249 @@
+"""The facade over SpiffWorkflow: start, restore, complete, refresh timers, and read what is waiting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, Iterator
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from engine.bpmn import spiff_time
+from engine.bpmn.definitions import LoadedDefinition
+from engine.bpmn.scripting import ComplaintScriptEngine, attached_user_task, script_functions
+from engine.bpmn.serialization import StateCodec
+from engine.domain.calendar import BusinessCalendar, parse_moment
+from engine.domain.clock import Clock
+from engine.domain.errors import NotFound, WorkflowError
+from engine.domain.model import TimerKind
+
+spiff_time.install()
+
+
+@dataclass(frozen=True)
+class ReadyUserTask:
+    """A user task waiting for a person."""
+
+    id: str
+    bpmn_id: str
+    due_at: datetime | None
+
+
+@dataclass(frozen=True)
+class WaitingTimer:
+    """A boundary timer armed in the workflow."""
+
+    task_id: str
+    bpmn_id: str
+    kind: TimerKind
+    fire_at: datetime
+    attached_task_id: str | None
+
+
+@dataclass(frozen=True)
+class FiredTimer:
+    """A timer that went off during the last engine run."""
+
+    bpmn_id: str
+    kind: TimerKind
+    attached_task_id: str | None
+    attached_bpmn_id: str | None
+
+
+@dataclass
+class Snapshot:
+    """What a saved workflow looks like from outside: the source of every projection."""
+
+    ready: list[ReadyUserTask]
+    timers: list[WaitingTimer]
+    finished: bool
+    data: dict[str, Any]
+    completed_elements: list[str]
+    current_elements: list[str]
+
+
+@dataclass
+class _Run:
+    fired: list[FiredTimer] = field(default_factory=list)
+
+
+class WorkflowRuntime:
+    """Runs workflows of loaded definitions with our script environment and clock."""
+
+    def __init__(self, calendar: BusinessCalendar, clock: Clock, allow_scripts: bool = False):
+        self.clock = clock
+        self.script_engine = ComplaintScriptEngine(script_functions(calendar, clock), allow_scripts)
+        self.codec = StateCodec()
+
+    def start(self, defn: LoadedDefinition, data: dict[str, Any]) -> tuple[BpmnWorkflow, list[FiredTimer]]:
+        """Create a workflow, give its start event `data`, and run it to its first wait."""
+        workflow = BpmnWorkflow(defn.spec, defn.subprocess_specs, script_engine=self.script_engine)
+        start = workflow.get_next_task(state=TaskState.READY)
+        if start is not None:
+            start.data.update(data)
+        return workflow, self._run(defn, workflow, lambda: None)
+
+    def restore(self, defn: LoadedDefinition, state: str) -> BpmnWorkflow:
+        """A workflow from its saved state."""
+        workflow = self.codec.loads(state, defn.spec, defn.subprocess_specs)
+        workflow.script_engine = self.script_engine
+        return workflow
+
+    def dumps(self, workflow: BpmnWorkflow) -> str:
+        """The workflow's state as JSON text."""
+        return self.codec.dumps(workflow)
+
+    def complete(
+        self, defn: LoadedDefinition, workflow: BpmnWorkflow, task_id: str, data: dict[str, Any]
+    ) -> list[FiredTimer]:
+        """Complete a ready user task with form `data` and run on to the next wait."""
+        task = self.ready_task(workflow, task_id)
+
+        def act() -> None:
+            task.data.update(data)
+            task.run()
+
+        return self._run(defn, workflow, act)
+
+    def refresh_timers(self, defn: LoadedDefinition, workflow: BpmnWorkflow) -> list[FiredTimer]:
+        """Let due timers fire (as of the clock) and run on."""
+        return self._run(defn, workflow, workflow.refresh_timers)
+
+    def ready_task(self, workflow: BpmnWorkflow, task_id: str) -> Any:
+        """The ready user task with this id, or NotFound."""
+        try:
+            task = workflow.get_task_from_id(UUID(task_id))
+        except (ValueError, KeyError, SpiffWorkflowException) as err:
+            raise NotFound(f"task {task_id} not found in the workflow") from err
+        if task is None or task.state != TaskState.READY or not task.task_spec.manual:
+            raise NotFound(f"task {task_id} is not waiting for a person")
+        return task
+
+    def task_data(self, workflow: BpmnWorkflow, task_id: str) -> dict[str, Any]:
+        """The data a ready task carries (for form defaults)."""
+        return dict(self.ready_task(workflow, task_id).data)
+
+    def snapshot(self, defn: LoadedDefinition, workflow: BpmnWorkflow) -> Snapshot:
+        """Everything the projections need, read off the workflow once."""
+        with spiff_time.using_clock(self.clock):
+            ready = [self._ready(t) for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
+            timers = list(self._waiting_timers(defn, workflow))
+        return Snapshot(
+            ready=ready,
+            timers=timers,
+            finished=workflow.is_completed(),
+            data=_current_data(workflow),
+            completed_elements=_elements(workflow, TaskState.COMPLETED),
+            current_elements=_elements(workflow, TaskState.READY | TaskState.WAITING | TaskState.STARTED),
+        )
+
+    def _ready(self, task: Any) -> ReadyUserTask:
+        due = self.script_engine.due_of(task)
+        return ReadyUserTask(str(task.id), task.task_spec.bpmn_id, parse_moment(due) if due else None)
+
+    def _waiting_timers(self, defn: LoadedDefinition, workflow: BpmnWorkflow) -> Iterator[WaitingTimer]:
+        for task in workflow.get_tasks(state=TaskState.WAITING):
+            spec = defn.timers.get(getattr(task.task_spec, "bpmn_id", None) or "")
+            fire_at = _timer_fire_at(task)
+            if fire_at is None:
+                continue
+            attached = attached_user_task(task)
+            yield WaitingTimer(
+                task_id=str(task.id),
+                bpmn_id=task.task_spec.bpmn_id,
+                kind=spec.kind if spec else TimerKind.OTHER,
+                fire_at=fire_at,
+                attached_task_id=str(attached.id) if attached is not None else None,
+            )
+
+    def _run(self, defn: LoadedDefinition, workflow: BpmnWorkflow, act: Callable[[], Any]) -> list[FiredTimer]:
+        run = _Run()
+        with spiff_time.using_clock(self.clock):
+            try:
+                act()
+                workflow.do_engine_steps(did_complete_task=lambda t: _note_fired(defn, t, run))
+                workflow.refresh_timers()
+                workflow.do_engine_steps(did_complete_task=lambda t: _note_fired(defn, t, run))
+            except SpiffWorkflowException as err:
+                raise WorkflowError(_describe(err)) from err
+            _prune_cycle_timer_children(defn, workflow)
+        return run.fired
+
+
+def _note_fired(defn: LoadedDefinition, task: Any, run: _Run) -> None:
+    bpmn_id = getattr(task.task_spec, "bpmn_id", None)
+    spec = defn.timers.get(bpmn_id or "")
+    source = task
+    if spec is None or spec.cycle:
+        parent_id = getattr(task.parent.task_spec, "bpmn_id", None) if task.parent else None
+        spec = defn.timers.get(parent_id or "")
+        source = task.parent
+        if spec is None or not spec.cycle:
+            return
+    attached = attached_user_task(source)
+    run.fired.append(
+        FiredTimer(
+            bpmn_id=spec.bpmn_id,
+            kind=spec.kind,
+            attached_task_id=str(attached.id) if attached is not None else None,
+            attached_bpmn_id=spec.attached_to,
+        )
+    )
+
+
+def _prune_cycle_timer_children(defn: LoadedDefinition, workflow: BpmnWorkflow) -> None:
+    """Drop finished branches under cycle timers so a task chased 30 times stays small."""
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        spec = defn.timers.get(getattr(task.task_spec, "bpmn_id", None) or "")
+        if spec is None or not spec.cycle:
+            continue
+        for child in list(task.children):
+            if child.state & TaskState.FINISHED_MASK:
+                if workflow.last_task is not None and workflow.last_task.id == child.id:
+                    workflow.last_task = task
+                child.workflow._remove_task(child.id)
+
+
+def _timer_fire_at(task: Any) -> datetime | None:
+    value = task._get_internal_data("event_value")
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        if value.get("cycles") == 0:
+            return None
+        value = value.get("next")
+    try:
+        return parse_moment(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+    if workflow.is_completed():
+        return dict(workflow.data)
+    data: dict[str, Any] = {}
+    if workflow.last_task is not None:
+        data.update(workflow.last_task.data)
+    for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+        data.update(task.data)
+    return data
+
+
+def _elements(workflow: BpmnWorkflow, mask: int) -> list[str]:
+    seen = []
+    for task in workflow.get_tasks(state=mask):
+        bpmn_id = getattr(task.task_spec, "bpmn_id", None)
+        if bpmn_id and bpmn_id not in seen:
+            seen.append(bpmn_id)
+    return seen
+
+
+def _describe(err: SpiffWorkflowException) -> str:
+    parts = [str(err)]
+    task_spec = getattr(getattr(err, "task", None), "task_spec", None)
+    if task_spec is not None:
+        parts.append(f"at element {getattr(task_spec, 'bpmn_id', task_spec.name)}")
+    return " ".join(parts)

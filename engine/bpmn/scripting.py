@@ -1,0 +1,91 @@
+"""The script environment diagrams run in: calendar functions, allow-listed Python, task due times."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+
+from engine.bpmn.expressions import SafeEnvironment
+from engine.bpmn.spiff_time import current_time
+from engine.domain.calendar import BusinessCalendar, iso, parse_moment
+from engine.domain.clock import Clock
+
+DUE_KEY = "due_at"
+TASK_DUE = "task_due"
+
+
+def script_functions(calendar: BusinessCalendar, clock: Clock) -> dict[str, Callable[..., Any]]:
+    """Functions a diagram's expressions may call; every time they return is ISO-8601 with +08:00."""
+
+    def now() -> str:
+        return iso(current_time(clock))
+
+    def add_workdays(moment: Any, n: int) -> str:
+        return iso(calendar.add_workdays(parse_moment(moment), int(n)))
+
+    def workday_before(moment: Any, n: int = 1) -> str:
+        return iso(calendar.workday_before(parse_moment(moment), int(n)))
+
+    def add_days(moment: Any, n: int) -> str:
+        return iso(calendar.add_calendar_days(parse_moment(moment), int(n)))
+
+    def chase_cycle(due: Any, every: str = "P1D") -> str:
+        return f"R/{workday_before(due, 1)}/{every}"
+
+    def workdays_between(start: Any, end: Any) -> float:
+        return calendar.workdays_between(parse_moment(start), parse_moment(end))
+
+    return {
+        "now": now,
+        "add_workdays": add_workdays,
+        "workday_before": workday_before,
+        "add_days": add_days,
+        "chase_cycle": chase_cycle,
+        "workdays_between": workdays_between,
+    }
+
+
+def known_names(calendar: BusinessCalendar, clock: Clock) -> set[str]:
+    """Names a diagram may use besides case data: the functions plus `task_due`."""
+    return set(script_functions(calendar, clock)) | {TASK_DUE}
+
+
+class ComplaintScriptEngine(PythonScriptEngine):  # type: ignore[misc]
+    """Evaluates with the allow-list and offers `task_due` to timers attached to a user task."""
+
+    def __init__(self, functions: dict[str, Callable[..., Any]], allow_scripts: bool = False):
+        super().__init__(environment=SafeEnvironment(functions, allow_scripts=allow_scripts))
+
+    def evaluate(self, task: Any, expression: str, external_context: dict[str, Any] | None = None) -> Any:
+        extra = dict(external_context or {})
+        attached = attached_user_task(task)
+        if attached is not None:
+            due = self.due_of(attached)
+            if due is not None:
+                extra[TASK_DUE] = due
+        return super().evaluate(task, expression, extra)
+
+    def due_of(self, user_task: Any) -> str | None:
+        """The user task's due time: computed once from `camunda:dueDate`, then kept on the task."""
+        stored = user_task._get_internal_data(DUE_KEY)
+        if stored is not None:
+            return str(stored)
+        expression = getattr(user_task.task_spec, "due_date", None)
+        if not expression:
+            return None
+        value = super().evaluate(user_task, expression)
+        due = iso(parse_moment(value))
+        user_task._set_internal_data(**{DUE_KEY: due})
+        return due
+
+
+def attached_user_task(task: Any) -> Any:
+    """The user task a boundary event is attached to (its sibling), or None."""
+    attached_to = getattr(task.task_spec, "attached_to", None)
+    if not attached_to or task.parent is None:
+        return None
+    for sibling in task.parent.children:
+        if getattr(sibling.task_spec, "bpmn_id", None) == attached_to:
+            return sibling
+    return None

@@ -1,0 +1,102 @@
+"""Settings: read from the environment only when `Settings.from_env()` is called."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+ENV_PREFIX = "COMPLAINTFLOW_"
+
+
+def _flag(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass
+class SmtpSettings:
+    """Outgoing email for notices; off unless a host is configured."""
+
+    host: str = ""
+    port: int = 25
+    starttls: bool = False
+    ssl: bool = False
+    username: str = ""
+    password: str = ""
+    sender: str = "complaintflow@localhost"
+    timeout: float = 10.0
+
+    @property
+    def enabled(self) -> bool:
+        """True when a host is configured."""
+        return bool(self.host)
+
+
+@dataclass
+class Settings:
+    """Everything configurable, with the defaults documented in the README."""
+
+    instance_dir: Path = field(default_factory=lambda: Path("instance"))
+    database_url: str = ""
+    processes_dir: Path = field(default_factory=lambda: Path("processes"))
+    secret_key: str = ""
+    worker_interval_seconds: float = 30.0
+    timer_max_attempts: int = 5
+    timer_retry_base_seconds: float = 60.0
+    manual_chase_interval_minutes: int = 60
+    allow_scripts: bool = False
+    max_diagram_bytes: int = 2_000_000
+    session_idle_minutes: int = 30
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+
+    def __post_init__(self) -> None:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(self.instance_dir / 'complaintflow.db').resolve()}"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        """Settings from COMPLAINTFLOW_* environment variables."""
+        env = os.environ if env is None else env
+
+        def get(name: str, default: str = "") -> str:
+            return env.get(ENV_PREFIX + name, default)
+
+        instance = Path(get("INSTANCE_DIR", "instance"))
+        return cls(
+            instance_dir=instance,
+            database_url=get("DATABASE_URL"),
+            processes_dir=Path(get("PROCESSES_DIR", "processes")),
+            secret_key=get("SECRET_KEY") or _instance_secret(instance),
+            worker_interval_seconds=float(get("WORKER_INTERVAL", "30")),
+            timer_max_attempts=int(get("TIMER_MAX_ATTEMPTS", "5")),
+            timer_retry_base_seconds=float(get("TIMER_RETRY_SECONDS", "60")),
+            manual_chase_interval_minutes=int(get("CHASE_INTERVAL_MINUTES", "60")),
+            allow_scripts=_flag(get("ALLOW_SCRIPTS")),
+            max_diagram_bytes=int(get("MAX_DIAGRAM_BYTES", "2000000")),
+            session_idle_minutes=int(get("SESSION_IDLE_MINUTES", "30")),
+            smtp=SmtpSettings(
+                host=get("SMTP_HOST"),
+                port=int(get("SMTP_PORT", "25")),
+                starttls=_flag(get("SMTP_STARTTLS")),
+                ssl=_flag(get("SMTP_SSL")),
+                username=get("SMTP_USER"),
+                password=get("SMTP_PASSWORD"),
+                sender=get("SMTP_FROM", "complaintflow@localhost"),
+            ),
+        )
+
+
+def _instance_secret(instance: Path) -> str:
+    """A random secret kept in the instance folder, made on first use."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

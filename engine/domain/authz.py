@@ -1,0 +1,55 @@
+"""Who may see and do what. Services call these; templates only mirror them."""
+
+from __future__ import annotations
+
+from engine.domain.model import Actor, HumanTask, Role
+
+READ_ALL = frozenset({Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR})
+PII_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR})
+
+
+def reads_everything(actor: Actor) -> bool:
+    """Admins, auditors and supervisors read across departments."""
+    return bool(actor.roles & READ_ALL)
+
+
+def may_change(actor: Actor) -> bool:
+    """Everyone but a pure auditor may act on work."""
+    return bool(actor.roles - {Role.AUDITOR})
+
+
+def may_see_case(actor: Actor, case_departments: set[str], touched: bool) -> bool:
+    """Staff see cases that reached their departments or that they touched."""
+    return reads_everything(actor) or touched or bool(actor.departments & case_departments)
+
+
+def may_work_task(actor: Actor, task: HumanTask) -> bool:
+    """Claim/complete: a member of the task's department (not an auditor)."""
+    return may_change(actor) and task.department in actor.departments
+
+
+def may_reassign(actor: Actor, task: HumanTask) -> bool:
+    """Supervisors reassign within their departments; admins anywhere."""
+    if actor.has(Role.ADMIN):
+        return True
+    return actor.has(Role.SUPERVISOR) and task.department in actor.departments
+
+
+def may_chase(actor: Actor) -> bool:
+    """Supervisors (and admins) chase by hand; so does the customer-service business group."""
+    return actor.has(Role.SUPERVISOR) or actor.has(Role.ADMIN) or "cs_business_group" in actor.departments
+
+
+def may_deploy(actor: Actor) -> bool:
+    """Deploying diagrams is code: process owners and admins only."""
+    return actor.has(Role.PROCESS_OWNER) or actor.has(Role.ADMIN)
+
+
+def may_manage_users(actor: Actor) -> bool:
+    """Only admins manage accounts."""
+    return actor.has(Role.ADMIN)
+
+
+def may_see_personal_data(actor: Actor) -> bool:
+    """Full ID/phone/account numbers on the case page (each view is logged)."""
+    return bool(actor.roles & PII_ROLES)

@@ -1,0 +1,71 @@
+"""Coded lists (channels, categories, causes...) and the SLA table, loaded from processes/."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """A receiving organisation and the process its complaints start."""
+
+    code: str
+    label: str
+    process: str
+
+
+@dataclass
+class CodeLists:
+    """Every coded list of intake: code -> label."""
+
+    organisations: dict[str, Organisation] = field(default_factory=dict)
+    lists: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def labels(self, name: str) -> dict[str, str]:
+        """The code -> label mapping of one list (empty if unknown)."""
+        return self.lists.get(name, {})
+
+    @classmethod
+    def from_toml(cls, path: Path) -> "CodeLists":
+        """Load `codes.toml`."""
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        orgs = {
+            code: Organisation(code, str(spec["label"]), str(spec["process"]))
+            for code, spec in raw.pop("organisations", {}).items()
+        }
+        lists = {name: {str(k): str(v) for k, v in table.items()} for name, table in raw.items()}
+        return cls(orgs, lists)
+
+
+@dataclass(frozen=True)
+class SlaTable:
+    """Internal reply limits in working days and regulatory limits in calendar days."""
+
+    by_grade: dict[str, int]
+    complex_days: int
+    max_days: int
+    regulatory_initial: int
+    regulatory_first_extension: int
+    regulatory_second_extension: int
+
+    def internal_workdays(self, grade: str | None, is_complex: bool) -> int:
+        """The internal reply limit for a grade and complexity, never above the ceiling."""
+        days = self.complex_days if is_complex else self.by_grade.get(grade or "general", self.max_days)
+        return min(days, self.max_days)
+
+    @classmethod
+    def from_toml(cls, path: Path) -> "SlaTable":
+        """Load `sla.toml`."""
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        internal = dict(raw.get("internal_reply_workdays", {}))
+        regulatory = raw.get("regulatory_days", {})
+        return cls(
+            by_grade={k: int(v) for k, v in internal.items() if k not in ("complex", "max")},
+            complex_days=int(internal.get("complex", 5)),
+            max_days=int(internal.get("max", 7)),
+            regulatory_initial=int(regulatory.get("initial", 15)),
+            regulatory_first_extension=int(regulatory.get("first_extension", 30)),
+            regulatory_second_extension=int(regulatory.get("second_extension", 60)),
+        )

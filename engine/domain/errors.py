@@ -1,0 +1,61 @@
+"""Errors the services raise; the web layer maps them to HTTP statuses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class EngineError(Exception):
+    """Base of every error a service raises on purpose."""
+
+
+class NotFound(EngineError):
+    """The thing asked for does not exist (or is not visible to the actor)."""
+
+
+class Forbidden(EngineError):
+    """The actor may not do this."""
+
+
+class ConcurrentUpdate(EngineError):
+    """Someone else changed the case or task first; reload and try again."""
+
+
+class Conflict(EngineError):
+    """The action does not fit the current state (task already claimed, chased too recently...)."""
+
+
+@dataclass
+class ValidationFailed(EngineError):
+    """Input failed validation; `errors` maps each field to its messages."""
+
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    message: str = "输入有误 / invalid input"
+
+    def __str__(self) -> str:
+        parts = [f"{k}: {'; '.join(v)}" for k, v in sorted(self.errors.items())]
+        return f"{self.message}: " + ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class DeployProblem:
+    """One problem found in a diagram: where it is and what is wrong, in plain words."""
+
+    file: str
+    element: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.element}: {self.message}"
+
+
+class DeployRejected(EngineError):
+    """Deployment refused; nothing was stored."""
+
+    def __init__(self, problems: list[DeployProblem]):
+        super().__init__(f"{len(problems)} problem(s) in the diagrams")
+        self.problems = problems
+
+
+class WorkflowError(EngineError):
+    """The workflow engine failed while running a case (a diagram bug found at run time)."""

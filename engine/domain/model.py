@@ -1,0 +1,215 @@
+"""Plain records the services hand out: cases, tasks, notices, users, definitions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Role(StrEnum):
+    """What a user may do; a user has one or more."""
+
+    STAFF = "staff"
+    SUPERVISOR = "supervisor"
+    PROCESS_OWNER = "process_owner"
+    ADMIN = "admin"
+    AUDITOR = "auditor"
+
+
+class CaseStatus(StrEnum):
+    """Where a case is in its life."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class TaskStatus(StrEnum):
+    """A human task row: waiting in a queue, claimed by someone, or finished."""
+
+    READY = "ready"
+    CLAIMED = "claimed"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class TimerKind(StrEnum):
+    """What a boundary timer means to the business."""
+
+    CHASE = "chase"
+    SUPERVISE = "supervise"
+    OTHER = "other"
+
+
+class NoticeKind(StrEnum):
+    """Why a notice was sent."""
+
+    CHASE = "chase"
+    SUPERVISION = "supervision"
+
+
+SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a signed-in user, an API client or the system itself."""
+
+    username: str
+    departments: frozenset[str] = frozenset()
+    roles: frozenset[Role] = frozenset()
+
+    def has(self, role: Role) -> bool:
+        """True when the actor holds `role`."""
+        return role in self.roles
+
+    @classmethod
+    def system(cls) -> "Actor":
+        """The engine itself (timers, migrations)."""
+        return cls(SYSTEM, frozenset(), frozenset({Role.ADMIN}))
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One field of a user task's form, as defined in the diagram."""
+
+    id: str
+    label: str
+    type: str
+    required: bool = False
+    default: str | None = None
+    options: tuple[tuple[str, str], ...] = ()
+    constraints: tuple[tuple[str, str], ...] = ()
+    readonly: bool = False
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """A user task's form."""
+
+    key: str
+    fields: tuple[FormField, ...]
+
+
+@dataclass(frozen=True)
+class UserTaskSpec:
+    """What the engine needs to know of a user task besides Spiff's own spec."""
+
+    bpmn_id: str
+    name: str
+    department: str
+    lane: str | None
+    form: FormSpec
+    due_expression: str | None = None
+
+
+@dataclass
+class HumanTask:
+    """A row of the inbox projection."""
+
+    id: str
+    case_id: int
+    case_number: str
+    process_key: str
+    bpmn_id: str
+    title: str
+    department: str
+    lane: str | None
+    status: TaskStatus
+    assignee: str | None
+    created_at: datetime
+    due_at: datetime | None
+    grade: str | None = None
+    completed_at: datetime | None = None
+    completed_by: str | None = None
+    chase_count: int = 0
+
+
+@dataclass
+class AuditEvent:
+    """One line of a case's timeline."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    case_id: int | None
+    task_id: str | None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Notice:
+    """A chase or supervision notice addressed to a department (and maybe a person)."""
+
+    id: int
+    kind: NoticeKind
+    case_id: int
+    case_number: str
+    task_id: str | None
+    department: str
+    addressee: str | None
+    sender: str
+    reason: str
+    created_at: datetime
+    read_at: datetime | None = None
+
+
+@dataclass
+class CaseSummary:
+    """A case as lists and the case page see it (from projections only)."""
+
+    id: int
+    number: str
+    process_key: str
+    definition_version: int
+    status: CaseStatus
+    complaint: dict[str, Any]
+    received_at: datetime
+    received_by: str
+    organisation: str
+    grade: str | None
+    internal_due_at: datetime | None
+    regulatory_due_at: datetime | None
+    supervised: bool
+    closed_at: datetime | None
+    version: int
+    calendar_warning: str | None = None
+
+
+@dataclass
+class CaseDetail:
+    """Everything the case page shows."""
+
+    case: CaseSummary
+    tasks: list[HumanTask]
+    timeline: list[AuditEvent]
+    notices: list[Notice]
+    completed_elements: list[str]
+    current_elements: list[str]
+
+
+@dataclass
+class DefinitionInfo:
+    """A deployed process definition version."""
+
+    id: int
+    process_key: str
+    version: int
+    content_hash: str
+    deployed_at: datetime
+    deployed_by: str
+    files: list[str]
+    running_cases: int = 0
+
+
+@dataclass
+class UserInfo:
+    """A user account as lists show it (never the password hash)."""
+
+    username: str
+    display_name: str
+    departments: list[str]
+    roles: list[str]
+    active: bool

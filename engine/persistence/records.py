@@ -1,0 +1,138 @@
+"""Plain records passed between repositories and services (no SQLAlchemy types leak out)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class StoredDefinition:
+    """A deployed definition version with its files."""
+
+    id: int
+    process_key: str
+    name: str
+    version: int
+    content_hash: str
+    files: dict[str, str]
+    deployed_at: datetime
+    deployed_by: str
+
+
+@dataclass
+class StoredCase:
+    """A case loaded for change: its state and the version it was read at."""
+
+    id: int
+    number: str
+    definition_id: int
+    process_key: str
+    status: str
+    version: int
+    state: str
+    complaint: dict[str, Any]
+    received_at: datetime
+    grade: str | None
+    supervised: bool
+
+
+@dataclass
+class NewCase:
+    """What opening a case stores."""
+
+    definition_id: int
+    process_key: str
+    complaint: dict[str, Any]
+    channel: str
+    organisation: str
+    grade: str | None
+    category: str | None
+    cause: str | None
+    received_at: datetime
+    received_by: str
+    internal_due_at: datetime | None
+    regulatory_due_at: datetime | None
+    calendar_warning: str | None
+    now: datetime
+
+
+@dataclass
+class CaseProjection:
+    """Everything written back to a case row after its workflow ran."""
+
+    state: str
+    status: str
+    process_data: dict[str, Any]
+    completed_elements: list[str]
+    current_elements: list[str]
+    now: datetime
+    closed_at: datetime | None = None
+    supervised: bool | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class TaskProjection:
+    """A ready user task as the inbox stores it."""
+
+    id: str
+    bpmn_id: str
+    title: str
+    department: str
+    lane: str | None
+    due_at: datetime | None
+
+
+@dataclass
+class TimerProjection:
+    """An armed timer as the sweep stores it."""
+
+    task_id: str
+    bpmn_id: str
+    kind: str
+    attached_task_id: str | None
+    fire_at: datetime
+
+
+@dataclass
+class DueTimer:
+    """A timer row the sweep has locked."""
+
+    id: int
+    case_id: int
+    bpmn_id: str
+    kind: str
+    attempts: int
+    fire_at: datetime
+
+
+@dataclass
+class NewNotice:
+    """A notice to store."""
+
+    kind: str
+    case_id: int
+    case_number: str
+    task_id: str | None
+    department: str
+    addressee: str | None
+    sender: str
+    reason: str
+    created_at: datetime
+    email: bool = False
+
+
+@dataclass
+class StoredUser:
+    """A user with the password hash (services only; never shown)."""
+
+    id: int
+    username: str
+    display_name: str
+    password_hash: str
+    departments: list[str]
+    roles: list[str]
+    email: str | None
+    active: bool

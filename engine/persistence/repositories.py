@@ -1,0 +1,356 @@
+"""Write-side repositories: each works inside the unit of work's session."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Sequence
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from engine.domain.errors import ConcurrentUpdate
+from engine.persistence.records import (
+    CaseProjection,
+    DueTimer,
+    NewCase,
+    NewNotice,
+    StoredCase,
+    StoredDefinition,
+    StoredUser,
+    TaskProjection,
+    TimerProjection,
+)
+from engine.persistence.tables import (
+    AuditEventRow,
+    CaseRow,
+    HumanTaskRow,
+    NoticeRow,
+    ProcessDefinitionRow,
+    TimerRow,
+    UserRow,
+)
+
+
+def _definition(row: ProcessDefinitionRow) -> StoredDefinition:
+    return StoredDefinition(
+        row.id, row.process_key, row.name, row.version, row.content_hash,
+        dict(row.files), row.deployed_at, row.deployed_by,
+    )
+
+
+class DefinitionRepository:
+    """Deployed process definitions."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def latest(self, process_key: str) -> StoredDefinition | None:
+        """The newest version of a process."""
+        row = self.session.scalars(
+            select(ProcessDefinitionRow)
+            .where(ProcessDefinitionRow.process_key == process_key)
+            .order_by(ProcessDefinitionRow.version.desc())
+            .limit(1)
+        ).first()
+        return _definition(row) if row else None
+
+    def get(self, definition_id: int) -> StoredDefinition | None:
+        """A definition version by id."""
+        row = self.session.get(ProcessDefinitionRow, definition_id)
+        return _definition(row) if row else None
+
+    def add(self, definition: StoredDefinition) -> int:
+        """Store a new version; returns its id."""
+        row = ProcessDefinitionRow(
+            process_key=definition.process_key, name=definition.name, version=definition.version,
+            content_hash=definition.content_hash, files=definition.files,
+            deployed_at=definition.deployed_at, deployed_by=definition.deployed_by,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def lock_process_key(self, process_key: str) -> None:
+        """Serialize concurrent deploys of one process (PostgreSQL advisory lock)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(select(func.pg_advisory_xact_lock(func.hashtext(process_key))))
+
+
+class CaseRepository:
+    """Cases and their workflow state, with optimistic versioning."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, new: NewCase) -> int:
+        """Insert a case (state filled in by the first save); returns its id."""
+        row = CaseRow(
+            definition_id=new.definition_id, process_key=new.process_key, status="open",
+            version=0, state="", complaint=new.complaint, channel=new.channel,
+            organisation=new.organisation, grade=new.grade, category=new.category, cause=new.cause,
+            received_at=new.received_at, received_by=new.received_by,
+            internal_due_at=new.internal_due_at, regulatory_due_at=new.regulatory_due_at,
+            calendar_warning=new.calendar_warning, created_at=new.now, updated_at=new.now,
+            process_data={}, completed_elements=[], current_elements=[],
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def set_number(self, case_id: int, number: str) -> None:
+        """Give a new case its complaint number."""
+        self.session.execute(update(CaseRow).where(CaseRow.id == case_id).values(number=number))
+
+    def load_for_update(self, case_id: int) -> StoredCase | None:
+        """The case, locked against concurrent writers until commit."""
+        row = self.session.scalars(
+            select(CaseRow).where(CaseRow.id == case_id).with_for_update()
+        ).first()
+        if row is None:
+            return None
+        return StoredCase(
+            row.id, row.number or "", row.definition_id, row.process_key, row.status, row.version,
+            row.state, dict(row.complaint), row.received_at, row.grade, row.supervised,
+        )
+
+    def id_for_number(self, number: str) -> int | None:
+        """The id of the case with this complaint number."""
+        return self.session.scalar(select(CaseRow.id).where(CaseRow.number == number))
+
+    def save(self, case_id: int, expected_version: int, proj: CaseProjection) -> int:
+        """Write the new state and projections if nobody else did first; returns the new version."""
+        values: dict[str, Any] = {
+            "state": proj.state, "status": proj.status, "process_data": proj.process_data,
+            "completed_elements": proj.completed_elements,
+            "current_elements": proj.current_elements, "updated_at": proj.now,
+            "version": expected_version + 1, "closed_at": proj.closed_at, **proj.extra,
+        }
+        if proj.supervised is not None:
+            values["supervised"] = proj.supervised
+        result = self.session.execute(
+            update(CaseRow)
+            .where(CaseRow.id == case_id, CaseRow.version == expected_version)
+            .values(**values)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise ConcurrentUpdate(f"case {case_id} was changed by someone else; reload and retry")
+        return expected_version + 1
+
+    def mark_supervised(self, case_id: int) -> None:
+        """Put the case on the supervision list."""
+        self.session.execute(update(CaseRow).where(CaseRow.id == case_id).values(supervised=True))
+
+    def update_fields(self, case_id: int, **values: Any) -> None:
+        """Set plain columns on a case (deadlines, flags)."""
+        self.session.execute(update(CaseRow).where(CaseRow.id == case_id).values(**values))
+
+
+class TaskRepository:
+    """The human_task projection."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def sync(
+        self, case_id: int, case_number: str, process_key: str, grade: str | None,
+        ready: Sequence[TaskProjection], now: datetime, completed: dict[str, str],
+    ) -> None:
+        """Make the rows of a case match its ready tasks; finished rows keep their history."""
+        ready_ids = {t.id for t in ready}
+        open_rows = self.session.scalars(
+            select(HumanTaskRow).where(
+                HumanTaskRow.case_id == case_id, HumanTaskRow.status.in_(("ready", "claimed"))
+            )
+        ).all()
+        existing = {row.id for row in open_rows}
+        for row in open_rows:
+            if row.id not in ready_ids:
+                by = completed.get(row.id)
+                row.status = "completed" if by else "cancelled"
+                row.completed_at = now
+                row.completed_by = by
+        for task in ready:
+            if task.id not in existing:
+                self.session.add(HumanTaskRow(
+                    id=task.id, case_id=case_id, case_number=case_number, process_key=process_key,
+                    bpmn_id=task.bpmn_id, title=task.title, department=task.department,
+                    lane=task.lane, grade=grade, status="ready", assignee=None, created_at=now,
+                    due_at=task.due_at, chase_count=0,
+                ))
+
+    def set_assignee(self, task_id: str, assignee: str | None, expect: dict[str, Any]) -> bool:
+        """Claim, unclaim or reassign if the row still looks like `expect`; False if it changed."""
+        conditions = [HumanTaskRow.id == task_id]
+        conditions += [getattr(HumanTaskRow, k) == v for k, v in expect.items()]
+        status = "claimed" if assignee else "ready"
+        result = self.session.execute(
+            update(HumanTaskRow).where(*conditions).values(assignee=assignee, status=status)
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    def note_chase(self, task_id: str, at: datetime) -> None:
+        """Count a chase on the task row."""
+        self.session.execute(
+            update(HumanTaskRow).where(HumanTaskRow.id == task_id)
+            .values(chase_count=HumanTaskRow.chase_count + 1, last_chased_at=at)
+        )
+
+
+class TimerRepository:
+    """The timer table the worker sweeps."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def replace(self, case_id: int, timers: Sequence[TimerProjection]) -> None:
+        """Make the case's armed timer rows match what the workflow waits for."""
+        self.session.execute(delete(TimerRow).where(TimerRow.case_id == case_id))
+        for t in timers:
+            self.session.add(TimerRow(
+                case_id=case_id, task_id=t.task_id, bpmn_id=t.bpmn_id, kind=t.kind,
+                attached_task_id=t.attached_task_id, fire_at=t.fire_at, status="armed", attempts=0,
+            ))
+
+    def lock_next_due(self, now: datetime, exclude: Sequence[int] = ()) -> DueTimer | None:
+        """The earliest due armed timer, row-locked; other workers skip it (SKIP LOCKED)."""
+        query = (
+            select(TimerRow)
+            .where(TimerRow.status == "armed", TimerRow.fire_at < now)
+            .order_by(TimerRow.fire_at, TimerRow.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if exclude:
+            query = query.where(TimerRow.case_id.not_in(list(exclude)))
+        row = self.session.scalars(query).first()
+        if row is None:
+            return None
+        return DueTimer(row.id, row.case_id, row.bpmn_id, row.kind, row.attempts, row.fire_at)
+
+    def record_failure(self, timer_id: int, error: str, retry_at: datetime | None) -> None:
+        """Count a failed attempt; retry later, or keep it as failed when retry_at is None."""
+        row = self.session.get(TimerRow, timer_id)
+        if row is None:
+            return
+        row.attempts += 1
+        row.last_error = error[:4000]
+        if retry_at is None:
+            row.status = "failed"
+        else:
+            row.fire_at = retry_at
+
+
+class AuditRepository:
+    """The append-only audit trail."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(
+        self, at: datetime, actor: str, action: str, case_id: int | None = None,
+        task_id: str | None = None, data: dict[str, Any] | None = None,
+    ) -> None:
+        """Append one event."""
+        self.session.add(AuditEventRow(
+            at=at, actor=actor, action=action, case_id=case_id, task_id=task_id, data=data or {},
+        ))
+
+
+class NoticeRepository:
+    """Chase and supervision notices."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, notice: NewNotice) -> int:
+        """Store a notice (email queued when asked); returns its id."""
+        row = NoticeRow(
+            kind=notice.kind, case_id=notice.case_id, case_number=notice.case_number,
+            task_id=notice.task_id, department=notice.department, addressee=notice.addressee,
+            sender=notice.sender, reason=notice.reason, created_at=notice.created_at,
+            email_status="pending" if notice.email else "none",
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def last_for_task(self, task_id: str, kind: str, sender: str | None = None) -> datetime | None:
+        """When the latest notice of this kind (and sender, if given) was sent for a task."""
+        query = select(func.max(NoticeRow.created_at)).where(
+            NoticeRow.task_id == task_id, NoticeRow.kind == kind
+        )
+        if sender is not None:
+            query = query.where(NoticeRow.sender == sender)
+        return self.session.scalar(query)
+
+    def last_manual_chase(self, task_id: str) -> datetime | None:
+        """When a person last chased this task."""
+        return self.session.scalar(
+            select(func.max(NoticeRow.created_at)).where(
+                NoticeRow.task_id == task_id, NoticeRow.kind == "chase", NoticeRow.sender != "system"
+            )
+        )
+
+    def mark_read(self, notice_id: int, at: datetime) -> None:
+        """Mark a notice read."""
+        self.session.execute(
+            update(NoticeRow).where(NoticeRow.id == notice_id, NoticeRow.read_at.is_(None))
+            .values(read_at=at)
+        )
+
+    def pending_emails(self, limit: int = 50) -> list[int]:
+        """Ids of notices whose email is still to be sent."""
+        return list(self.session.scalars(
+            select(NoticeRow.id).where(NoticeRow.email_status == "pending")
+            .order_by(NoticeRow.id).limit(limit).with_for_update(skip_locked=True)
+        ))
+
+    def set_email_status(self, notice_id: int, status: str, at: datetime | None) -> None:
+        """Record the email outcome of a notice."""
+        self.session.execute(
+            update(NoticeRow).where(NoticeRow.id == notice_id)
+            .values(email_status=status, email_sent_at=at)
+        )
+
+
+def _user(row: UserRow) -> StoredUser:
+    return StoredUser(
+        row.id, row.username, row.display_name, row.password_hash, list(row.departments),
+        list(row.roles), row.email, row.active,
+    )
+
+
+class UserRepository:
+    """User accounts."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def get(self, username: str) -> StoredUser | None:
+        """A user by name."""
+        row = self.session.scalars(select(UserRow).where(UserRow.username == username)).first()
+        return _user(row) if row else None
+
+    def add(self, user: StoredUser, now: datetime) -> None:
+        """Create a user."""
+        self.session.add(UserRow(
+            username=user.username, display_name=user.display_name,
+            password_hash=user.password_hash, departments=user.departments, roles=user.roles,
+            email=user.email, active=user.active, created_at=now,
+        ))
+        self.session.flush()
+
+    def update(self, username: str, **values: Any) -> bool:
+        """Change a user's columns; False if there is no such user."""
+        result = self.session.execute(
+            update(UserRow).where(UserRow.username == username).values(**values)
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    def all(self) -> list[StoredUser]:
+        """Every user, by name."""
+        return [_user(r) for r in self.session.scalars(select(UserRow).order_by(UserRow.username))]
+
+    def in_department(self, department: str) -> list[StoredUser]:
+        """Active users of a department (for reassignment and notices)."""
+        return [u for u in self.all() if u.active and department in u.departments]

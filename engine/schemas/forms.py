@@ -1,0 +1,67 @@
+"""A marshmallow schema generated from a user task's form in the diagram."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields, validate
+
+from engine.domain.model import FormField, FormSpec
+
+_TYPES: dict[str, type[fields.Field]] = {
+    "string": fields.String,
+    "long": fields.Integer,
+    "boolean": fields.Boolean,
+    "date": fields.Date,
+    "enum": fields.String,
+    "double": fields.Float,
+    "decimal": fields.Float,
+}
+
+
+def _validators(field: FormField) -> list[Any]:
+    found: list[Any] = []
+    config = dict(field.constraints)
+    if field.options:
+        found.append(validate.OneOf([code for code, _ in field.options]))
+    if "minlength" in config or "maxlength" in config:
+        found.append(validate.Length(min=_int(config.get("minlength")), max=_int(config.get("maxlength"))))
+    if "min" in config or "max" in config:
+        found.append(validate.Range(min=_num(config.get("min")), max=_num(config.get("max"))))
+    return found
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value not in (None, "") else None
+
+
+def _num(value: str | None) -> float | None:
+    return float(value) if value not in (None, "") else None
+
+
+def form_schema(form: FormSpec) -> Schema:
+    """A schema that loads a form submission: types, required fields, enums, ranges."""
+    declared: dict[str, fields.Field] = {}
+    for f in form.fields:
+        if f.readonly:
+            continue
+        field_cls = _TYPES.get(f.type, fields.String)
+        kwargs: dict[str, Any] = {"validate": _validators(f)}
+        if f.required:
+            kwargs["required"] = True
+            if field_cls is fields.String:
+                kwargs["validate"].append(validate.Length(min=1, error="必填 / required"))
+        else:
+            kwargs["load_default"] = None
+            kwargs["allow_none"] = True
+        declared[f.id] = field_cls(**kwargs)
+    schema_cls = Schema.from_dict(declared, name=f"Form_{form.key or 'task'}")
+    return schema_cls()
+
+
+def dump_form_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Form values as plain JSON for the workflow (dates as ISO strings)."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        out[key] = value.isoformat() if hasattr(value, "isoformat") else value
+    return out

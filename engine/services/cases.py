@@ -1,0 +1,169 @@
+"""Opening complaints and reading cases."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from marshmallow import ValidationError
+
+from engine.domain import authz
+from engine.domain.calendar import iso
+from engine.domain.clock import to_china
+from engine.domain.errors import Forbidden, NotFound, ValidationFailed
+from engine.domain.masking import mask_complaint
+from engine.domain.model import Actor, CaseDetail, CaseSummary
+from engine.persistence.records import NewCase, StoredCase
+from engine.persistence.uow import UnitOfWork
+from engine.schemas.complaint import complaint_schema_class, workflow_variables
+from engine.services.context import EngineContext
+from engine.services.projection import persist_workflow
+
+
+def complaint_number(received_at: datetime, case_id: int) -> str:
+    """`TS-20261123-000042`: receipt date in China time and the case's sequence number."""
+    return f"TS-{to_china(received_at):%Y%m%d}-{case_id:06d}"
+
+
+class CaseService:
+    """Open a complaint as a case; read cases within the actor's scope."""
+
+    def __init__(self, ctx: EngineContext):
+        self.ctx = ctx
+        self._schema = complaint_schema_class(ctx.codes)()
+
+    def validate_complaint(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """The complaint loaded and checked, or ValidationFailed with messages per field."""
+        try:
+            loaded: dict[str, Any] = self._schema.load(raw)
+        except ValidationError as err:
+            raise ValidationFailed(_flatten(err.messages)) from err
+        received = loaded.get("received_at") or self.ctx.now()
+        loaded["received_at"] = received
+        dumped: dict[str, Any] = self._schema.dump(loaded)
+        return dumped | {"received_at": iso(received)}
+
+    def process_for(self, organisation: str) -> str:
+        """The process a receiving organisation's complaints start."""
+        org = self.ctx.codes.organisations.get(organisation)
+        if org is None:
+            raise ValidationFailed({"organisation": [f"unknown organisation {organisation!r}"]})
+        return org.process
+
+    def open_case(self, process_key: str | None, raw: dict[str, Any], actor: Actor) -> CaseSummary:
+        """Validate the complaint, number it, start its workflow and run it to the first wait."""
+        if not authz.may_change(actor):
+            raise Forbidden("auditors cannot register complaints")
+        complaint = self.validate_complaint(raw)
+        process_key = process_key or self.process_for(complaint["organisation"])
+        with self.ctx.db.write() as uow:
+            case_id = self._open(uow, process_key, complaint, actor)
+            uow.commit()
+        return self.summary(case_id)
+
+    def _open(self, uow: UnitOfWork, process_key: str, complaint: dict[str, Any], actor: Actor) -> int:
+        stored_def = uow.definitions.latest(process_key)
+        if stored_def is None:
+            raise NotFound(f"process {process_key!r} is not deployed")
+        defn = self.ctx.definitions.get(stored_def)
+        received = datetime.fromisoformat(complaint["received_at"])
+        internal_due, regulatory_due, warning = self._deadlines(complaint, received)
+        now = self.ctx.now()
+        case_id = uow.cases.add(NewCase(
+            definition_id=stored_def.id, process_key=process_key, complaint=complaint,
+            channel=complaint["channel"], organisation=complaint["organisation"],
+            grade=complaint.get("grade"), category=complaint.get("category"),
+            cause=complaint.get("cause"), received_at=received, received_by=actor.username,
+            internal_due_at=internal_due, regulatory_due_at=regulatory_due,
+            calendar_warning=warning, now=now,
+        ))
+        number = complaint_number(received, case_id)
+        uow.cases.set_number(case_id, number)
+        variables = workflow_variables(complaint) | {
+            "case_number": number, "received_by": actor.username,
+            "internal_due": iso(internal_due), "regulatory_due": iso(regulatory_due),
+        }
+        workflow, fired = self.ctx.runtime.start(defn, variables)
+        stored = StoredCase(case_id, number, stored_def.id, process_key, "open", 0, "", complaint,
+                            received, complaint.get("grade"), False)
+        persist_workflow(self.ctx, uow, stored, defn, workflow, fired)
+        uow.audit.add(now, actor.username, "case_opened", case_id, None,
+                      {"number": number, "process": process_key,
+                       "definition_version": stored_def.version,
+                       "complaint": mask_complaint(complaint)})
+        return case_id
+
+    def _deadlines(self, complaint: dict[str, Any], received: datetime) -> tuple[datetime, datetime, str | None]:
+        sla = self.ctx.sla
+        days = sla.internal_workdays(complaint.get("grade"), bool(complaint.get("is_complex")))
+        internal = self.ctx.calendar.add_workdays(received, days)
+        regulatory = self.ctx.calendar.add_calendar_days(received, sla.regulatory_initial)
+        return internal, regulatory, self.ctx.calendar.coverage_warning(received, internal)
+
+    def summary(self, case_id: int) -> CaseSummary:
+        """A case's summary without access checks (internal use after a permitted action)."""
+        with self.ctx.db.read() as uow:
+            case = uow.read.case(case_id)
+        if case is None:
+            raise NotFound(f"case {case_id} not found")
+        return case
+
+    def resolve_id(self, ref: str | int) -> int:
+        """A case id from an id or a complaint number."""
+        if isinstance(ref, int) or str(ref).isdigit():
+            return int(ref)
+        with self.ctx.db.read() as uow:
+            case_id = uow.read.case_id_by_number(str(ref))
+        if case_id is None:
+            raise NotFound(f"case {ref} not found")
+        return case_id
+
+    def detail(self, ref: str | int, actor: Actor, reveal_personal_data: bool = False) -> CaseDetail:
+        """Everything the case page shows, if the actor may see the case."""
+        case_id = self.resolve_id(ref)
+        with self.ctx.db.write() as uow:
+            case = uow.read.case(case_id)
+            if case is None or not self._may_see(uow, actor, case_id):
+                self._deny(uow, actor, "view_case", case_id)
+                uow.commit()
+                raise NotFound(f"case {ref} not found")
+            reveal = reveal_personal_data and authz.may_see_personal_data(actor)
+            if reveal:
+                uow.audit.add(self.ctx.now(), actor.username, "personal_data_viewed", case_id)
+                uow.commit()
+            else:
+                case.complaint = mask_complaint(case.complaint)
+            completed, current, _data = uow.read.case_elements(case_id)
+            return CaseDetail(
+                case=case, tasks=uow.read.case_tasks(case_id), timeline=uow.read.timeline(case_id),
+                notices=uow.read.notices(case_id=case_id), completed_elements=completed,
+                current_elements=current,
+            )
+
+    def process_data(self, case_id: int) -> dict[str, Any]:
+        """The latest workflow data of a case (projection; no workflow load)."""
+        with self.ctx.db.read() as uow:
+            return uow.read.case_elements(case_id)[2]
+
+    def _may_see(self, uow: UnitOfWork, actor: Actor, case_id: int) -> bool:
+        if authz.reads_everything(actor):
+            return True
+        return authz.may_see_case(actor, uow.read.case_departments(case_id),
+                                  uow.read.touched_by(actor.username, case_id))
+
+    def _deny(self, uow: UnitOfWork, actor: Actor, action: str, case_id: int | None) -> None:
+        uow.audit.add(self.ctx.now(), actor.username, "access_denied", case_id, None, {"action": action})
+
+
+def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = f"{prefix}{key}" if key != "_schema" else (prefix.rstrip(".") or "_schema")
+            if isinstance(value, dict):
+                out.update(_flatten(value, f"{name}."))
+            else:
+                out[name] = [str(v) for v in (value if isinstance(value, list) else [value])]
+    else:
+        out[prefix or "_schema"] = [str(messages)]
+    return out

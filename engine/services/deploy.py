@@ -1,0 +1,101 @@
+"""Validating and deploying diagrams: a privileged, audited action that stores all or nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.bpmn.definitions import bundle_parser, content_hash, files_for_process, top_level_processes
+from engine.bpmn.scripting import known_names
+from engine.bpmn.validation import validate_bundle
+from engine.domain import authz
+from engine.domain.errors import DeployProblem, DeployRejected, Forbidden
+from engine.domain.model import Actor, DefinitionInfo
+from engine.persistence.records import StoredDefinition
+from engine.services.context import EngineContext
+
+DIAGRAM_SUFFIXES = (".bpmn", ".dmn")
+
+
+@dataclass
+class DeployResult:
+    """What a deploy stored: new versions, and processes whose content was unchanged."""
+
+    deployed: list[DefinitionInfo]
+    unchanged: list[str]
+
+
+def read_diagram_dir(directory: Path) -> dict[str, bytes]:
+    """Every .bpmn and .dmn file of a directory (not recursive), by file name."""
+    if not directory.is_dir():
+        raise DeployRejected([DeployProblem(str(directory), "(directory)", "not a directory")])
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.suffix in DIAGRAM_SUFFIXES}
+
+
+class DeployService:
+    """Validate a bundle of diagrams and store a new version of each changed process."""
+
+    def __init__(self, ctx: EngineContext):
+        self.ctx = ctx
+
+    def validate(self, files: dict[str, bytes]) -> list[DeployProblem]:
+        """Every problem in the bundle (empty when it may be deployed)."""
+        if not files:
+            return [DeployProblem("(bundle)", "(bundle)", "no .bpmn or .dmn files to deploy")]
+        return validate_bundle(
+            files, self.ctx.departments, known_names(self.ctx.calendar, self.ctx.clock),
+            allow_scripts=self.ctx.settings.allow_scripts,
+            max_bytes=self.ctx.settings.max_diagram_bytes,
+        )
+
+    def deploy(self, files: dict[str, bytes], actor: Actor) -> DeployResult:
+        """Store a new version of every process whose files changed; nothing if anything is wrong."""
+        if not authz.may_deploy(actor):
+            with self.ctx.db.write() as uow:
+                uow.audit.add(self.ctx.now(), actor.username, "access_denied", data={"action": "deploy"})
+                uow.commit()
+            raise Forbidden("only process owners and admins deploy diagrams")
+        problems = self.validate(files)
+        if problems:
+            raise DeployRejected(problems)
+        parser = bundle_parser(files)
+        result = DeployResult([], [])
+        with self.ctx.db.write() as uow:
+            for key in top_level_processes(parser):
+                needed = {n: files[n] for n in files_for_process(parser, key)}
+                digest = content_hash(needed)
+                uow.definitions.lock_process_key(key)
+                latest = uow.definitions.latest(key)
+                if latest is not None and latest.content_hash == digest:
+                    result.unchanged.append(key)
+                    continue
+                stored = StoredDefinition(
+                    0, key, parser.get_spec(key).description or key,
+                    (latest.version + 1) if latest else 1, digest,
+                    {n: b.decode("utf-8") for n, b in needed.items()}, self.ctx.now(), actor.username,
+                )
+                stored.id = uow.definitions.add(stored)
+                self.ctx.definitions.get(stored)  # parse now: a definition that cannot load is not stored
+                uow.audit.add(self.ctx.now(), actor.username, "deploy",
+                              data={"process": key, "version": stored.version, "hash": digest,
+                                    "files": sorted(needed)})
+                result.deployed.append(DefinitionInfo(
+                    stored.id, key, stored.version, digest, stored.deployed_at, actor.username,
+                    sorted(needed)))
+            uow.commit()
+        return result
+
+    def definitions(self, actor: Actor) -> list[DefinitionInfo]:
+        """Every deployed version with its running cases."""
+        with self.ctx.db.read() as uow:
+            return uow.read.definitions()
+
+    def definition_files(self, definition_id: int, actor: Actor) -> dict[str, str]:
+        """The files of one deployed version (for the diagram view)."""
+        from engine.domain.errors import NotFound
+
+        with self.ctx.db.read() as uow:
+            stored = uow.definitions.get(definition_id)
+        if stored is None:
+            raise NotFound(f"definition {definition_id} not found")
+        return stored.files

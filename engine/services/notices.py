@@ -1,0 +1,79 @@
+"""Manual chase by a supervisor, and the notices departments and people read."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from engine.domain import authz
+from engine.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from engine.domain.model import Actor, Notice, NoticeKind, TaskStatus
+from engine.persistence.records import NewNotice
+from engine.services.context import EngineContext
+
+
+class NoticeService:
+    """Chase by hand; list and mark notices."""
+
+    def __init__(self, ctx: EngineContext):
+        self.ctx = ctx
+
+    def chase(self, task_id: str, reason: str, actor: Actor) -> Notice:
+        """Send a chase notice for an open task; at most one per task per configured interval."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationFailed({"reason": ["请填写催办原因 / give a reason"]})
+        now = self.ctx.now()
+        with self.ctx.db.write() as uow:
+            task = uow.read.task(task_id)
+            if task is None:
+                raise NotFound(f"task {task_id} not found")
+            if not authz.may_chase(actor):
+                uow.audit.add(now, actor.username, "access_denied", task.case_id, task_id,
+                              {"action": "chase"})
+                uow.commit()
+                raise Forbidden("only supervisors and the business group chase tasks")
+            if task.status not in (TaskStatus.READY, TaskStatus.CLAIMED):
+                raise Conflict("任务已办结，无需催办 / the task is no longer open")
+            interval = timedelta(minutes=self.ctx.settings.manual_chase_interval_minutes)
+            last = uow.notices.last_manual_chase(task_id)
+            if last is not None and now - last < interval:
+                raise Conflict(f"该任务在 {interval} 内已催办过 / already chased within {interval}")
+            notice_id = uow.notices.add(NewNotice(
+                kind=NoticeKind.CHASE.value, case_id=task.case_id, case_number=task.case_number,
+                task_id=task_id, department=task.department, addressee=task.assignee,
+                sender=actor.username, reason=reason, created_at=now,
+                email=self.ctx.settings.smtp.enabled,
+            ))
+            uow.tasks.note_chase(task_id, now)
+            uow.audit.add(now, actor.username, "chase", task.case_id, task_id,
+                          {"reason": reason, "department": task.department,
+                           "addressee": task.assignee})
+            uow.commit()
+            notice = uow.read.notice(notice_id)
+        assert notice is not None
+        return notice
+
+    def for_actor(self, actor: Actor, unread_only: bool = False) -> list[Notice]:
+        """Notices to my departments or to me, newest first."""
+        with self.ctx.db.read() as uow:
+            return uow.read.notices(departments=sorted(actor.departments), addressee=actor.username,
+                                    unread_only=unread_only)
+
+    def mark_read(self, notice_id: int, actor: Actor) -> None:
+        """Mark one of my notices read."""
+        with self.ctx.db.write() as uow:
+            notice = uow.read.notice(notice_id)
+            mine = notice is not None and (
+                notice.department in actor.departments or notice.addressee == actor.username
+            )
+            if not mine:
+                raise NotFound(f"notice {notice_id} not found")
+            uow.notices.mark_read(notice_id, self.ctx.now())
+            uow.commit()
+
+    def supervision_list(self, actor: Actor) -> list[object]:
+        """Open supervised cases (head-office supervision list)."""
+        if not authz.reads_everything(actor) and "complaint_mgmt" not in actor.departments:
+            raise Forbidden("the supervision list is for supervisors and the complaint management department")
+        with self.ctx.db.read() as uow:
+            return list(uow.read.supervised_cases())

@@ -1,0 +1,244 @@
+"""Inboxes and the work on a task: claim, unclaim, reassign, complete."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from marshmallow import ValidationError
+
+from engine.bpmn.definitions import LoadedDefinition
+from engine.domain import authz
+from engine.domain.errors import Conflict, ConcurrentUpdate, Forbidden, NotFound, ValidationFailed
+from engine.domain.model import Actor, FormSpec, HumanTask, Role, TaskStatus
+from engine.persistence.queries import TaskFilter
+from engine.persistence.uow import UnitOfWork
+from engine.schemas.forms import dump_form_values, form_schema
+from engine.services.cases import _flatten
+from engine.services.context import EngineContext
+from engine.services.projection import persist_workflow
+
+MAX_RETRIES = 3
+
+
+@dataclass
+class TaskForm:
+    """A task and the form to complete it, with current values filled in."""
+
+    task: HumanTask
+    form: FormSpec
+    values: dict[str, Any]
+
+
+class TaskService:
+    """Everything a person does with user tasks."""
+
+    def __init__(self, ctx: EngineContext):
+        self.ctx = ctx
+
+    # -- lists ---------------------------------------------------------------
+    def queue(self, actor: Actor, department: str | None = None, **filters: Any) -> list[HumanTask]:
+        """Unclaimed tasks of my departments (or one of them)."""
+        return self._list(actor, TaskFilter(departments=self._scope(actor, department),
+                                            statuses=("ready",), **filters))
+
+    def inbox(self, actor: Actor, **filters: Any) -> list[HumanTask]:
+        """Tasks claimed by me."""
+        return self._list(actor, TaskFilter(assignee=actor.username, statuses=("claimed",), **filters))
+
+    def archive(self, actor: Actor, **filters: Any) -> list[HumanTask]:
+        """Tasks I completed, newest first."""
+        return self._list(actor, TaskFilter(completed_by=actor.username, statuses=("completed",),
+                                            **filters))
+
+    def search(self, actor: Actor, flt: TaskFilter) -> list[HumanTask]:
+        """Tasks by any filter, restricted to what the actor may see."""
+        if not authz.reads_everything(actor):
+            allowed = frozenset(actor.departments)
+            depts = allowed if flt.departments is None else flt.departments & allowed
+            flt = TaskFilter(**{**flt.__dict__, "departments": depts})
+        return self._list(actor, flt)
+
+    def counts(self, actor: Actor) -> dict[str, int]:
+        """Queue / inbox / overdue counts for the navigation."""
+        now = self.ctx.now()
+        depts = frozenset(actor.departments)
+        with self.ctx.db.read() as uow:
+            return {
+                "queue": uow.read.count_tasks(TaskFilter(departments=depts, statuses=("ready",))),
+                "inbox": uow.read.count_tasks(TaskFilter(assignee=actor.username, statuses=("claimed",))),
+                "overdue": uow.read.count_tasks(TaskFilter(departments=depts, due_before=now)),
+            }
+
+    def _scope(self, actor: Actor, department: str | None) -> frozenset[str]:
+        if department is None:
+            return frozenset(actor.departments)
+        if department not in actor.departments and not authz.reads_everything(actor):
+            raise Forbidden(f"you are not a member of department {department}")
+        return frozenset({department})
+
+    def _list(self, actor: Actor, flt: TaskFilter) -> list[HumanTask]:
+        with self.ctx.db.read() as uow:
+            return uow.read.tasks(flt)
+
+    # -- one task ------------------------------------------------------------
+    def get(self, task_id: str, actor: Actor) -> HumanTask:
+        """A task the actor may see."""
+        with self.ctx.db.write() as uow:
+            task = self._visible_task(uow, task_id, actor, "view_task")
+            uow.commit()
+            return task
+
+    def _visible_task(self, uow: UnitOfWork, task_id: str, actor: Actor, action: str) -> HumanTask:
+        task = uow.read.task(task_id)
+        if task is None:
+            raise NotFound(f"task {task_id} not found")
+        visible = authz.reads_everything(actor) or task.department in actor.departments \
+            or task.assignee == actor.username
+        if not visible:
+            uow.audit.add(self.ctx.now(), actor.username, "access_denied", task.case_id, task_id,
+                          {"action": action})
+            uow.commit()
+            raise NotFound(f"task {task_id} not found")
+        return task
+
+    def form(self, task_id: str, actor: Actor) -> TaskForm:
+        """The task's form with defaults and current case data as initial values."""
+        with self.ctx.db.read() as uow:
+            task = self._visible_task(uow, task_id, actor, "view_task")
+            stored_def = uow.definitions.get(self._definition_id(uow, task.case_id))
+            data = uow.read.case_elements(task.case_id)[2]
+        assert stored_def is not None
+        spec = self.ctx.definitions.get(stored_def).user_tasks[task.bpmn_id].form
+        values = {f.id: data.get(f.id, f.default) for f in spec.fields}
+        return TaskForm(task, spec, values)
+
+    def _definition_id(self, uow: UnitOfWork, case_id: int) -> int:
+        definition_id = uow.read.case_definition_id(case_id)
+        if definition_id is None:
+            raise NotFound(f"case {case_id} not found")
+        return definition_id
+
+    # -- claim / unclaim / reassign -------------------------------------------
+    def claim(self, task_id: str, actor: Actor) -> HumanTask:
+        """Take a task from the department queue into my inbox."""
+        return self._assign(task_id, actor, actor.username, "claim")
+
+    def unclaim(self, task_id: str, actor: Actor) -> HumanTask:
+        """Put my task back into the department queue (supervisors: anyone's in their departments)."""
+        return self._assign(task_id, actor, None, "unclaim")
+
+    def reassign(self, task_id: str, actor: Actor, to_user: str) -> HumanTask:
+        """A supervisor hands a task to another member of its department."""
+        return self._assign(task_id, actor, to_user, "reassign")
+
+    def _assign(self, task_id: str, actor: Actor, to_user: str | None, action: str) -> HumanTask:
+        with self.ctx.db.write() as uow:
+            task = self._visible_task(uow, task_id, actor, action)
+            expect = self._check_assign(uow, task, actor, to_user, action)
+            if not uow.tasks.set_assignee(task_id, to_user, expect):
+                raise Conflict(self._changed_message(uow, task_id))
+            uow.audit.add(self.ctx.now(), actor.username, action, task.case_id, task_id,
+                          {"assignee": to_user, "previous": task.assignee})
+            uow.commit()
+        return self.get(task_id, actor)
+
+    def _check_assign(
+        self, uow: UnitOfWork, task: HumanTask, actor: Actor, to_user: str | None, action: str
+    ) -> dict[str, Any]:
+        if task.status not in (TaskStatus.READY, TaskStatus.CLAIMED):
+            raise Conflict(self._changed_message(uow, task.id))
+        if action == "claim":
+            if not authz.may_work_task(actor, task):
+                self._deny(uow, actor, task, action)
+            if task.status == TaskStatus.CLAIMED:
+                raise Conflict(f"已被 {task.assignee} 认领 / already claimed by {task.assignee}")
+            return {"status": "ready"}
+        if action == "unclaim":
+            if task.assignee != actor.username and not authz.may_reassign(actor, task):
+                self._deny(uow, actor, task, action)
+            return {"status": "claimed", "assignee": task.assignee}
+        if not authz.may_reassign(actor, task):
+            self._deny(uow, actor, task, action)
+        user = uow.users.get(to_user or "")
+        if user is None or not user.active or task.department not in user.departments:
+            raise ValidationFailed({"assignee": [f"{to_user} is not an active member of {task.department}"]})
+        return {"status": task.status.value, "assignee": task.assignee}
+
+    def _deny(self, uow: UnitOfWork, actor: Actor, task: HumanTask, action: str) -> None:
+        uow.audit.add(self.ctx.now(), actor.username, "access_denied", task.case_id, task.id,
+                      {"action": action})
+        uow.commit()
+        raise Forbidden(f"you may not {action} this task")
+
+    def _changed_message(self, uow: UnitOfWork, task_id: str) -> str:
+        uow.expire()
+        now = uow.read.task(task_id)
+        if now is None:
+            return "任务已不存在 / the task no longer exists"
+        if now.status == TaskStatus.COMPLETED:
+            return f"任务已由 {now.completed_by} 完成 / already completed by {now.completed_by}"
+        if now.status == TaskStatus.CANCELLED:
+            return "任务已取消（流程已变化）/ the task was cancelled by a change in the case"
+        if now.status == TaskStatus.CLAIMED:
+            return f"任务已被 {now.assignee} 认领 / claimed by {now.assignee}"
+        return "任务已被他人修改，请刷新 / the task was changed by someone else; reload"
+
+    # -- complete ---------------------------------------------------------------
+    def complete(self, task_id: str, data: dict[str, Any], actor: Actor) -> HumanTask:
+        """Validate the form, complete the task and run the case on; one transaction."""
+        for attempt in range(MAX_RETRIES):
+            try:
+                return self._complete_once(task_id, data, actor)
+            except ConcurrentUpdate:
+                if attempt == MAX_RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _complete_once(self, task_id: str, data: dict[str, Any], actor: Actor) -> HumanTask:
+        with self.ctx.db.write() as uow:
+            task = self._visible_task(uow, task_id, actor, "complete")
+            if not authz.may_work_task(actor, task):
+                self._deny(uow, actor, task, "complete")
+            case = uow.cases.load_for_update(task.case_id)
+            if case is None:
+                raise NotFound(f"case {task.case_id} not found")
+            uow.expire()
+            task = uow.read.task(task_id) or task
+            self._check_completable(uow, task, actor)
+            stored_def = uow.definitions.get(case.definition_id)
+            assert stored_def is not None
+            defn = self.ctx.definitions.get(stored_def)
+            values = self._validated(defn, task, data)
+            workflow = self.ctx.runtime.restore(defn, case.state)
+            fired = self.ctx.runtime.complete(defn, workflow, task_id, values)
+            persist_workflow(self.ctx, uow, case, defn, workflow, fired, {task_id: actor.username})
+            uow.audit.add(self.ctx.now(), actor.username, "complete", case.id, task_id,
+                          {"task": task.bpmn_id, "title": task.title, "data": values})
+            uow.commit()
+        return self.get(task_id, actor)
+
+    def _check_completable(self, uow: UnitOfWork, task: HumanTask, actor: Actor) -> None:
+        if task.status == TaskStatus.CLAIMED and task.assignee == actor.username:
+            return
+        if task.status == TaskStatus.READY:
+            raise Conflict("请先认领任务 / claim the task before completing it")
+        raise Conflict(self._changed_message(uow, task.id))
+
+    def _validated(self, defn: LoadedDefinition, task: HumanTask, data: dict[str, Any]) -> dict[str, Any]:
+        spec = defn.user_tasks.get(task.bpmn_id)
+        if spec is None:
+            raise NotFound(f"no form for task {task.bpmn_id}")
+        try:
+            loaded = form_schema(spec.form).load(data)
+        except ValidationError as err:
+            raise ValidationFailed(_flatten(err.messages)) from err
+        return dump_form_values(loaded)
+
+    def overdue(self, actor: Actor, within: timedelta = timedelta(0)) -> list[HumanTask]:
+        """Open tasks in scope due before now + `within` (supervisor desk)."""
+        depts = None if actor.has(Role.ADMIN) or actor.has(Role.AUDITOR) else frozenset(actor.departments)
+        flt = TaskFilter(departments=depts, due_before=self.ctx.now() + within, limit=500)
+        with self.ctx.db.read() as uow:
+            return uow.read.tasks(flt)

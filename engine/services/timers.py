@@ -1,0 +1,93 @@
+"""The timer sweep: fire due timers case by case, each in its own transaction; failures back off."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from engine.domain.model import SYSTEM
+from engine.persistence.records import DueTimer
+from engine.persistence.uow import UnitOfWork
+from engine.services.context import EngineContext
+from engine.services.projection import persist_workflow
+
+log = logging.getLogger("engine.timers")
+
+
+@dataclass
+class SweepResult:
+    """What one sweep did."""
+
+    fired_cases: int = 0
+    failed: list[str] = field(default_factory=list)
+
+
+class TimerService:
+    """Fires due timers; one broken case never stops the sweep."""
+
+    def __init__(self, ctx: EngineContext, worker_name: str = "worker"):
+        self.ctx = ctx
+        self.worker_name = worker_name
+
+    def sweep(self, limit: int | None = None) -> SweepResult:
+        """Fire every timer due now (up to `limit` cases)."""
+        result = SweepResult()
+        skip: list[int] = []
+        while limit is None or result.fired_cases + len(result.failed) < limit:
+            outcome = self._fire_next(skip)
+            if outcome is None:
+                break
+            case_id, error = outcome
+            skip.append(case_id)  # each case once per sweep: a timer that stays due waits for the next
+            if error:
+                result.failed.append(error)
+            else:
+                result.fired_cases += 1
+        return result
+
+    def _fire_next(self, skip: list[int]) -> tuple[int, str | None] | None:
+        now = self.ctx.now()
+        with self.ctx.db.write() as uow:
+            due = uow.timers.lock_next_due(now, skip)
+            if due is None:
+                return None
+            try:
+                self._fire_case(uow, due)
+                uow.commit()
+                return due.case_id, None
+            except Exception as err:  # noqa: BLE001 - one broken case must not stop the sweep
+                uow.rollback()
+                message = f"case {due.case_id} timer {due.bpmn_id}: {err}"
+                log.error("timer failed: %s\n%s", message, traceback.format_exc())
+        self._record_failure(due, str(err), now)
+        return due.case_id, message
+
+    def _fire_case(self, uow: UnitOfWork, due: DueTimer) -> None:
+        case = uow.cases.load_for_update(due.case_id)
+        if case is None or case.status != "open":
+            uow.timers.replace(due.case_id, [])
+            return
+        stored_def = uow.definitions.get(case.definition_id)
+        assert stored_def is not None
+        defn = self.ctx.definitions.get(stored_def)
+        workflow = self.ctx.runtime.restore(defn, case.state)
+        fired = self.ctx.runtime.refresh_timers(defn, workflow)
+        persist_workflow(self.ctx, uow, case, defn, workflow, fired)
+        if not fired:
+            uow.audit.add(self.ctx.now(), SYSTEM, "timer_checked", case.id, None,
+                          {"timer": due.bpmn_id, "worker": self.worker_name})
+
+    def _record_failure(self, due: DueTimer, error: str, now: datetime) -> None:
+        attempts = due.attempts + 1
+        retry_at = None
+        if attempts < self.ctx.settings.timer_max_attempts:
+            retry_at = now + timedelta(seconds=self.ctx.settings.timer_retry_base_seconds * 2 ** (attempts - 1))
+        with self.ctx.db.write() as uow:
+            uow.timers.record_failure(due.id, error, retry_at)
+            uow.audit.add(now, SYSTEM, "timer_failed", due.case_id, None,
+                          {"timer": due.bpmn_id, "error": error[:500], "attempt": attempts,
+                           "gave_up": retry_at is None})
+            uow.commit()
+

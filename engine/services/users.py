@@ -1,0 +1,113 @@
+"""User accounts and sign-in."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from engine.domain import authz
+from engine.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from engine.domain.model import Actor, Role, UserInfo
+from engine.persistence.records import StoredUser
+from engine.services.context import EngineContext
+
+MIN_PASSWORD = 12
+_ITERATIONS = 240_000
+
+
+def hash_password(password: str) -> str:
+    """PBKDF2-SHA256 with a random salt, in a self-describing string."""
+    salt = secrets.token_hex(16)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), _ITERATIONS).hex()
+    return f"pbkdf2_sha256${_ITERATIONS}${salt}${digest}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    """True when `password` matches the stored hash (constant-time compare)."""
+    try:
+        algo, iterations, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if algo != "pbkdf2_sha256":
+        return False
+    mine = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), int(iterations)).hex()
+    return hmac.compare_digest(mine, digest)
+
+
+def actor_of(user: StoredUser) -> Actor:
+    """The actor a signed-in user acts as."""
+    return Actor(user.username, frozenset(user.departments), frozenset(Role(r) for r in user.roles))
+
+
+class UserService:
+    """Create, list, disable and authenticate users."""
+
+    def __init__(self, ctx: EngineContext):
+        self.ctx = ctx
+
+    def add(
+        self, username: str, password: str, departments: list[str], roles: list[str],
+        actor: Actor, display_name: str = "", email: str | None = None,
+    ) -> UserInfo:
+        """Create a user (admins only)."""
+        if not authz.may_manage_users(actor):
+            raise Forbidden("only admins manage users")
+        self._check(username, password, departments, roles)
+        with self.ctx.db.write() as uow:
+            if uow.users.get(username) is not None:
+                raise Conflict(f"user {username} already exists")
+            uow.users.add(StoredUser(0, username, display_name or username, hash_password(password),
+                                     departments, roles, email, True), self.ctx.now())
+            uow.audit.add(self.ctx.now(), actor.username, "user_added",
+                          data={"user": username, "departments": departments, "roles": roles})
+            uow.commit()
+        return UserInfo(username, display_name or username, departments, roles, True)
+
+    def _check(self, username: str, password: str, departments: list[str], roles: list[str]) -> None:
+        errors: dict[str, list[str]] = {}
+        if not username or not username.replace("_", "").replace(".", "").isalnum():
+            errors["username"] = ["letters, digits, '.' and '_' only"]
+        if len(password) < MIN_PASSWORD:
+            errors["password"] = [f"至少 {MIN_PASSWORD} 个字符 / at least {MIN_PASSWORD} characters"]
+        unknown = [d for d in departments if self.ctx.departments.get(d) is None]
+        if unknown:
+            errors["departments"] = [f"unknown department(s): {', '.join(unknown)}"]
+        bad_roles = [r for r in roles if r not in {x.value for x in Role}]
+        if bad_roles or not roles:
+            errors["roles"] = [f"roles must be among {', '.join(x.value for x in Role)}"]
+        if errors:
+            raise ValidationFailed(errors)
+
+    def list(self, actor: Actor) -> list[UserInfo]:
+        """Every user (admins and auditors)."""
+        if not (authz.may_manage_users(actor) or actor.has(Role.AUDITOR)):
+            raise Forbidden("only admins and auditors list users")
+        with self.ctx.db.read() as uow:
+            return [UserInfo(u.username, u.display_name, u.departments, u.roles, u.active)
+                    for u in uow.users.all()]
+
+    def disable(self, username: str, actor: Actor) -> None:
+        """Stop a user from signing in."""
+        if not authz.may_manage_users(actor):
+            raise Forbidden("only admins manage users")
+        with self.ctx.db.write() as uow:
+            if not uow.users.update(username, active=False):
+                raise NotFound(f"user {username} not found")
+            uow.audit.add(self.ctx.now(), actor.username, "user_disabled", data={"user": username})
+            uow.commit()
+
+    def authenticate(self, username: str, password: str) -> Actor | None:
+        """The actor for valid credentials of an active user; failures are audited."""
+        with self.ctx.db.write() as uow:
+            user = uow.users.get(username)
+            ok = user is not None and user.active and check_password(password, user.password_hash)
+            uow.audit.add(self.ctx.now(), username, "login" if ok else "login_failed")
+            uow.commit()
+        return actor_of(user) if ok and user is not None else None
+
+    def actor(self, username: str) -> Actor | None:
+        """The current actor of an active user (re-read on every request)."""
+        with self.ctx.db.read() as uow:
+            user = uow.users.get(username)
+        return actor_of(user) if user is not None and user.active else None
