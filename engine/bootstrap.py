@@ -10,11 +10,11 @@ from engine.domain.calendar import BusinessCalendar, CalendarOverrides
 from engine.domain.clock import Clock, SystemClock
 from engine.domain.codes import CodeLists, SlaTable
 from engine.domain.departments import DepartmentDirectory
-from engine.persistence import db as dbmod
 from engine.persistence.uow import Database
 from engine.services.cases import CaseService
 from engine.services.context import DefinitionCache, EngineContext
 from engine.services.deploy import DeployService
+from engine.services.mail import Mailer
 from engine.services.notices import NoticeService
 from engine.services.tasks import TaskService
 from engine.services.timers import TimerService
@@ -32,16 +32,15 @@ class Engine:
     timers: TimerService
     notices: NoticeService
     users: UserService
+    mailer: Mailer
 
     def init_db(self) -> None:
         """Create or upgrade the schema (Alembic migrations)."""
-        dbmod.upgrade(self._sql_engine)
+        self.ctx.db.upgrade()
 
     def dispose(self) -> None:
         """Close database connections."""
-        self._sql_engine.dispose()
-
-    _sql_engine: object = None
+        self.ctx.db.dispose()
 
 
 def build(settings: Settings, clock: Clock | None = None, worker_name: str = "worker") -> Engine:
@@ -50,8 +49,7 @@ def build(settings: Settings, clock: Clock | None = None, worker_name: str = "wo
     processes = settings.processes_dir
     calendar = BusinessCalendar(CalendarOverrides.from_toml(processes / "calendar.toml"))
     departments = DepartmentDirectory.from_toml(processes / "departments.toml")
-    sql_engine = dbmod.make_engine(settings.database_url)
-    database = Database(dbmod.session_factory(sql_engine, writing=True), dbmod.session_factory(sql_engine))
+    database = Database(settings.database_url)
     ctx = EngineContext(
         settings=settings,
         db=database,
@@ -71,6 +69,6 @@ def build(settings: Settings, clock: Clock | None = None, worker_name: str = "wo
         timers=TimerService(ctx, worker_name),
         notices=NoticeService(ctx),
         users=UserService(ctx),
+        mailer=Mailer(ctx),
     )
-    engine._sql_engine = sql_engine
     return engine

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 ENV_PREFIX = "COMPLAINTFLOW_"
 
@@ -58,7 +58,7 @@ class Settings:
             self.database_url = f"sqlite:///{(self.instance_dir / 'complaintflow.db').resolve()}"
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Settings from COMPLAINTFLOW_* environment variables."""
         env = os.environ if env is None else env
 

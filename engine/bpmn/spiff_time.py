@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from contextvars import ContextVar
 from datetime import datetime, tzinfo
-from typing import Iterator
 
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
 
@@ -18,7 +18,7 @@ class ClockedDatetime(datetime):
     """`datetime` whose `now()` asks the clock set by `using_clock` (else the real time)."""
 
     @classmethod
-    def now(cls, tz: tzinfo | None = None) -> "ClockedDatetime":  # type: ignore[override]
+    def now(cls, tz: tzinfo | None = None) -> ClockedDatetime:  # type: ignore[override]
         clock = _current.get()
         if clock is None:
             return super().now(tz)

@@ -28,7 +28,7 @@ class CodeLists:
         return self.lists.get(name, {})
 
     @classmethod
-    def from_toml(cls, path: Path) -> "CodeLists":
+    def from_toml(cls, path: Path) -> CodeLists:
         """Load `codes.toml`."""
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
         orgs = {
@@ -56,7 +56,7 @@ class SlaTable:
         return min(days, self.max_days)
 
     @classmethod
-    def from_toml(cls, path: Path) -> "SlaTable":
+    def from_toml(cls, path: Path) -> SlaTable:
         """Load `sla.toml`."""
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
         internal = dict(raw.get("internal_reply_workdays", {}))

@@ -43,13 +43,13 @@ class DepartmentDirectory:
         return sorted(self.departments)
 
     @classmethod
-    def from_toml(cls, path: Path) -> "DepartmentDirectory":
+    def from_toml(cls, path: Path) -> DepartmentDirectory:
         """Load `departments.toml`: one `[departments.CODE]` table per department."""
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         return cls.from_mapping(data.get("departments", {}))
 
     @classmethod
-    def from_mapping(cls, raw: dict[str, dict[str, object]]) -> "DepartmentDirectory":
+    def from_mapping(cls, raw: dict[str, dict[str, object]]) -> DepartmentDirectory:
         """Build from the parsed TOML mapping."""
         depts = {}
         for code, spec in raw.items():

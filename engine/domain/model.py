@@ -65,7 +65,7 @@ class Actor:
         return role in self.roles
 
     @classmethod
-    def system(cls) -> "Actor":
+    def system(cls) -> Actor:
         """The engine itself (timers, migrations)."""
         return cls(SYSTEM, frozenset(), frozenset({Role.ADMIN}))
 

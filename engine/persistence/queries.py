@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -94,7 +95,7 @@ class ReadQueries:
         query = self._task_query(flt).with_only_columns(func.count(HumanTaskRow.id))
         return int(self.session.scalar(query) or 0)
 
-    def _task_query(self, flt: TaskFilter) -> Select[tuple[HumanTaskRow]]:
+    def _task_query(self, flt: TaskFilter) -> Select[Any]:
         query = select(HumanTaskRow).where(HumanTaskRow.status.in_(flt.statuses))
         if flt.departments is not None:
             query = query.where(HumanTaskRow.department.in_(sorted(flt.departments)))

@@ -6,6 +6,7 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.persistence.db import make_engine, session_factory, upgrade
 from engine.persistence.queries import ReadQueries
 from engine.persistence.repositories import (
     AuditRepository,
@@ -24,7 +25,7 @@ class UnitOfWork:
     def __init__(self, factory: sessionmaker[Session]):
         self._factory = factory
 
-    def __enter__(self) -> "UnitOfWork":
+    def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
         self.definitions = DefinitionRepository(self.session)
         self.cases = CaseRepository(self.session)
@@ -56,11 +57,25 @@ class UnitOfWork:
 
 
 class Database:
-    """Hands out units of work: writing ones (locking SQLite at BEGIN) and reading ones."""
+    """The database of one URL: hands out writing units of work (locking SQLite at BEGIN) and reading ones."""
 
-    def __init__(self, writer: sessionmaker[Session], reader: sessionmaker[Session]):
-        self._writer = writer
-        self._reader = reader
+    def __init__(self, url: str):
+        self.sql_engine = make_engine(url)
+        self._writer = session_factory(self.sql_engine, writing=True)
+        self._reader = session_factory(self.sql_engine)
+
+    @property
+    def dialect(self) -> str:
+        """`sqlite` or `postgresql`."""
+        return str(self.sql_engine.dialect.name)
+
+    def upgrade(self) -> None:
+        """Create or upgrade the schema (Alembic migrations)."""
+        upgrade(self.sql_engine)
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.sql_engine.dispose()
 
     def write(self) -> UnitOfWork:
         """A unit of work that changes data."""

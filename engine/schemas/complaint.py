@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -40,7 +41,10 @@ def complaint_schema_class(codes: CodeLists) -> type[Schema]:
         account_ref = fields.String(load_default="", validate=validate.Length(max=40))
         transaction_ref = fields.String(load_default="", validate=validate.Length(max=60))
         amount = fields.Decimal(
-            load_default=None, allow_none=True, places=2, as_string=True,
+            load_default=None,
+            allow_none=True,
+            places=2,
+            as_string=True,
             validate=validate.Range(min=0, error="金额不能为负 / amount must not be negative"),
         )
         cause = fields.String(required=True, validate=_one_of(codes, "causes"))
@@ -52,19 +56,13 @@ def complaint_schema_class(codes: CodeLists) -> type[Schema]:
         related_number = fields.String(load_default="", validate=validate.Length(max=40))
         facts = fields.String(required=True, validate=validate.Length(1, 4000))
         demand = fields.String(required=True, validate=validate.Length(1, 2000))
-        expected_resolution = fields.String(
-            load_default="explanation", validate=_one_of(codes, "expected_resolutions")
-        )
+        expected_resolution = fields.String(load_default="explanation", validate=_one_of(codes, "expected_resolutions"))
 
         @validates_schema
         def _id_number_matches_type(self, data: dict[str, Any], **_: Any) -> None:
-            import re
-
-            if data.get("id_type") == "resident_id" and data.get("id_number"):
-                if not re.match(RESIDENT_ID, data["id_number"]):
-                    raise ValidationError(
-                        "居民身份证号应为18位 / a resident ID number has 18 characters", "id_number"
-                    )
+            number = data.get("id_number")
+            if data.get("id_type") == "resident_id" and number and not re.match(RESIDENT_ID, number):
+                raise ValidationError("居民身份证号应为18位 / a resident ID number has 18 characters", "id_number")
 
     return ComplaintSchema
 

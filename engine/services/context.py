@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from threading import Lock
-from typing import Any, Callable
+from typing import Any
 
 from engine.bpmn.definitions import LoadedDefinition, load_definition
 from engine.bpmn.runtime import WorkflowRuntime

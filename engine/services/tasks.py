@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 
 from engine.bpmn.definitions import LoadedDefinition
 from engine.domain import authz
-from engine.domain.errors import Conflict, ConcurrentUpdate, Forbidden, NotFound, ValidationFailed
+from engine.domain.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound, ValidationFailed
 from engine.domain.model import Actor, FormSpec, HumanTask, Role, TaskStatus
 from engine.persistence.queries import TaskFilter
 from engine.persistence.uow import UnitOfWork

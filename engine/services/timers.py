@@ -59,10 +59,10 @@ class TimerService:
                 return due.case_id, None
             except Exception as err:  # noqa: BLE001 - one broken case must not stop the sweep
                 uow.rollback()
-                message = f"case {due.case_id} timer {due.bpmn_id}: {err}"
-                log.error("timer failed: %s\n%s", message, traceback.format_exc())
-        self._record_failure(due, str(err), now)
-        return due.case_id, message
+                error = f"{type(err).__name__}: {err}"
+                log.error("timer of case %s failed: %s\n%s", due.case_id, error, traceback.format_exc())
+        self._record_failure(due, error, now)
+        return due.case_id, f"case {due.case_id} timer {due.bpmn_id}: {error}"
 
     def _fire_case(self, uow: UnitOfWork, due: DueTimer) -> None:
         case = uow.cases.load_for_update(due.case_id)

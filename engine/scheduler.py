@@ -1,0 +1,48 @@
+"""The timer worker: an APScheduler interval job that sweeps due timers and sends pending email."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+log = logging.getLogger("engine.scheduler")
+
+
+def sweep_once(engine: Any) -> dict[str, Any]:
+    """One sweep: fire due timers, then deliver pending notice emails."""
+    result = engine.timers.sweep()
+    sent = engine.mailer.deliver_pending() if getattr(engine, "mailer", None) else 0
+    if result.fired_cases or result.failed or sent:
+        log.info("sweep: %d case(s) fired, %d failed, %d email(s)", result.fired_cases,
+                 len(result.failed), sent)
+    return {"fired_cases": result.fired_cases, "failed": result.failed, "emails_sent": sent}
+
+
+def _safe_sweep(engine: Any) -> None:
+    try:
+        sweep_once(engine)
+    except Exception:  # noqa: BLE001 - the scheduler must keep running
+        log.exception("sweep failed")
+
+
+def start_background(engine: Any) -> BackgroundScheduler:
+    """Run the sweep in a background thread of this process (the single-machine default)."""
+    scheduler = BackgroundScheduler(daemon=True)
+    scheduler.add_job(_safe_sweep, "interval", args=[engine], id="timer-sweep",
+                      seconds=engine.ctx.settings.worker_interval_seconds,
+                      max_instances=1, coalesce=True)
+    scheduler.start()
+    return scheduler
+
+
+def run_forever(engine: Any) -> None:
+    """Run the sweep in the foreground until interrupted (`complaintflow worker`)."""
+    scheduler = BlockingScheduler()
+    scheduler.add_job(_safe_sweep, "interval", args=[engine], id="timer-sweep",
+                      seconds=engine.ctx.settings.worker_interval_seconds,
+                      max_instances=1, coalesce=True)
+    _safe_sweep(engine)
+    scheduler.start()

@@ -1,0 +1,80 @@
+"""Demo users and complaints for a first look (`complaintflow demo`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from engine.domain.errors import Conflict
+from engine.domain.model import Actor
+
+DEMO_PASSWORD = "demo-password-2024"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    """A seeded account."""
+
+    username: str
+    display_name: str
+    departments: tuple[str, ...]
+    roles: tuple[str, ...]
+
+
+DEMO_USERS = (
+    DemoUser("admin", "系统管理员", (), ("admin",)),
+    DemoUser("owner", "流程管理员", (), ("process_owner",)),
+    DemoUser("auditor", "审计员", (), ("auditor",)),
+    DemoUser("teller", "网点柜员 李明", ("branch_front",), ("staff",)),
+    DemoUser("manager", "投诉管理人 王芳", ("branch_manager",), ("staff",)),
+    DemoUser("branchhead", "网点负责人 赵强", ("branch_head",), ("staff",)),
+    DemoUser("hocm", "投诉管理部 陈静", ("complaint_mgmt",), ("staff", "supervisor")),
+    DemoUser("csgroup", "业务管理组 刘洋", ("cs_business_group",), ("staff",)),
+    DemoUser("office", "办公室 周敏", ("office",), ("staff",)),
+    DemoUser("retail", "零售银行部 孙磊", ("retail_banking",), ("staff",)),
+    DemoUser("ebank", "电子银行部 吴婷", ("ebanking",), ("staff",)),
+    DemoUser("seat", "座席员 郑浩", ("card_seat",), ("staff",)),
+    DemoUser("care", "客户关怀组 冯雪", ("card_care",), ("staff",)),
+    DemoUser("csmanager", "客服经理 何伟", ("card_cs_manager",), ("staff",)),
+    DemoUser("senior", "高级经理 高峰", ("card_senior_manager",), ("staff",)),
+    DemoUser("supervisor", "督办专员 马丽", ("complaint_mgmt", "branch_manager", "branch_head"),
+             ("staff", "supervisor")),
+)
+
+DEMO_COMPLAINTS: tuple[dict[str, Any], ...] = (
+    {"channel": "counter", "organisation": "branch", "complainant_name": "张伟",
+     "contact_phone": "13812345678", "id_type": "resident_id", "id_number": "310101199001011234",
+     "category": "deposits", "cause": "service_attitude", "grade": "general",
+     "facts": "客户在柜台办理存款时等待时间过长，柜员态度冷淡。", "demand": "要求网点道歉并改进服务。",
+     "expected_resolution": "apology"},
+    {"channel": "phone", "organisation": "branch", "complainant_name": "李娜",
+     "contact_phone": "13998765432", "category": "bank_card", "cause": "fees", "grade": "important",
+     "amount": "320.00", "account_ref": "6222020200112233445",
+     "facts": "客户称借记卡被重复收取年费。", "demand": "退还多收的年费。", "expected_resolution": "refund"},
+    {"channel": "hotline", "organisation": "branch", "complainant_name": "王强",
+     "contact_phone": "13700001111", "category": "wealth", "cause": "marketing", "grade": "urgent",
+     "amount": "80000.00", "is_complex": True,
+     "facts": "客户称理财经理误导购买高风险产品，造成本金亏损。", "demand": "赔偿损失。",
+     "expected_resolution": "compensation"},
+)
+
+
+def seed_demo(engine: Any, admin: Actor) -> dict[str, int]:
+    """Create the demo users (idempotent) and open the demo complaints for deployed processes."""
+    users = 0
+    for demo in DEMO_USERS:
+        try:
+            engine.users.add(demo.username, DEMO_PASSWORD, list(demo.departments), list(demo.roles),
+                             admin, display_name=demo.display_name)
+            users += 1
+        except Conflict:
+            continue
+    cases = 0
+    teller = engine.users.actor("teller")
+    deployed = {d.process_key for d in engine.deploy.definitions(admin)}
+    for complaint in DEMO_COMPLAINTS:
+        process = engine.cases.process_for(complaint["organisation"])
+        if process in deployed and teller is not None:
+            engine.cases.open_case(process, complaint, teller)
+            cases += 1
+    return {"users": users, "cases": cases}

@@ -1,0 +1,304 @@
+"""The `complaintflow` command: database, deploy, demo data, serve, worker, and case work from a shell."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from engine.bootstrap import Engine, build
+from engine.config import Settings
+from engine.domain.calendar import parse_moment
+from engine.domain.clock import FixedClock
+from engine.domain.errors import DeployRejected, EngineError, ValidationFailed
+from engine.domain.model import Actor, Role
+from engine.services.deploy import read_diagram_dir
+
+Handler = Callable[[Engine, argparse.Namespace], Any]
+
+
+def _json_default(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
+    return str(value)
+
+
+def emit(args: argparse.Namespace, data: Any, text: Callable[[Any], str] | None = None) -> None:
+    """Print `data` as JSON with --json, else as text."""
+    if getattr(args, "json", False) or text is None:
+        print(json.dumps(data, default=_json_default, ensure_ascii=False, indent=2))
+    else:
+        print(text(data))
+
+
+def operator() -> Actor:
+    """The person at the shell: an admin and process owner, audited under their OS user name."""
+    return Actor(f"cli:{getpass.getuser()}", frozenset(), frozenset({Role.ADMIN, Role.PROCESS_OWNER}))
+
+
+def user_actor(engine: Engine, username: str) -> Actor:
+    """The actor of an existing active user, or exit."""
+    actor = engine.users.actor(username)
+    if actor is None:
+        raise SystemExit(f"error: no active user {username!r}")
+    return actor
+
+
+def read_data(source: str) -> dict[str, Any]:
+    """JSON from a file or '-' (stdin)."""
+    text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise SystemExit("error: the data must be a JSON object")
+    return data
+
+
+# -- commands ------------------------------------------------------------------
+def cmd_init_db(engine: Engine, args: argparse.Namespace) -> None:
+    engine.init_db()
+    emit(args, {"database": engine.ctx.settings.database_url, "status": "ready"},
+         lambda d: f"database ready: {d['database']}")
+
+
+def cmd_deploy(engine: Engine, args: argparse.Namespace) -> None:
+    files = read_diagram_dir(Path(args.directory))
+    result = engine.deploy.deploy(files, operator())
+    emit(args, result, lambda r: "\n".join(
+        [f"deployed {d.process_key} version {d.version} ({', '.join(d.files)})" for d in r.deployed]
+        + [f"unchanged {k}" for k in r.unchanged]))
+
+
+def cmd_demo(engine: Engine, args: argparse.Namespace) -> None:
+    from engine.services.demo import DEMO_PASSWORD, seed_demo
+
+    counts = seed_demo(engine, operator())
+    emit(args, counts | {"password": DEMO_PASSWORD},
+         lambda c: f"demo: {c['users']} user(s), {c['cases']} complaint(s); password {c['password']}")
+
+
+def cmd_quickstart(engine: Engine, args: argparse.Namespace) -> None:
+    engine.init_db()
+    cmd_deploy(engine, argparse.Namespace(directory=str(engine.ctx.settings.processes_dir), json=False))
+    if not any(u.username == "admin" for u in engine.users.list(operator())):
+        cmd_demo(engine, argparse.Namespace(json=False))
+    cmd_serve(engine, args)
+
+
+def cmd_serve(engine: Engine, args: argparse.Namespace) -> None:
+    import os
+
+    from engine.scheduler import start_background
+    from webui import create_app
+
+    app = create_app(engine=engine)
+    if not args.no_worker and os.environ.get("WERKZEUG_RUN_MAIN") in (None, "true"):
+        start_background(engine)
+    print(f"complaintflow on http://{args.host}:{args.port}/  (timer worker in-process)", flush=True)
+    app.run(host=args.host, port=args.port, debug=False, use_reloader=False, threaded=True)
+
+
+def cmd_worker(engine: Engine, args: argparse.Namespace) -> None:
+    from engine.scheduler import run_forever, sweep_once
+
+    if args.once:
+        if args.now:
+            engine.ctx.clock = FixedClock(parse_moment(args.now))
+            engine.ctx.runtime.clock = engine.ctx.clock
+        emit(args, sweep_once(engine), lambda r: f"fired {r['fired_cases']} case(s), "
+             f"{len(r['failed'])} failed, {r['emails_sent']} email(s)")
+        return
+    run_forever(engine)
+
+
+def cmd_open_case(engine: Engine, args: argparse.Namespace) -> None:
+    actor = user_actor(engine, args.user) if args.user else operator()
+    case = engine.cases.open_case(args.process_key, read_data(args.data), actor)
+    emit(args, case, lambda c: f"{c.number} opened (case {c.id})")
+
+
+def cmd_tasks(engine: Engine, args: argparse.Namespace) -> None:
+    from engine.persistence.queries import TaskFilter  # noqa: F401  (documented filter type)
+
+    actor = user_actor(engine, args.user) if args.user else operator()
+    if args.user and not args.department:
+        tasks = engine.tasks.inbox(actor) + engine.tasks.queue(actor)
+    else:
+        depts = frozenset({args.department}) if args.department else None
+        tasks = engine.tasks.search(operator() if not args.user else actor, _filter(depts))
+    emit(args, tasks, lambda ts: "\n".join(
+        f"{t.id}  {t.case_number}  {t.title}  [{t.department}]  {t.status.value}"
+        f"{' ' + t.assignee if t.assignee else ''}  due {t.due_at:%Y-%m-%d %H:%M}" if t.due_at else
+        f"{t.id}  {t.case_number}  {t.title}  [{t.department}]  {t.status.value}" for t in ts) or "no tasks")
+
+
+def _filter(depts: frozenset[str] | None) -> Any:
+    from engine.persistence.queries import TaskFilter
+
+    return TaskFilter(departments=depts)
+
+
+def cmd_claim(engine: Engine, args: argparse.Namespace) -> None:
+    task = engine.tasks.claim(args.task, user_actor(engine, args.user))
+    emit(args, task, lambda t: f"claimed {t.title} ({t.case_number}) for {t.assignee}")
+
+
+def cmd_complete(engine: Engine, args: argparse.Namespace) -> None:
+    task = engine.tasks.complete(args.task, read_data(args.data), user_actor(engine, args.user))
+    emit(args, task, lambda t: f"completed {t.title} ({t.case_number})")
+
+
+def cmd_case(engine: Engine, args: argparse.Namespace) -> None:
+    detail = engine.cases.detail(args.number, operator())
+    emit(args, detail, _case_text)
+
+
+def _case_text(d: Any) -> str:
+    c = d.case
+    lines = [f"{c.number}  {c.process_key} v{c.definition_version}  {c.status.value}"
+             f"{'  [督办 supervised]' if c.supervised else ''}",
+             f"received {c.received_at:%Y-%m-%d %H:%M} by {c.received_by}; internal due "
+             f"{c.internal_due_at:%Y-%m-%d}; regulatory due {c.regulatory_due_at:%Y-%m-%d}", "tasks:"]
+    lines += [f"  {t.id}  {t.title} [{t.department}] {t.status.value} {t.assignee or ''}" for t in d.tasks]
+    lines.append("audit:")
+    lines += [f"  {e.at:%Y-%m-%d %H:%M:%S}  {e.actor}  {e.action}" for e in d.timeline]
+    return "\n".join(lines)
+
+
+def cmd_chase(engine: Engine, args: argparse.Namespace) -> None:
+    notice = engine.notices.chase(args.task, args.reason, user_actor(engine, args.user))
+    emit(args, notice, lambda n: f"chased: notice {n.id} to {n.department}")
+
+
+def cmd_calendar(engine: Engine, args: argparse.Namespace) -> None:
+    start = parse_moment(args.date)
+    result = engine.ctx.calendar.add_workdays(start, args.days)
+    warning = engine.ctx.calendar.coverage_warning(start, result)
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
+    emit(args, {"date": result.date().isoformat()}, lambda d: d["date"])
+
+
+def cmd_user(engine: Engine, args: argparse.Namespace) -> None:
+    if args.user_command == "add":
+        password = args.password or getpass.getpass("password (at least 12 characters): ")
+        info = engine.users.add(args.username, password, _split(args.departments), _split(args.roles),
+                                operator(), display_name=args.name or "", email=args.email)
+        emit(args, info, lambda u: f"user {u.username} added")
+    elif args.user_command == "list":
+        emit(args, engine.users.list(operator()), lambda us: "\n".join(
+            f"{u.username:<14} {'active' if u.active else 'disabled':<9} {','.join(u.roles):<24} "
+            f"{','.join(u.departments)}" for u in us))
+    else:
+        engine.users.disable(args.username, operator())
+        emit(args, {"disabled": args.username}, lambda d: f"user {d['disabled']} disabled")
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+# -- parser --------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = argparse.ArgumentParser(prog="complaintflow", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--json", action="store_true", help="print JSON")
+        p.set_defaults(handler=handler)
+        return p
+
+    add("init-db", cmd_init_db, "create or upgrade the database schema")
+    add("deploy", cmd_deploy, "validate and deploy the diagrams of a directory").add_argument("directory")
+    add("demo", cmd_demo, "seed demo users and complaints")
+    for name, handler in (("serve", cmd_serve), ("quickstart", cmd_quickstart)):
+        p = add(name, handler, "run the web UI with the timer worker" if name == "serve"
+                else "init-db, deploy processes/, seed demo data once, then serve")
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=5000)
+        p.add_argument("--no-worker", action="store_true", help="do not run the timer sweep in-process")
+    p = add("worker", cmd_worker, "run the timer worker")
+    p.add_argument("--once", action="store_true", help="run one sweep and exit")
+    p.add_argument("--now", help="with --once: sweep as if it were this ISO time")
+    p = add("open-case", cmd_open_case, "open a complaint case")
+    p.add_argument("process_key")
+    p.add_argument("--data", required=True, help="JSON file with the complaint, or - for stdin")
+    p.add_argument("--user", help="the first responder (a user name)")
+    p = add("tasks", cmd_tasks, "list open tasks")
+    p.add_argument("--department")
+    p.add_argument("--user")
+    p = add("claim", cmd_claim, "claim a task")
+    p.add_argument("task")
+    p.add_argument("--user", required=True)
+    p = add("complete", cmd_complete, "complete a task with form data")
+    p.add_argument("task")
+    p.add_argument("--user", required=True)
+    p.add_argument("--data", required=True, help="JSON file with the form values, or - for stdin")
+    add("case", cmd_case, "show a case: data, tasks, audit trail").add_argument("number")
+    p = add("chase", cmd_chase, "chase an open task by hand")
+    p.add_argument("task")
+    p.add_argument("--user", required=True)
+    p.add_argument("--reason", required=True)
+    cal = sub.add_parser("calendar", help="the business calendar")
+    cal_sub = cal.add_subparsers(dest="calendar_command", required=True)
+    p = cal_sub.add_parser("add-workdays", help="add N Chinese working days to a date")
+    p.add_argument("date")
+    p.add_argument("days", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_calendar)
+    users = sub.add_parser("user", help="manage users")
+    u_sub = users.add_subparsers(dest="user_command", required=True)
+    p = u_sub.add_parser("add")
+    p.add_argument("username")
+    p.add_argument("--password", help="prompted for when omitted")
+    p.add_argument("--departments", default="")
+    p.add_argument("--roles", default="staff")
+    p.add_argument("--name")
+    p.add_argument("--email")
+    p = u_sub.add_parser("list")
+    p = u_sub.add_parser("disable")
+    p.add_argument("username")
+    for p in u_sub.choices.values():
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(handler=cmd_user)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    engine = build(Settings.from_env())
+    try:
+        args.handler(engine, args)
+    except DeployRejected as err:
+        for problem in err.problems:
+            print(f"{problem.file}: {problem.element}: {problem.message}", file=sys.stderr)
+        print(f"deploy rejected: {len(err.problems)} problem(s); nothing was stored", file=sys.stderr)
+        return 1
+    except ValidationFailed as err:
+        for field, messages in sorted(err.errors.items()):
+            print(f"{field}: {'; '.join(messages)}", file=sys.stderr)
+        return 1
+    except EngineError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
