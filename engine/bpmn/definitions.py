@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
 from SpiffWorkflow.camunda.specs.user_task import EnumFormField
 from SpiffWorkflow.camunda.specs.user_task import Form as SpiffForm
 
@@ -111,12 +112,12 @@ def _collect_metadata(
                 bpmn_id,
                 TimerKind(task_spec.timer_kind),
                 task_spec.attached_to,
-                type(task_spec.event_definition).__name__ == "CycleTimerEventDefinition",
+                isinstance(task_spec.event_definition, CycleTimerEventDefinition),
             )
 
 
 def _is_timer(task_spec: Any) -> bool:
-    return "Timer" in type(getattr(task_spec, "event_definition", None)).__name__
+    return isinstance(getattr(task_spec, "event_definition", None), TimerEventDefinition)
 
 
 def _user_task_spec(task_spec: Any, departments: DepartmentDirectory) -> UserTaskSpec:

@@ -95,7 +95,8 @@ def check_dmn_input_entry(input_expr: str, cell: str | None, known_functions: se
     except SyntaxError:
         return [_unreadable_cell_message(input_expr, cell)]
     if python and _glued(input_expr, cell, python):
-        return [(f"SpiffWorkflow joins the input and this cell without a space (`{python}`); write `? {cell}` instead")]
+        glued = f"SpiffWorkflow joins the input and this cell without a space (`{python}`)"
+        return [f"{glued}; write `? {cell}` instead"]
     return check_expression(python, known_functions) if python else []
 
 

@@ -28,6 +28,9 @@ class ComplaintUserTaskParser(UserTaskParser):
     """Reads `camunda:candidateGroups` and `camunda:dueDate`, which Spiff ignores."""
 
     def create_task(self) -> Any:
+        if self.node.get(f"{_CAMUNDA}formKey") is None:
+            # Spiff reads camunda:formData only when a formKey is present; default it to the task id.
+            self.node.set(f"{_CAMUNDA}formKey", self.node.get("id", ""))
         task = super().create_task()
         groups = self.node.get(f"{_CAMUNDA}candidateGroups") or ""
         task.candidate_groups = [g.strip() for g in groups.split(",") if g.strip()]

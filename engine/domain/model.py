@@ -176,6 +176,7 @@ class CaseSummary:
     closed_at: datetime | None
     version: int
     calendar_warning: str | None = None
+    regulatory_extensions: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass

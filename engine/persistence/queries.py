@@ -63,6 +63,7 @@ def _case(row: CaseRow, version_no: int) -> CaseSummary:
         grade=row.grade, internal_due_at=row.internal_due_at,
         regulatory_due_at=row.regulatory_due_at, supervised=row.supervised,
         closed_at=row.closed_at, version=row.version, calendar_warning=row.calendar_warning,
+        regulatory_extensions=list(row.regulatory_extensions or []),
     )
 
 

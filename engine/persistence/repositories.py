@@ -92,7 +92,7 @@ class CaseRepository:
             received_at=new.received_at, received_by=new.received_by,
             internal_due_at=new.internal_due_at, regulatory_due_at=new.regulatory_due_at,
             calendar_warning=new.calendar_warning, created_at=new.now, updated_at=new.now,
-            process_data={}, completed_elements=[], current_elements=[],
+            process_data={}, completed_elements=[], current_elements=[], regulatory_extensions=[],
         )
         self.session.add(row)
         self.session.flush()
@@ -136,6 +136,11 @@ class CaseRepository:
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrentUpdate(f"case {case_id} was changed by someone else; reload and retry")
         return expected_version + 1
+
+    def extensions(self, case_id: int) -> list[dict[str, Any]]:
+        """The regulatory extensions recorded on a case, oldest first."""
+        row = self.session.get(CaseRow, case_id)
+        return list(row.regulatory_extensions) if row is not None else []
 
     def mark_supervised(self, case_id: int) -> None:
         """Put the case on the supervision list."""

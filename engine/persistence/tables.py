@@ -58,6 +58,7 @@ class CaseRow(Base):
     received_by: Mapped[str] = mapped_column(String(80))
     internal_due_at: Mapped[datetime | None]
     regulatory_due_at: Mapped[datetime | None]
+    regulatory_extensions: Mapped[list[Any]] = mapped_column(JSON, default=list)
     supervised: Mapped[bool] = mapped_column(Boolean, default=False)
     calendar_warning: Mapped[str | None] = mapped_column(String(400))
     closed_at: Mapped[datetime | None]

@@ -10,9 +10,9 @@ from marshmallow import ValidationError
 from engine.domain import authz
 from engine.domain.calendar import iso
 from engine.domain.clock import to_china
-from engine.domain.errors import Forbidden, NotFound, ValidationFailed
+from engine.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.domain.masking import mask_complaint
-from engine.domain.model import Actor, CaseDetail, CaseSummary
+from engine.domain.model import Actor, CaseDetail, CaseSummary, Role
 from engine.persistence.records import NewCase, StoredCase
 from engine.persistence.uow import UnitOfWork
 from engine.schemas.complaint import complaint_schema_class, workflow_variables
@@ -139,6 +139,33 @@ class CaseService:
                 notices=uow.read.notices(case_id=case_id), completed_elements=completed,
                 current_elements=current,
             )
+
+    def extend_regulatory(
+        self, ref: str | int, approved_by: str, customer_told_at: datetime, reason: str, actor: Actor
+    ) -> CaseSummary:
+        """Extend the regulatory clock: first to 30 days, then (senior approval) to 60, customer told each time."""
+        if not (actor.has(Role.SUPERVISOR) or actor.has(Role.ADMIN)):
+            raise Forbidden("extensions are approved by supervisors / senior managers")
+        if not reason.strip() or not approved_by.strip():
+            raise ValidationFailed({"reason": ["请填写延期原因与审批人 / give the reason and the approver"]})
+        case_id = self.resolve_id(ref)
+        with self.ctx.db.write() as uow:
+            case = uow.cases.load_for_update(case_id)
+            if case is None or case.status != "open":
+                raise NotFound(f"open case {ref} not found")
+            done = uow.cases.extensions(case_id)
+            sla = self.ctx.sla
+            limits = [sla.regulatory_first_extension, sla.regulatory_second_extension]
+            if len(done) >= len(limits):
+                raise Conflict("监管时限已延长至上限 / the regulatory clock is already at its last extension")
+            days = limits[len(done)]
+            due = self.ctx.calendar.add_calendar_days(case.received_at, days)
+            record = {"to_days": days, "approved_by": approved_by, "customer_told_at": iso(customer_told_at),
+                      "reason": reason, "recorded_by": actor.username, "recorded_at": iso(self.ctx.now())}
+            uow.cases.update_fields(case_id, regulatory_due_at=due, regulatory_extensions=[*done, record])
+            uow.audit.add(self.ctx.now(), actor.username, "regulatory_extension", case_id, None, record)
+            uow.commit()
+        return self.summary(case_id)
 
     def process_data(self, case_id: int) -> dict[str, Any]:
         """The latest workflow data of a case (projection; no workflow load)."""

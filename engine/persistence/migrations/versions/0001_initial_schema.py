@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 16:44:13.000199
+Create Date: 2026-11-23
 """
 from alembic import op
 import sqlalchemy as sa
@@ -80,6 +80,7 @@ def upgrade() -> None:
     sa.Column('received_by', sa.String(length=80), nullable=False),
     sa.Column('internal_due_at', engine.persistence.types.UTCDateTime(), nullable=True),
     sa.Column('regulatory_due_at', engine.persistence.types.UTCDateTime(), nullable=True),
+    sa.Column('regulatory_extensions', sa.JSON(), nullable=False),
     sa.Column('supervised', sa.Boolean(), nullable=False),
     sa.Column('calendar_warning', sa.String(length=400), nullable=True),
     sa.Column('closed_at', engine.persistence.types.UTCDateTime(), nullable=True),
