@@ -30,6 +30,10 @@ from engine.persistence.tables import (
 )
 
 
+# Audit actions that mean "this person worked on the case" (a denied attempt is not one of them).
+WORK_ACTIONS = ("case_opened", "claim", "unclaim", "reassign", "complete", "chase")
+
+
 @dataclass(frozen=True)
 class TaskFilter:
     """Filters and paging for task lists."""
@@ -173,7 +177,8 @@ class ReadQueries:
         """True when the user acted on the case (opened it, claimed or completed a task)."""
         hit = self.session.scalar(
             select(AuditEventRow.id).where(
-                AuditEventRow.case_id == case_id, AuditEventRow.actor == username
+                AuditEventRow.case_id == case_id, AuditEventRow.actor == username,
+                AuditEventRow.action.in_(WORK_ACTIONS),
             ).limit(1)
         )
         return hit is not None

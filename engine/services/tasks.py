@@ -136,6 +136,9 @@ class TaskService:
     def _assign(self, task_id: str, actor: Actor, to_user: str | None, action: str) -> HumanTask:
         with self.ctx.db.write() as uow:
             task = self._visible_task(uow, task_id, actor, action)
+            uow.cases.load_for_update(task.case_id)  # wait for a completion in flight, then re-read
+            uow.expire()
+            task = uow.read.task(task_id) or task
             expect = self._check_assign(uow, task, actor, to_user, action)
             if not uow.tasks.set_assignee(task_id, to_user, expect):
                 raise Conflict(self._changed_message(uow, task_id))

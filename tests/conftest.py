@@ -1,0 +1,90 @@
+"""Shared fixtures: a database per test (SQLite file or a fresh PostgreSQL schema) and a deployed engine.
+
+PostgreSQL comes from COMPLAINTFLOW_TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test).
+Without it the PostgreSQL parameters are skipped, unless COMPLAINTFLOW_REQUIRE_POSTGRES=1 (CI), in
+which case they fail: a CI run that silently tested SQLite only would be a lie.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from engine.bootstrap import Engine
+from engine.services.deploy import read_diagram_dir
+from tests.support.actors import ADMIN
+from tests.support.databases import (
+    postgres_base_url,
+    postgres_required,
+    temporary_postgres_schema,
+)
+from tests.support.engines import CHINA_START, make_engine
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+PROCESSES = REPO_ROOT / "processes"
+
+DATABASES = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
+
+
+@pytest.fixture(params=DATABASES)
+def db_kind(request: pytest.FixtureRequest) -> str:
+    """Which database this test runs on: "sqlite" or "postgresql"."""
+    return str(request.param)
+
+
+@pytest.fixture
+def db_url(db_kind: str, tmp_path: Path) -> Iterator[str]:
+    """A database URL of an empty database: a SQLite file in tmp_path, or a fresh PostgreSQL schema."""
+    if db_kind == "sqlite":
+        # A file, not :memory: -- WAL and several connections need one.
+        yield f"sqlite:///{tmp_path / 'complaintflow.db'}"
+        return
+    base = postgres_base_url()
+    if base is None:
+        message = (
+            "PostgreSQL tests need COMPLAINTFLOW_TEST_DATABASE_URL "
+            "(e.g. postgresql://postgres@127.0.0.1:5432/test)"
+        )
+        if postgres_required():
+            pytest.fail(f"COMPLAINTFLOW_REQUIRE_POSTGRES=1 but {message}", pytrace=False)
+        pytest.skip(message)
+    with temporary_postgres_schema(base) as url:
+        yield url
+
+
+@pytest.fixture
+def clock_start() -> datetime:
+    """When the engine's FixedClock starts (override in a module to start elsewhere)."""
+    return CHINA_START
+
+
+@pytest.fixture
+def engine(db_url: str, tmp_path: Path, clock_start: datetime) -> Iterator[Engine]:
+    """An engine on the test database with the schema migrated and processes/ deployed by an admin."""
+    eng = make_engine(db_url, tmp_path, clock_start, processes_dir=PROCESSES)
+    try:
+        eng.init_db()
+        eng.deploy.deploy(read_diagram_dir(PROCESSES), ADMIN)
+        yield eng
+    finally:
+        eng.dispose()
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    """The repository root (where processes/ lives)."""
+    return REPO_ROOT
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say which databases the run covers."""
+    pg = "COMPLAINTFLOW_TEST_DATABASE_URL set" if os.environ.get("COMPLAINTFLOW_TEST_DATABASE_URL") \
+        else "PostgreSQL tests skipped (COMPLAINTFLOW_TEST_DATABASE_URL not set)"
+    return f"complaintflow databases: sqlite + {pg}"

@@ -1,0 +1,1 @@
+"""Helpers shared by the integration (and later e2e) tests."""

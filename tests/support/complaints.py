@@ -1,0 +1,53 @@
+"""Valid complaint (工单) payloads for open_case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def complaint(**overrides: Any) -> dict[str, Any]:
+    """A valid branch complaint; keyword arguments replace or add fields."""
+    data: dict[str, Any] = {
+        "channel": "counter",
+        "organisation": "branch",
+        "complainant_name": "张三",
+        "contact_phone": "13812345678",
+        "id_type": "resident_id",
+        "id_number": "310101199001011234",
+        "category": "deposits",
+        "cause": "service_attitude",
+        "grade": "general",
+        "amount": "120.00",
+        "facts": "柜员态度恶劣，办理存款时拒绝解释手续费。",
+        "demand": "要求道歉并解释收费依据。",
+    }
+    data.update(overrides)
+    return data
+
+
+# Form submissions per user task of processes/branch_complaint.bpmn.
+NOT_ON_SPOT = {"resolved_on_spot": False, "on_spot_result": "需进一步调查"}
+ON_SPOT = {"resolved_on_spot": True, "on_spot_result": "当场解释，客户认可"}
+INVESTIGATED_NO_FAULT = {
+    "evidence": "调取录音，柜员解释到位", "responsibility": "not_at_fault",
+    "within_authority": True, "resolution": "向客户解释收费依据", "compensation_amount": 0,
+}
+INVESTIGATED_BANK_FAULT = {
+    "evidence": "录音显示柜员态度不佳", "responsibility": "bank",
+    "within_authority": True, "resolution": "道歉并退还手续费", "compensation_amount": 50.0,
+}
+INVESTIGATED_BEYOND = {
+    "evidence": "涉及系统故障，需总行处理", "responsibility": "partly",
+    "within_authority": False, "resolution": "上报总行", "compensation_amount": 0,
+}
+APPROVED = {"approved": True, "approval_note": "同意"}
+REJECTED = {"approved": False, "approval_note": "证据不足，重新调查"}
+HEAD_OFFICE_REVIEWED = {"ho_opinion": "由运营管理部牵头处理", "ho_department": "operations"}
+NOTIFIED = {"notify_method": "phone", "customer_accepted": True, "rectification_needed": False}
+NOTIFIED_RECTIFY = {
+    "notify_method": "letter", "customer_accepted": True, "rectification_needed": True,
+    "root_cause": "柜员培训不足",
+}
+RECTIFIED = {"rectification_no": "ZG-2024-001", "rectification_measures": "全员服务规范培训"}
+REVISITED = {"satisfaction": "satisfied", "revisit_note": "客户满意"}
+ARCHIVED = {"archive_confirmed": True, "archive_note": "材料齐全"}

@@ -1,0 +1,38 @@
+"""Building engines for tests: a FixedClock, test settings, processes/ deployed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from engine.bootstrap import Engine, build
+from engine.config import Settings
+from engine.domain.clock import CHINA_TZ, FixedClock
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PROCESSES = REPO_ROOT / "processes"
+
+# Friday 2024-09-27 10:00 China time: the acceptance example of DOMAIN.md (National Day follows).
+CHINA_START = datetime(2024, 9, 27, 10, 0, tzinfo=CHINA_TZ)
+
+
+def at(y: int, m: int, d: int, hour: int = 10, minute: int = 0) -> datetime:
+    """A China-time moment."""
+    return datetime(y, m, d, hour, minute, tzinfo=CHINA_TZ)
+
+
+def make_engine(
+    db_url: str, instance_dir: Path, start: datetime = CHINA_START,
+    processes_dir: Path = PROCESSES, **settings: object,
+) -> Engine:
+    """An engine (not yet migrated) whose clock is a FixedClock at `start`."""
+    cfg = Settings(instance_dir=instance_dir, database_url=db_url, processes_dir=processes_dir,
+                   secret_key="test", **settings)  # type: ignore[arg-type]
+    return build(cfg, clock=FixedClock(start))
+
+
+def clock_of(engine: Engine) -> FixedClock:
+    """The engine's FixedClock (tests travel in time through it)."""
+    clock = engine.ctx.clock
+    assert isinstance(clock, FixedClock), "test engines run on a FixedClock"
+    return clock
