@@ -29,7 +29,6 @@ from engine.persistence.tables import (
     TimerRow,
 )
 
-
 # Audit actions that mean "this person worked on the case" (a denied attempt is not one of them).
 WORK_ACTIONS = ("case_opened", "claim", "unclaim", "reassign", "complete", "chase")
 

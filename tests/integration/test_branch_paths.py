@@ -31,7 +31,7 @@ class Walk:
         return sorted(t.bpmn_id for t in all_tasks(self.engine, self.case.id)
                       if t.status.value in ("ready", "claimed"))
 
-    def step(self, bpmn_id: str, data: dict[str, object]) -> "Walk":
+    def step(self, bpmn_id: str, data: dict[str, object]) -> Walk:
         clock_of(self.engine).advance(timedelta(hours=1))
         assert self.waiting() == [bpmn_id], f"after {self.steps}: waiting {self.waiting()}"
         claim_and_complete(self.engine, self.case.id, bpmn_id, data)

@@ -18,9 +18,7 @@ from tests.support import complaints as forms
 from tests.support.actors import ADMIN, MANAGER, process_owner
 from tests.support.diagrams import BPMN, copy_processes, edit
 from tests.support.driver import (
-    all_tasks,
     assert_projection_matches_workflow,
-    audit_actions,
     claim_and_complete,
     open_case,
     task_by_bpmn_id,
