@@ -223,10 +223,10 @@ class ReadQueries:
 
     def definitions(self) -> list[DefinitionInfo]:
         """Every deployed version, newest first per process, with its running case count."""
-        running = dict(self.session.execute(
+        running: dict[int, int] = dict(self.session.execute(  # type: ignore[arg-type]
             select(CaseRow.definition_id, func.count(CaseRow.id))
             .where(CaseRow.status == "open").group_by(CaseRow.definition_id)
-        ).tuples().all())
+        ).all())
         rows = self.session.scalars(
             select(ProcessDefinitionRow).order_by(
                 ProcessDefinitionRow.process_key, ProcessDefinitionRow.version.desc()

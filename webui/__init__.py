@@ -1,0 +1,49 @@
+"""The complaintflow web UI: a Flask app factory and one blueprint per area."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+
+from engine.bootstrap import Engine, build
+from engine.config import Settings
+
+EXTENSION = "complaintflow"
+
+
+def create_app(
+    settings: Settings | None = None, engine: Engine | None = None, start_worker: bool = False
+) -> Flask:
+    """Build the Flask app around an Engine (built from `settings` or the environment if not given)."""
+    if engine is None:
+        engine = build(settings or Settings.from_env())
+    settings = engine.ctx.settings
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_idle_minutes),
+        MAX_CONTENT_LENGTH=max(settings.max_diagram_bytes * 10, 1_000_000),
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    app.extensions[EXTENSION] = engine
+    _install(app)
+    if start_worker:
+        from engine.scheduler import start_background
+
+        app.extensions["complaintflow_worker"] = start_background(engine)
+    return app
+
+
+def _install(app: Flask) -> None:
+    """Wire extensions, hooks, filters and blueprints."""
+    from webui import errors, formatting, i18n, security
+    from webui.views import register_blueprints
+
+    i18n.init_app(app)
+    security.init_app(app)
+    formatting.init_app(app)
+    errors.init_app(app)
+    register_blueprints(app)

@@ -1,0 +1,60 @@
+"""Engine errors to HTTP: NotFound 404, Forbidden 403, Conflict/ConcurrentUpdate 409, ValidationFailed 422."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from engine.domain.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound, ValidationFailed
+
+Page = tuple[str, int]
+
+
+def error_page(status: int, title: str, message: str = "") -> Page:
+    """A plain page that says what went wrong."""
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def not_found(err: Exception) -> Page:
+    """404: missing, or not visible to this user (the service logged the attempt)."""
+    return error_page(404, gettext("未找到"), gettext("该页面不存在，或您无权查看。"))
+
+
+def forbidden(err: Exception) -> Page:
+    """403: the service refused the action."""
+    return error_page(403, gettext("无权操作"), str(err))
+
+
+def conflict(err: Exception) -> Page:
+    """409: someone else changed it first."""
+    return error_page(409, gettext("状态已变化"), str(err))
+
+
+def invalid(err: ValidationFailed) -> Page:
+    """422: input errors that no form page caught."""
+    lines = "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(err.errors.items()))
+    return error_page(422, gettext("输入有误"), lines)
+
+
+def csrf_failed(err: CSRFError) -> Page:
+    """400: missing or stale CSRF token."""
+    return error_page(400, gettext("表单已失效"), gettext("请刷新页面后重新提交。"))
+
+
+def http_error(err: HTTPException) -> Page:
+    """Other HTTP errors (405, 413...) on the same plain page."""
+    return error_page(err.code or 500, err.name, err.description or "")
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+    app.register_error_handler(NotFound, not_found)
+    app.register_error_handler(404, not_found)
+    app.register_error_handler(Forbidden, forbidden)
+    app.register_error_handler(Conflict, conflict)
+    app.register_error_handler(ConcurrentUpdate, conflict)
+    app.register_error_handler(ValidationFailed, invalid)
+    app.register_error_handler(CSRFError, csrf_failed)
+    app.register_error_handler(HTTPException, http_error)

@@ -1,0 +1,138 @@
+"""Jinja filters and globals: China time, department and code labels, deadlines, the nav."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Flask
+from flask_babel import get_locale, gettext
+
+from engine.domain import authz
+from engine.domain.clock import to_china
+from webui.context import current_actor, engine
+from webui.labels import ACTION_LABELS, STATUS_LABELS
+
+
+def china_time(value: datetime | str | None) -> str:
+    """`YYYY-MM-DD HH:MM` in China time (+08:00); a dash when empty."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    else:
+        moment = value
+    return to_china(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def department_name(code: str | None) -> str:
+    """A department's display name in the current language."""
+    if not code:
+        return "—"
+    if str(get_locale()) == "en":
+        dept = engine().ctx.departments.get(code)
+        if dept is not None and dept.name_en:
+            return dept.name_en
+    return engine().ctx.department_name(code)
+
+
+def code_label(code: Any, list_name: str) -> str:
+    """The label of a code from processes/codes.toml (the code itself if unknown)."""
+    if code in (None, ""):
+        return "—"
+    if list_name == "organisations":
+        org = engine().ctx.codes.organisations.get(str(code))
+        return org.label if org else str(code)
+    return engine().ctx.codes.labels(list_name).get(str(code), str(code))
+
+
+def workdays_left(due: datetime | None) -> float | None:
+    """Working days from now until `due` (negative when late)."""
+    if due is None:
+        return None
+    return engine().ctx.calendar.workdays_between(engine().ctx.now(), due)
+
+
+def days_text(due: datetime | None) -> str:
+    """`剩余 1.5 个工作日` or `逾期 0.5 个工作日`."""
+    left = workdays_left(due)
+    if left is None:
+        return ""
+    if left >= 0:
+        return gettext("剩余 %(days)s 个工作日", days=_days(left))
+    return gettext("逾期 %(days)s 个工作日", days=_days(-left))
+
+
+def _days(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def deadline_state(due: datetime | None) -> str:
+    """`overdue`, `due-soon` (within one working day) or '' for a row's CSS class."""
+    if due is None:
+        return ""
+    now = engine().ctx.now()
+    if due < now:
+        return "overdue"
+    if due <= engine().ctx.calendar.add_workdays(now, 1):
+        return "due-soon"
+    return ""
+
+
+def yes_no(value: Any) -> str:
+    """是 / 否 for booleans (and their string forms)."""
+    if value in (None, ""):
+        return "—"
+    truthy = value is True or str(value).lower() in ("true", "1", "yes", "on")
+    return gettext("是") if truthy else gettext("否")
+
+
+def label_of(mapping: dict[str, str], key: Any) -> str:
+    """A translated label from one of the label tables."""
+    text = mapping.get(str(key))
+    return gettext(text) if text else str(key)
+
+
+def nav() -> dict[str, Any]:
+    """What the navigation shows for the signed-in actor."""
+    who = current_actor()
+    if who is None:
+        return {}
+    eng = engine()
+    counts = eng.tasks.counts(who)
+    queues = [(d, _queue_count(d, counts, len(who.departments))) for d in sorted(who.departments)]
+    unread = len(eng.notices.for_actor(who, unread_only=True))
+    return {
+        "counts": counts, "queues": queues, "unread": unread,
+        "is_supervisor": authz.may_chase(who) or authz.reads_everything(who),
+        "is_owner": authz.may_deploy(who), "may_register": authz.may_change(who),
+    }
+
+
+def _queue_count(dept: str, counts: dict[str, int], n_departments: int) -> int:
+    if n_departments == 1:
+        return counts.get("queue", 0)
+    who = current_actor()
+    assert who is not None
+    return len(engine().tasks.queue(who, dept, limit=1000))
+
+
+def init_app(app: Flask) -> None:
+    """Register the filters and the template context."""
+    app.jinja_env.filters.update(
+        china_time=china_time, dept=department_name, code=code_label, days_text=days_text,
+        deadline=deadline_state, yes_no=yes_no,
+    )
+    app.jinja_env.globals.update(
+        status_label=lambda s: label_of(STATUS_LABELS, getattr(s, "value", s)),
+        action_label=lambda a: label_of(ACTION_LABELS, a),
+    )
+
+    @app.context_processor
+    def _context() -> dict[str, Any]:
+        lang = str(get_locale())
+        return {"actor": current_actor(), "nav": nav(), "lang": lang,
+                "other_lang": "en" if lang == "zh" else "zh"}

@@ -1,0 +1,38 @@
+"""Display labels for statuses, audit actions, roles and form groups (marked for translation)."""
+
+from __future__ import annotations
+
+
+def N_(text: str) -> str:
+    """Mark a string for extraction; it is translated when shown."""
+    return text
+
+
+STATUS_LABELS = {
+    "ready": N_("待认领"),
+    "claimed": N_("办理中"),
+    "completed": N_("已完成"),
+    "cancelled": N_("已取消"),
+    "open": N_("处理中"),
+    "closed": N_("已办结"),
+}
+
+ACTION_LABELS = {
+    "case_opened": N_("登记投诉"),
+    "case_closed": N_("办结"),
+    "claim": N_("认领任务"),
+    "unclaim": N_("退回队列"),
+    "reassign": N_("改派任务"),
+    "complete": N_("完成任务"),
+    "chase": N_("人工催办"),
+    "auto_chase": N_("自动催办"),
+    "supervision": N_("督办"),
+    "timer_fired": N_("定时器触发"),
+    "timer_checked": N_("定时器检查"),
+    "timer_failed": N_("定时器失败"),
+    "personal_data_viewed": N_("查看完整个人信息"),
+    "access_denied": N_("拒绝访问"),
+    "deploy": N_("部署流程"),
+}
+
+NOTICE_KINDS = {"chase": N_("催办"), "supervision": N_("督办")}

@@ -1,0 +1,72 @@
+"""The case page: complaint data (masked unless allowed), tasks, timeline, notices, diagram."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, render_template, url_for
+
+from engine.domain import authz
+from engine.domain.errors import Forbidden, NotFound
+from engine.domain.model import CaseDetail, TaskStatus
+from webui.context import actor, engine
+from webui.intake_fields import GROUPS
+from webui.labels import NOTICE_KINDS
+
+bp = Blueprint("case", __name__)
+
+OPEN = (TaskStatus.READY, TaskStatus.CLAIMED)
+
+
+def _render(detail: CaseDetail, revealed: bool) -> str:
+    case = detail.case
+    return render_template(
+        "case/case.html", detail=detail, case=case, groups=GROUPS, revealed=revealed,
+        may_reveal=authz.may_see_personal_data(actor()) and not revealed,
+        open_tasks=[t for t in detail.tasks if t.status in OPEN],
+        done_tasks=[t for t in detail.tasks if t.status not in OPEN],
+        diagram_url=url_for("case.diagram", ref=case.number or case.id),
+        notice_kinds=NOTICE_KINDS,
+    )
+
+
+@bp.get("/cases/<ref>")
+def show(ref: str) -> str:
+    """A case by id or complaint number."""
+    return _render(engine().cases.detail(ref, actor()), revealed=False)
+
+
+@bp.post("/cases/<ref>/reveal")
+def reveal(ref: str) -> str:
+    """The case with full personal data; the service logs the viewing."""
+    if not authz.may_see_personal_data(actor()):
+        raise Forbidden("你无权查看完整个人信息 / you may not see full personal data")
+    return _render(engine().cases.detail(ref, actor(), reveal_personal_data=True), revealed=True)
+
+
+@bp.get("/cases/<ref>/diagram.bpmn")
+def diagram(ref: str) -> Response:
+    """The BPMN XML of the definition version the case runs on (for the bpmn-js viewer)."""
+    case = engine().cases.detail(ref, actor()).case
+    versions = engine().deploy.definitions(actor())
+    match = next((d for d in versions if d.process_key == case.process_key
+                  and d.version == case.definition_version), None)
+    if match is None:
+        raise NotFound(f"definition of case {ref} not found")
+    files = engine().deploy.definition_files(match.id, actor())
+    xml = _main_bpmn(files, case.process_key)
+    return Response(xml, mimetype="application/xml",
+                    headers={"Content-Disposition": "inline", "Cache-Control": "private, max-age=300",
+                             "Content-Security-Policy": "default-src 'none'; sandbox"})
+
+
+def _main_bpmn(files: dict[str, str], process_key: str) -> str:
+    """The .bpmn file that defines `process_key` (the first .bpmn if none says so)."""
+    bpmn = {name: text for name, text in sorted(files.items()) if name.endswith(".bpmn")}
+    pattern = re.compile(r"<(?:\w+:)?process\b[^>]*\bid=\"" + re.escape(process_key) + "\"")
+    for text in bpmn.values():
+        if pattern.search(text):
+            return text
+    if not bpmn:
+        raise NotFound(f"no diagram for process {process_key}")
+    return next(iter(bpmn.values()))

@@ -1,0 +1,54 @@
+"""Registering a complaint (客户投诉处理单)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from werkzeug.wrappers import Response
+
+from engine.domain import authz
+from engine.domain.errors import Forbidden, NotFound, ValidationFailed
+from webui.context import actor, engine
+from webui.forms import complaint_submission, field_errors
+from webui.intake_fields import GROUPS
+
+bp = Blueprint("intake", __name__)
+
+
+def _choices() -> dict[str, list[tuple[str, str]]]:
+    """Every select list of the form, from processes/codes.toml."""
+    codes = engine().ctx.codes
+    lists = {name: list(codes.labels(name).items()) for name in codes.lists}
+    lists["organisations"] = [(o.code, o.label) for o in codes.organisations.values()]
+    return lists
+
+
+def _render(values: dict[str, Any], errors: dict[str, list[str]], status: int = 200) -> tuple[str, int]:
+    page = render_template("intake/form.html", groups=GROUPS, choices=_choices(), values=values,
+                           errors=errors)
+    return page, status
+
+
+@bp.get("/intake")
+def form() -> tuple[str, int]:
+    """An empty complaint form."""
+    if not authz.may_change(actor()):
+        raise Forbidden(gettext("审计人员不能登记投诉"))
+    return _render({}, {})
+
+
+@bp.post("/intake")
+def register() -> Response | tuple[str, int]:
+    """Open a case; the receiving organisation chooses the process."""
+    raw = complaint_submission(request.form)
+    try:
+        case = engine().cases.open_case(None, raw, actor())
+    except ValidationFailed as err:
+        return _render(dict(request.form), field_errors(err.errors), 422)
+    except NotFound:
+        message = gettext("该机构的投诉处理流程尚未部署，请联系流程管理员。")
+        return _render(dict(request.form), {"organisation": [message]}, 422)
+    flash(gettext("投诉已登记，工单号 %(number)s。", number=case.number), "ok")
+    return redirect(url_for("case.show", ref=case.number))

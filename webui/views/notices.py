@@ -1,0 +1,26 @@
+"""My notices (chase and supervision) and marking them read."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from webui.context import actor, engine
+from webui.labels import NOTICE_KINDS
+
+bp = Blueprint("notices", __name__)
+
+
+@bp.get("/notices")
+def index() -> str:
+    """Notices to my departments or to me, newest first."""
+    unread_only = request.args.get("unread") == "1"
+    notices = engine().notices.for_actor(actor(), unread_only=unread_only)
+    return render_template("notices/list.html", notices=notices, kinds=NOTICE_KINDS, unread_only=unread_only)
+
+
+@bp.post("/notices/<int:notice_id>/read")
+def mark_read(notice_id: int) -> Response:
+    """Mark one notice read."""
+    engine().notices.mark_read(notice_id, actor())
+    return redirect(url_for("notices.index"))
