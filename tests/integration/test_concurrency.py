@@ -1,6 +1,7 @@
 """Two people (or two browser tabs) acting on one task at once: one wins, the other is told, nothing is lost.
 
-The brief is PostgreSQL (several web processes); SQLite runs the same races and must hold too.
+PostgreSQL is where this matters (several web and worker processes); SQLite runs the same races and
+must hold too.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from tests.support.driver import (
     open_case,
     task_by_bpmn_id,
 )
+from tests.support.engines import at, clock_of, make_engine
 
-ROUNDS = 4
+ROUNDS = 3
 COLLEAGUE = staff("manager_liu", "branch_manager")
 LOSING = (Conflict, ConcurrentUpdate)
 
@@ -112,7 +114,7 @@ def test_two_claims_one_wins(engine, round_no):
     assert task_by_bpmn_id(engine, case.id, "Task_Investigate").assignee == winners[0]
 
 
-HANDOVER_GRACE = 1.0  # seconds the completion waits for the handover (which must block, if locking works)
+HANDOVER_GRACE = 0.5  # seconds the completion waits for the handover (which must block, if locking works)
 
 
 def _completion_lets_others_in(engine, monkeypatch):
@@ -132,7 +134,7 @@ def _completion_lets_others_in(engine, monkeypatch):
     return inside, others_done
 
 
-def test_unclaim_while_the_holder_is_completing_is_refused(engine, db_kind, monkeypatch, request):
+def test_unclaim_while_the_holder_is_completing_is_refused(engine, monkeypatch):
     """Deterministic interleaving of the race above: the handover runs inside the completion."""
     task = _claimed_investigation(engine)
     inside, others_done = _completion_lets_others_in(engine, monkeypatch)
@@ -158,3 +160,28 @@ def test_unclaim_while_the_holder_is_completing_is_refused(engine, db_kind, monk
         f"completed_by={row.completed_by}"
     )
     assert row.status.value == "completed" and row.completed_by == MANAGER.username
+
+
+def test_two_workers_sweeping_at_once_fire_each_timer_once(engine, db_url, tmp_path):
+    """Two worker processes (two engines, one database) sweep the same due timers at the same moment."""
+    cases = []
+    for _ in range(6):
+        case = open_case(engine)
+        claim_and_complete(engine, case.id, "Task_OnSpot", forms.NOT_ON_SPOT)
+        cases.append(case)
+    monday = at(2024, 9, 30, 10, 30)  # every Task_Investigate is chased at 10:00
+    other = make_engine(db_url, tmp_path / "worker-2", monday, worker_name="worker-2")
+    try:
+        clock_of(engine).set(monday)
+        outcomes = race({"worker-1": engine.timers.sweep, "worker-2": other.timers.sweep})
+    finally:
+        other.dispose()
+
+    for outcome in outcomes.values():
+        assert outcome.ok, outcome.error
+        assert outcome.value.failed == []
+    assert sum(o.value.fired_cases for o in outcomes.values()) == len(cases)
+    for case in cases:
+        assert len(audit_actions(engine, case.id, "auto_chase")) == 1
+        assert task_by_bpmn_id(engine, case.id, "Task_Investigate").chase_count == 1
+        assert_projection_matches_workflow(engine, case.id)

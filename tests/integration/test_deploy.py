@@ -174,3 +174,20 @@ def test_cli_deploy_of_a_broken_bundle_exits_1_and_prints_each_problem(engine, b
         assert all(BPMN in line for line in lines), lines
         assert any(word in line for line in lines), lines
     assert _definition_rows(engine) == before
+
+
+def test_two_owners_deploying_the_same_change_at_once_make_one_version(engine, renamed_revisit):
+    from tests.support.concurrency import race
+
+    files = read_diagram_dir(renamed_revisit)
+    outcomes = race({
+        "owner_a": lambda: engine.deploy.deploy(files, process_owner("owner_a")),
+        "owner_b": lambda: engine.deploy.deploy(files, process_owner("owner_b")),
+    })
+
+    for outcome in outcomes.values():
+        assert outcome.ok, outcome.error
+    results = [o.value for o in outcomes.values()]
+    assert sorted(len(r.deployed) for r in results) == [0, 1]
+    assert sorted(r.unchanged for r in results) == [[], [KEY]]
+    assert [v for _, _, v, _ in _definition_rows(engine)] == [1, 2]

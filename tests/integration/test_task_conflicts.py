@@ -105,6 +105,19 @@ def test_form_errors_are_reported_per_field_and_change_nothing(engine, investiga
     assert_projection_matches_workflow(engine, investigation.case_id)
 
 
+@pytest.mark.parametrize("extra", [
+    {"branch_route": "branch"},  # the triage decision
+    {"internal_due": "2030-01-01T00:00:00+08:00"},  # the deadline the timers read
+    {"__builtins__": {}},
+])
+def test_fields_not_on_the_form_cannot_set_process_variables(engine, investigation, extra):
+    engine.tasks.claim(investigation.id, MANAGER)
+    with pytest.raises(ValidationFailed) as caught:
+        engine.tasks.complete(investigation.id, dict(forms.INVESTIGATED_NO_FAULT, **extra), MANAGER)
+    assert list(caught.value.errors) == list(extra)
+    assert task_by_bpmn_id(engine, investigation.case_id, "Task_Investigate").status.value == "claimed"
+
+
 def test_too_long_text_is_rejected(engine, investigation):
     engine.tasks.claim(investigation.id, MANAGER)
     data = dict(forms.INVESTIGATED_NO_FAULT, evidence="证" * 4001)

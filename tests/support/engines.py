@@ -23,12 +23,12 @@ def at(y: int, m: int, d: int, hour: int = 10, minute: int = 0) -> datetime:
 
 def make_engine(
     db_url: str, instance_dir: Path, start: datetime = CHINA_START,
-    processes_dir: Path = PROCESSES, **settings: object,
+    processes_dir: Path = PROCESSES, worker_name: str = "worker", **settings: object,
 ) -> Engine:
     """An engine (not yet migrated) whose clock is a FixedClock at `start`."""
     cfg = Settings(instance_dir=instance_dir, database_url=db_url, processes_dir=processes_dir,
                    secret_key="test", **settings)  # type: ignore[arg-type]
-    return build(cfg, clock=FixedClock(start))
+    return build(cfg, clock=FixedClock(start), worker_name=worker_name)
 
 
 def clock_of(engine: Engine) -> FixedClock:
@@ -36,3 +36,11 @@ def clock_of(engine: Engine) -> FixedClock:
     clock = engine.ctx.clock
     assert isinstance(clock, FixedClock), "test engines run on a FixedClock"
     return clock
+
+
+def sql_engine_of(engine: Engine):  # -> sqlalchemy.engine.Engine
+    """The engine's SQLAlchemy engine, for tests that poke at tables directly."""
+    found = getattr(engine, "_sql_engine", None)
+    if found is None:
+        found = engine.ctx.db.sql_engine  # type: ignore[attr-defined]
+    return found
