@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventJoin
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -202,7 +203,11 @@ def _prune_cycle_timer_children(defn: LoadedDefinition, workflow: BpmnWorkflow) 
         if spec is None or not spec.cycle:
             continue
         for child in list(task.children):
-            if child.state & TaskState.FINISHED_MASK:
+            # Each firing adds a branch (the end event, finished) and another waiting join, which
+            # the attached task's own branch already provides: both are dead weight once fired.
+            if child.state & TaskState.FINISHED_MASK or (
+                child.state == TaskState.WAITING and isinstance(child.task_spec, BoundaryEventJoin)
+            ):
                 if workflow.last_task is not None and workflow.last_task.id == child.id:
                     workflow.last_task = task
                 child.workflow._remove_task(child.id)

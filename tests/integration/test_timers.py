@@ -144,12 +144,6 @@ def test_manual_chase_by_a_supervisor_counts_too(engine, investigating):
     assert [n.sender for n in _notices(engine, case.id)] == [boss.username]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine bug: every firing of a non-interrupting cycle timer adds a WAITING "
-    "Task_Investigate.BoundaryEventJoin child under the timer task, and "
-    "engine.bpmn.runtime._prune_cycle_timer_children only removes FINISHED children, "
-    "so the state grows ~390 bytes per chase (30 chases: ~12 KB)"
-))
 def test_state_of_a_task_chased_30_times_stays_within_2_kb_of_once_chased(engine, investigating):
     case, task = investigating
     first = date(2024, 9, 30)
