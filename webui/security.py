@@ -67,6 +67,8 @@ def _idle_expired() -> bool:
 def load_actor() -> Response | None:
     """Re-read the signed-in actor every request; send anyone else to the sign-in page."""
     g.actor = None
+    if request.endpoint in ("static", "health.healthz"):
+        return None
     username = session.get("user")
     if username:
         if _idle_expired():

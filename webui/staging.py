@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import secrets
 import shutil
+import time
 from pathlib import Path
 
 MAX_NAME = 200
+KEEP_SECONDS = 24 * 3600
 
 
 def clean_name(name: str | None) -> str:
@@ -31,6 +33,7 @@ class Staging:
 
     def save(self, files: dict[str, bytes]) -> str:
         """Store a bundle; returns its token."""
+        self.prune()
         token = secrets.token_urlsafe(16)
         folder = self.root / token
         folder.mkdir(parents=True, exist_ok=True)
@@ -53,3 +56,12 @@ class Staging:
         folder = self._dir(token or "")
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
+
+    def prune(self) -> None:
+        """Delete bundles nobody deployed within a day."""
+        if not self.root.is_dir():
+            return
+        cutoff = time.time() - KEEP_SECONDS
+        for folder in self.root.iterdir():
+            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)

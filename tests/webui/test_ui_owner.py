@@ -82,3 +82,11 @@ def test_staff_cannot_reach_owner_pages(client):
     login(client, "front1")
     assert client.get("/owner/").status_code == 403
     assert client.post("/owner/deploy").status_code == 403
+
+
+def test_definition_page_has_a_diagram_per_bpmn_file(client):
+    login(client, "owner1")
+    page = client.get("/owner/definitions/1").text
+    assert 'data-diagram-url="/owner/definitions/1/files/branch_complaint.bpmn"' in page
+    assert "branch_triage.dmn" in page
+    assert client.get("/owner/definitions/999").status_code == 404

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import Blueprint, Response, render_template, url_for
 
 from engine.domain import authz
-from engine.domain.errors import Forbidden, NotFound
-from engine.domain.model import CaseDetail, TaskStatus
+from engine.domain.errors import EngineError, Forbidden, NotFound
+from engine.domain.model import Actor, CaseDetail, FormField, TaskStatus
 from webui.context import actor, engine
+from webui.formatting import yes_no
 from webui.intake_fields import GROUPS
 from webui.labels import NOTICE_KINDS
 
@@ -18,15 +20,50 @@ bp = Blueprint("case", __name__)
 OPEN = (TaskStatus.READY, TaskStatus.CLAIMED)
 
 
+def form_fields(detail: CaseDetail, who: Actor) -> dict[str, FormField]:
+    """The form fields of the case's tasks the actor may open (labels for the timeline)."""
+    fields: dict[str, FormField] = {}
+    seen: set[str] = set()
+    for task in detail.tasks:
+        visible = authz.reads_everything(who) or task.department in who.departments \
+            or task.assignee == who.username
+        if task.bpmn_id in seen or not visible:
+            continue
+        seen.add(task.bpmn_id)
+        try:
+            fields.update({f.id: f for f in engine().tasks.form(task.id, who).form.fields})
+        except EngineError:
+            continue
+    return fields
+
+
+def describe(values: dict[str, Any], fields: dict[str, FormField]) -> list[tuple[str, str]]:
+    """Submitted form values as (label, text) pairs: option labels, 是/否 for booleans."""
+    rows = []
+    for key, value in values.items():
+        if value in (None, ""):
+            continue
+        field = fields.get(key)
+        if isinstance(value, bool):
+            text = yes_no(value)
+        elif field is not None and field.options:
+            text = dict(field.options).get(str(value), str(value))
+        else:
+            text = str(value)
+        rows.append((field.label if field else key, text))
+    return rows
+
+
 def _render(detail: CaseDetail, revealed: bool) -> str:
     case = detail.case
+    fields = form_fields(detail, actor())
     return render_template(
         "case/case.html", detail=detail, case=case, groups=GROUPS, revealed=revealed,
         may_reveal=authz.may_see_personal_data(actor()) and not revealed,
         open_tasks=[t for t in detail.tasks if t.status in OPEN],
         done_tasks=[t for t in detail.tasks if t.status not in OPEN],
         diagram_url=url_for("case.diagram", ref=case.number or case.id),
-        notice_kinds=NOTICE_KINDS,
+        notice_kinds=NOTICE_KINDS, describe=lambda values: describe(values, fields),
     )
 
 

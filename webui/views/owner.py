@@ -79,6 +79,15 @@ def deploy() -> BaseResponse | tuple[str, int]:
     return redirect(url_for("owner.index"))
 
 
+@bp.get("/definitions/<int:definition_id>")
+def definition(definition_id: int) -> str:
+    """One deployed version: its files and diagrams."""
+    info = next((d for d in engine().deploy.definitions(actor()) if d.id == definition_id), None)
+    if info is None:
+        raise NotFound(f"definition {definition_id} not found")
+    return render_template("owner/definition.html", info=info)
+
+
 @bp.get("/definitions/<int:definition_id>/files/<path:name>")
 def definition_file(definition_id: int, name: str) -> Response:
     """One file of a deployed version, as XML."""

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from engine.domain import authz
 from engine.domain.errors import ConcurrentUpdate, Conflict, ValidationFailed
-from engine.domain.model import FormField, TaskStatus
+from engine.domain.model import Actor, FormField, HumanTask, TaskStatus
 from webui.context import actor, engine
 from webui.forms import field_errors, input_value, task_submission
 
@@ -64,24 +64,32 @@ def field_views(fields: tuple[FormField, ...], values: dict[str, Any],
             for f in fields]
 
 
+def _permissions(task: HumanTask, who: Actor) -> dict[str, bool]:
+    """Which buttons the page offers (the services decide; this only mirrors them)."""
+    open_ = task.status in (TaskStatus.READY, TaskStatus.CLAIMED)
+    mine = task.status == TaskStatus.CLAIMED and task.assignee == who.username
+    return {
+        "editable": mine,
+        "may_claim": task.status == TaskStatus.READY and authz.may_work_task(who, task),
+        "may_unclaim": task.status == TaskStatus.CLAIMED and (mine or authz.may_reassign(who, task)),
+        "may_reassign": open_ and authz.may_reassign(who, task),
+    }
+
+
 def render_task(task_id: str, status: int = 200, conflict: str = "", errors: dict[str, list[str]] | None = None,
                 values: dict[str, Any] | None = None, reassign_errors: dict[str, list[str]] | None = None,
                 reassign_to: str = "") -> tuple[str, int]:
     """The task page, optionally with a conflict message or per-field errors."""
     who = actor()
     tf = engine().tasks.form(task_id, who)
-    task = tf.task
     shown = dict(tf.values)
     if values is not None:  # a rejected submission: show exactly what was sent
         shown |= {f.id: values.get(f.id) for f in tf.form.fields if not f.readonly}
-    mine = task.status == TaskStatus.CLAIMED and task.assignee == who.username
     page = render_template(
-        "task/task.html", task=task, form=tf.form, fields=field_views(tf.form.fields, shown, errors or {}),
-        conflict=conflict, editable=mine, mine=mine,
-        may_claim=task.status == TaskStatus.READY and authz.may_work_task(who, task),
-        may_unclaim=task.status == TaskStatus.CLAIMED and (mine or authz.may_reassign(who, task)),
-        may_reassign=task.status in (TaskStatus.READY, TaskStatus.CLAIMED) and authz.may_reassign(who, task),
-        reassign_errors=reassign_errors or {}, reassign_to=reassign_to, form_errors=errors or {},
+        "task/task.html", task=tf.task, form=tf.form, conflict=conflict,
+        fields=field_views(tf.form.fields, shown, errors or {}), form_errors=errors or {},
+        complaint=engine().cases.detail(tf.task.case_id, who).case.complaint,
+        reassign_errors=reassign_errors or {}, reassign_to=reassign_to, **_permissions(tf.task, who),
     )
     return page, status
 
