@@ -18,6 +18,7 @@ from engine.config import Settings
 from engine.domain.calendar import parse_moment
 from engine.domain.clock import FixedClock
 from engine.domain.errors import DeployRejected, EngineError, ValidationFailed
+from engine.domain.filters import TaskFilter
 from engine.domain.model import Actor, Role
 from engine.services.deploy import read_diagram_dir
 
@@ -112,9 +113,6 @@ def cmd_worker(engine: Engine, args: argparse.Namespace) -> None:
     from engine.scheduler import run_forever, sweep_once
 
     if args.once:
-        if args.now:
-            engine.ctx.clock = FixedClock(parse_moment(args.now))
-            engine.ctx.runtime.clock = engine.ctx.clock
         emit(args, sweep_once(engine), lambda r: f"fired {r['fired_cases']} case(s), "
              f"{len(r['failed'])} failed, {r['emails_sent']} email(s)")
         return
@@ -128,8 +126,6 @@ def cmd_open_case(engine: Engine, args: argparse.Namespace) -> None:
 
 
 def cmd_tasks(engine: Engine, args: argparse.Namespace) -> None:
-    from engine.persistence.queries import TaskFilter  # noqa: F401  (documented filter type)
-
     actor = user_actor(engine, args.user) if args.user else operator()
     if args.user and not args.department:
         tasks = engine.tasks.inbox(actor) + engine.tasks.queue(actor)
@@ -142,9 +138,7 @@ def cmd_tasks(engine: Engine, args: argparse.Namespace) -> None:
         f"{t.id}  {t.case_number}  {t.title}  [{t.department}]  {t.status.value}" for t in ts) or "no tasks")
 
 
-def _filter(depts: frozenset[str] | None) -> Any:
-    from engine.persistence.queries import TaskFilter
-
+def _filter(depts: frozenset[str] | None) -> TaskFilter:
     return TaskFilter(departments=depts)
 
 
@@ -281,7 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    engine = build(Settings.from_env())
+    now = getattr(args, "now", None)
+    engine = build(Settings.from_env(), clock=FixedClock(parse_moment(now)) if now else None)
     try:
         args.handler(engine, args)
     except DeployRejected as err:

@@ -167,8 +167,6 @@ class WorkflowRuntime:
             try:
                 act()
                 workflow.do_engine_steps(did_complete_task=lambda t: _note_fired(defn, t, run))
-                workflow.refresh_timers()
-                workflow.do_engine_steps(did_complete_task=lambda t: _note_fired(defn, t, run))
             except SpiffWorkflowException as err:
                 raise WorkflowError(_describe(err)) from err
             _prune_cycle_timer_children(defn, workflow)

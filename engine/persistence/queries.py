@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from engine.domain.filters import TaskFilter
 from engine.domain.model import (
     AuditEvent,
     CaseStatus,
@@ -31,21 +30,6 @@ from engine.persistence.tables import (
 
 # Audit actions that mean "this person worked on the case" (a denied attempt is not one of them).
 WORK_ACTIONS = ("case_opened", "claim", "unclaim", "reassign", "complete", "chase")
-
-
-@dataclass(frozen=True)
-class TaskFilter:
-    """Filters and paging for task lists."""
-
-    departments: frozenset[str] | None = None
-    assignee: str | None = None
-    completed_by: str | None = None
-    statuses: tuple[str, ...] = ("ready", "claimed")
-    grade: str | None = None
-    process_key: str | None = None
-    due_before: datetime | None = None
-    limit: int = 100
-    offset: int = 0
 
 
 def _task(row: HumanTaskRow) -> HumanTask:

@@ -16,6 +16,7 @@ from engine.domain.model import Actor, CaseDetail, CaseSummary, Role
 from engine.persistence.records import NewCase, StoredCase
 from engine.persistence.uow import UnitOfWork
 from engine.schemas.complaint import complaint_schema_class, workflow_variables
+from engine.schemas.errors import field_errors
 from engine.services.context import EngineContext
 from engine.services.projection import persist_workflow
 
@@ -37,7 +38,7 @@ class CaseService:
         try:
             loaded: dict[str, Any] = self._schema.load(raw)
         except ValidationError as err:
-            raise ValidationFailed(_flatten(err.messages)) from err
+            raise ValidationFailed(field_errors(err.messages)) from err
         received = loaded.get("received_at") or self.ctx.now()
         loaded["received_at"] = received
         dumped: dict[str, Any] = self._schema.dump(loaded)
@@ -180,17 +181,3 @@ class CaseService:
 
     def _deny(self, uow: UnitOfWork, actor: Actor, action: str, case_id: int | None) -> None:
         uow.audit.add(self.ctx.now(), actor.username, "access_denied", case_id, None, {"action": action})
-
-
-def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            name = f"{prefix}{key}" if key != "_schema" else (prefix.rstrip(".") or "_schema")
-            if isinstance(value, dict):
-                out.update(_flatten(value, f"{name}."))
-            else:
-                out[name] = [str(v) for v in (value if isinstance(value, list) else [value])]
-    else:
-        out[prefix or "_schema"] = [str(messages)]
-    return out

@@ -9,7 +9,7 @@ from engine.bpmn.definitions import bundle_parser, content_hash, files_for_proce
 from engine.bpmn.scripting import known_names
 from engine.bpmn.validation import validate_bundle
 from engine.domain import authz
-from engine.domain.errors import DeployProblem, DeployRejected, Forbidden
+from engine.domain.errors import DeployProblem, DeployRejected, Forbidden, NotFound
 from engine.domain.model import Actor, DefinitionInfo
 from engine.persistence.records import StoredDefinition
 from engine.services.context import EngineContext
@@ -92,8 +92,6 @@ class DeployService:
 
     def definition_files(self, definition_id: int, actor: Actor) -> dict[str, str]:
         """The files of one deployed version (for the diagram view)."""
-        from engine.domain.errors import NotFound
-
         with self.ctx.db.read() as uow:
             stored = uow.definitions.get(definition_id)
         if stored is None:

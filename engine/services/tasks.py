@@ -11,11 +11,11 @@ from marshmallow import ValidationError
 from engine.bpmn.definitions import LoadedDefinition
 from engine.domain import authz
 from engine.domain.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound, ValidationFailed
+from engine.domain.filters import TaskFilter
 from engine.domain.model import Actor, FormSpec, HumanTask, Role, TaskStatus
-from engine.persistence.queries import TaskFilter
 from engine.persistence.uow import UnitOfWork
+from engine.schemas.errors import field_errors
 from engine.schemas.forms import dump_form_values, form_schema
-from engine.services.cases import _flatten
 from engine.services.context import EngineContext
 from engine.services.projection import persist_workflow
 
@@ -236,7 +236,7 @@ class TaskService:
         try:
             loaded = form_schema(spec.form).load(data)
         except ValidationError as err:
-            raise ValidationFailed(_flatten(err.messages)) from err
+            raise ValidationFailed(field_errors(err.messages)) from err
         return dump_form_values(loaded)
 
     def overdue(self, actor: Actor, within: timedelta = timedelta(0)) -> list[HumanTask]:

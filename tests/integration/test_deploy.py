@@ -154,8 +154,7 @@ def _cli() -> list[str] | None:
 def test_cli_deploy_of_a_broken_bundle_exits_1_and_prints_each_problem(engine, broken_bundle, db_url,
                                                                         tmp_path, repo_root):
     command = _cli()
-    if command is None:
-        pytest.skip("`complaintflow deploy DIR` is not available (console script missing or has no deploy)")
+    assert command is not None, "`complaintflow deploy DIR` must be installed with the package"
     before = _definition_rows(engine)
     env = dict(os.environ,
                COMPLAINTFLOW_DATABASE_URL=db_url,
