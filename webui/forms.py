@@ -43,6 +43,9 @@ def task_submission(spec: FormSpec, form: MultiDict[str, str]) -> dict[str, Any]
     for field in spec.fields:
         if field.readonly:
             continue
+        if field.multiple:
+            data[field.id] = [v for v in form.getlist(field.id) if v.strip()]
+            continue
         raw = form.get(field.id)
         if raw is None or raw.strip() == "":
             if not field.required:
@@ -56,6 +59,8 @@ def input_value(field: FormField, value: Any) -> str:
     """A stored value as an HTML input's value."""
     if value is None:
         return ""
+    if field.multiple and isinstance(value, list):
+        return ",".join(str(v) for v in value)
     if field.type == "boolean":
         return "true" if value is True or str(value).lower() == "true" else "false"
     if field.type == "date":

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import EscalationEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
 from SpiffWorkflow.camunda.specs.user_task import EnumFormField
 from SpiffWorkflow.camunda.specs.user_task import Form as SpiffForm
 
 from engine.bpmn.parser import ComplaintParser
 from engine.bpmn.xmlsafe import parse_xml
-from engine.domain.departments import DepartmentDirectory
+from engine.domain.departments import DepartmentDirectory, department_variable
 from engine.domain.model import FormField, FormSpec, TimerKind, UserTaskSpec
 
 
@@ -27,6 +28,19 @@ class TimerSpec:
     cycle: bool
 
 
+SUPERVISION_CODE = "supervision"
+DEFAULT_SUPERVISION_DEPARTMENT = "complaint_mgmt"
+
+
+@dataclass(frozen=True)
+class EscalationSpec:
+    """A throw event that raises supervision (escalationCode "supervision") and whom its notice goes to."""
+
+    bpmn_id: str
+    department: str
+    department_variable: str | None
+
+
 @dataclass
 class LoadedDefinition:
     """A parsed, runnable process definition and what the engine needs to know about it."""
@@ -37,6 +51,7 @@ class LoadedDefinition:
     subprocess_specs: dict[str, BpmnProcessSpec]
     user_tasks: dict[str, UserTaskSpec] = field(default_factory=dict)
     timers: dict[str, TimerSpec] = field(default_factory=dict)
+    escalations: dict[str, EscalationSpec] = field(default_factory=dict)
     element_names: dict[str, str] = field(default_factory=dict)
 
 
@@ -114,6 +129,23 @@ def _collect_metadata(
                 task_spec.attached_to,
                 isinstance(task_spec.event_definition, CycleTimerEventDefinition),
             )
+        elif _is_supervision_escalation(task_spec):
+            out.escalations[bpmn_id] = _escalation_spec(task_spec, departments)
+
+
+def _is_supervision_escalation(task_spec: Any) -> bool:
+    definition = getattr(task_spec, "event_definition", None)
+    return (
+        hasattr(task_spec, "complaint_properties")
+        and isinstance(definition, EscalationEventDefinition)
+        and definition.code == SUPERVISION_CODE
+    )
+
+
+def _escalation_spec(task_spec: Any, departments: DepartmentDirectory) -> EscalationSpec:
+    label = task_spec.complaint_properties.get("department") or DEFAULT_SUPERVISION_DEPARTMENT
+    dept = departments.resolve(label)
+    return EscalationSpec(task_spec.bpmn_id, dept.code if dept else label, department_variable(label))
 
 
 def _is_timer(task_spec: Any) -> bool:
@@ -123,13 +155,15 @@ def _is_timer(task_spec: Any) -> bool:
 def _user_task_spec(task_spec: Any, departments: DepartmentDirectory) -> UserTaskSpec:
     label = task_spec.candidate_groups[0] if task_spec.candidate_groups else task_spec.lane
     dept = departments.resolve(label)
+    variable = department_variable(label)
     return UserTaskSpec(
         bpmn_id=task_spec.bpmn_id,
         name=task_spec.bpmn_name or task_spec.bpmn_id,
-        department=dept.code if dept else (label or ""),
+        department=dept.code if dept else ("" if variable else label or ""),
         lane=task_spec.lane,
         form=form_spec(task_spec.form),
         due_expression=task_spec.due_date,
+        department_variable=variable,
     )
 
 
@@ -151,6 +185,7 @@ def form_spec(form: SpiffForm) -> FormSpec:
                 constraints=constraints,
                 readonly=any(name == "readonly" for name, _ in constraints)
                 or props.get("readonly") == "true",
+                multiple=bool(options) and props.get("multiple") == "true",
             )
         )
     return FormSpec(key=form.key or "", fields=tuple(fields))

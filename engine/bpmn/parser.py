@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
-from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent
+from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent, IntermediateThrowEvent
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
-from SpiffWorkflow.camunda.parser.event_parsers import CamundaBoundaryEventParser
+from SpiffWorkflow.camunda.parser.event_parsers import (
+    CamundaBoundaryEventParser,
+    CamundaIntermediateThrowEventParser,
+)
 from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, UserTaskParser
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
@@ -50,6 +53,15 @@ class ComplaintBoundaryEventParser(CamundaBoundaryEventParser):
         return task
 
 
+class ComplaintThrowEventParser(CamundaIntermediateThrowEventParser):
+    """Keeps the `camunda:properties` of a throw event (a supervision escalation names its department)."""
+
+    def create_task(self) -> Any:
+        task = super().create_task()
+        task.complaint_properties = camunda_properties(self.node)
+        return task
+
+
 def _kind_from_id(element_id: str) -> str:
     lowered = element_id.lower()
     if lowered.startswith("chase"):
@@ -66,4 +78,5 @@ class ComplaintParser(CamundaParser):
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("userTask"): (ComplaintUserTaskParser, UserTask),
         full_tag("boundaryEvent"): (ComplaintBoundaryEventParser, BoundaryEvent),
+        full_tag("intermediateThrowEvent"): (ComplaintThrowEventParser, IntermediateThrowEvent),
     }

@@ -14,7 +14,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn import spiff_time
-from engine.bpmn.definitions import LoadedDefinition
+from engine.bpmn.definitions import EscalationSpec, LoadedDefinition
 from engine.bpmn.scripting import ComplaintScriptEngine, attached_user_task, script_functions
 from engine.bpmn.serialization import StateCodec
 from engine.domain.calendar import BusinessCalendar, parse_moment
@@ -32,6 +32,8 @@ class ReadyUserTask:
     id: str
     bpmn_id: str
     due_at: datetime | None
+    # The value of the task's `${var}` department variable, when its spec names one.
+    department: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class FiredTimer:
     kind: TimerKind
     attached_task_id: str | None
     attached_bpmn_id: str | None
+    # For supervision raised by an escalation event (no task attached): the addressed department.
+    department: str | None = None
 
 
 @dataclass
@@ -131,7 +135,7 @@ class WorkflowRuntime:
     def snapshot(self, defn: LoadedDefinition, workflow: BpmnWorkflow) -> Snapshot:
         """Everything the projections need, read off the workflow once."""
         with spiff_time.using_clock(self.clock):
-            ready = [self._ready(t) for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
+            ready = [self._ready(defn, t) for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
             timers = list(self._waiting_timers(defn, workflow))
         return Snapshot(
             ready=ready,
@@ -142,9 +146,12 @@ class WorkflowRuntime:
             current_elements=_elements(workflow, TaskState.READY | TaskState.WAITING | TaskState.STARTED),
         )
 
-    def _ready(self, task: Any) -> ReadyUserTask:
+    def _ready(self, defn: LoadedDefinition, task: Any) -> ReadyUserTask:
         due = self.script_engine.due_of(task)
-        return ReadyUserTask(str(task.id), task.task_spec.bpmn_id, parse_moment(due) if due else None)
+        spec = defn.user_tasks.get(task.task_spec.bpmn_id)
+        variable = spec.department_variable if spec else None
+        department = _text_or_none(task.data.get(variable)) if variable else None
+        return ReadyUserTask(str(task.id), task.task_spec.bpmn_id, parse_moment(due) if due else None, department)
 
     def _waiting_timers(self, defn: LoadedDefinition, workflow: BpmnWorkflow) -> Iterator[WaitingTimer]:
         for task in workflow.get_tasks(state=TaskState.WAITING):
@@ -170,11 +177,16 @@ class WorkflowRuntime:
             except SpiffWorkflowException as err:
                 raise WorkflowError(_describe(err)) from err
             _prune_cycle_timer_children(defn, workflow)
+            workflow.get_events()  # uncaught escalations would otherwise be stored with a copy of the data
         return run.fired
 
 
 def _note_fired(defn: LoadedDefinition, task: Any, run: _Run) -> None:
     bpmn_id = getattr(task.task_spec, "bpmn_id", None)
+    escalation = defn.escalations.get(bpmn_id or "")
+    if escalation is not None:
+        run.fired.append(_supervision_raised(escalation, task))
+        return
     spec = defn.timers.get(bpmn_id or "")
     source = task
     if spec is None or spec.cycle:
@@ -192,6 +204,18 @@ def _note_fired(defn: LoadedDefinition, task: Any, run: _Run) -> None:
             attached_bpmn_id=spec.attached_to,
         )
     )
+
+
+def _supervision_raised(escalation: EscalationSpec, task: Any) -> FiredTimer:
+    """A supervision escalation event was passed: treat it as a supervise timer with no task attached."""
+    department = escalation.department
+    if escalation.department_variable:
+        department = _text_or_none(task.data.get(escalation.department_variable)) or ""
+    return FiredTimer(escalation.bpmn_id, TimerKind.SUPERVISE, None, None, department)
+
+
+def _text_or_none(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
 
 
 def _prune_cycle_timer_children(defn: LoadedDefinition, workflow: BpmnWorkflow) -> None:

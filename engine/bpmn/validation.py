@@ -25,7 +25,7 @@ from engine.bpmn.expressions import (
     check_timer_expression,
 )
 from engine.bpmn.xmlsafe import DEFAULT_MAX_BYTES, FILE_ELEMENT, XmlRejected, parse_xml
-from engine.domain.departments import DepartmentDirectory
+from engine.domain.departments import DepartmentDirectory, department_variable
 from engine.domain.errors import DeployProblem
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -273,7 +273,7 @@ def _user_task_problems(file: str, task: etree._Element, lanes: dict[str, str], 
         message = "no department: put it in a lane or set candidate groups"
         problems.append(_problem(file, task, message))
     for group in groups:
-        if rules.departments.resolve(group) is None:
+        if department_variable(group) is None and rules.departments.resolve(group) is None:
             message = f'candidate group "{group}" is not a known department (see processes/departments.toml)'
             problems.append(_problem(file, task, message))
     problems += [_problem(file, task, m) for m in _form_messages(task, rules)]

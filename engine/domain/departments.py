@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+_VARIABLE_REFERENCE = re.compile(r"^\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}$")
+
+
+def department_variable(label: str | None) -> str | None:
+    """`var` when a candidate group is written `${var}` (the department is chosen at run time), else None."""
+    match = _VARIABLE_REFERENCE.match((label or "").strip())
+    return match.group(1) if match else None
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,8 @@ class FormField:
     options: tuple[tuple[str, str], ...] = ()
     constraints: tuple[tuple[str, str], ...] = ()
     readonly: bool = False
+    # An enum with camunda:property multiple="true": the value is a list of option ids (checkboxes).
+    multiple: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,8 @@ class UserTaskSpec:
     lane: str | None
     form: FormSpec
     due_expression: str | None = None
+    # Set when candidateGroups is `${var}`: the department code is read from the task's data.
+    department_variable: str | None = None
 
 
 @dataclass

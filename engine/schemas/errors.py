@@ -6,15 +6,21 @@ from typing import Any
 
 
 def field_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    """marshmallow's nested messages as {"field" or "parent.field": [messages]}."""
+    """marshmallow's nested messages as {"field" or "parent.field": [messages]}.
+
+    Messages about items of a list field (keyed by position) belong to the list field itself.
+    """
     out: dict[str, list[str]] = {}
     if isinstance(messages, dict):
         for key, value in messages.items():
-            name = f"{prefix}{key}" if key != "_schema" else (prefix.rstrip(".") or "_schema")
+            item_or_schema = key == "_schema" or isinstance(key, int)
+            name = (prefix.rstrip(".") or "_schema") if item_or_schema else f"{prefix}{key}"
             if isinstance(value, dict):
-                out.update(field_errors(value, f"{name}."))
+                for nested, texts in field_errors(value, f"{name}.").items():
+                    out.setdefault(nested, []).extend(t for t in texts if t not in out.get(nested, []))
             else:
-                out[name] = [str(v) for v in (value if isinstance(value, list) else [value])]
+                texts = [str(v) for v in (value if isinstance(value, list) else [value])]
+                out.setdefault(name, []).extend(t for t in texts if t not in out[name])
     else:
         out[prefix or "_schema"] = [str(messages)]
     return out

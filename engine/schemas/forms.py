@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from engine.domain.model import FormField, FormSpec
 
@@ -39,11 +39,29 @@ def _num(value: str | None) -> float | None:
     return float(value) if value not in (None, "") else None
 
 
+def _multiple_choice(f: FormField) -> fields.Field:
+    """A list of option ids without repeats; a required one needs at least one."""
+    choice = fields.String(validate=validate.OneOf([code for code, _ in f.options]))
+    checks: list[Any] = [_no_repeats]
+    if f.required:
+        checks.append(validate.Length(min=1, error="至少选择一项 / choose at least one"))
+        return fields.List(choice, required=True, validate=checks)
+    return fields.List(choice, load_default=list, validate=checks)
+
+
+def _no_repeats(values: list[str]) -> None:
+    if len(set(values)) != len(values):
+        raise ValidationError("选项重复 / an option is chosen twice")
+
+
 def form_schema(form: FormSpec) -> Schema:
     """A schema that loads a form submission: types, required fields, enums, ranges."""
     declared: dict[str, fields.Field] = {}
     for f in form.fields:
         if f.readonly:
+            continue
+        if f.multiple:
+            declared[f.id] = _multiple_choice(f)
             continue
         field_cls = _TYPES.get(f.type, fields.String)
         kwargs: dict[str, Any] = {"validate": _validators(f)}

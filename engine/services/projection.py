@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from engine.bpmn.definitions import LoadedDefinition
-from engine.bpmn.runtime import FiredTimer
-from engine.domain.model import SYSTEM, NoticeKind, TimerKind
+from engine.bpmn.runtime import FiredTimer, ReadyUserTask
+from engine.domain.errors import WorkflowError
+from engine.domain.model import SYSTEM, NoticeKind, TimerKind, UserTaskSpec
 from engine.persistence.records import (
     CaseProjection,
     NewNotice,
@@ -45,7 +46,7 @@ def persist_workflow(
             supervised=supervised,
         ),
     )
-    ready = [_task_projection(defn, t.id, t.bpmn_id, t.due_at) for t in snap.ready]
+    ready = [_task_projection(ctx, defn, t) for t in snap.ready]
     uow.tasks.sync(case.id, case.number, case.process_key, case.grade, ready, now, completed or {})
     uow.timers.replace(
         case.id,
@@ -61,16 +62,31 @@ def persist_workflow(
     return version
 
 
-def _task_projection(defn: LoadedDefinition, task_id: str, bpmn_id: str, due_at: Any) -> TaskProjection:
-    spec = defn.user_tasks.get(bpmn_id)
+def _task_projection(ctx: EngineContext, defn: LoadedDefinition, ready: ReadyUserTask) -> TaskProjection:
+    spec = defn.user_tasks.get(ready.bpmn_id)
     return TaskProjection(
-        id=task_id,
-        bpmn_id=bpmn_id,
-        title=spec.name if spec else bpmn_id,
-        department=spec.department if spec else "",
+        id=ready.id,
+        bpmn_id=ready.bpmn_id,
+        title=spec.name if spec else ready.bpmn_id,
+        department=_department_of(ctx, spec, ready),
         lane=spec.lane if spec else None,
-        due_at=due_at,
+        due_at=ready.due_at,
     )
+
+
+def _department_of(ctx: EngineContext, spec: UserTaskSpec | None, ready: ReadyUserTask) -> str:
+    """The task's department: fixed in the diagram, or chosen at run time through `${var}`."""
+    if spec is None:
+        return ""
+    if spec.department_variable is None:
+        return spec.department
+    dept = ctx.departments.resolve(ready.department)
+    if dept is None:
+        raise WorkflowError(
+            f"task {ready.bpmn_id}: department variable {spec.department_variable!r} is "
+            f"{ready.department!r}, which is not a known department (see processes/departments.toml)"
+        )
+    return dept.code
 
 
 def apply_fired_timer(ctx: EngineContext, uow: UnitOfWork, case: StoredCase, timer: FiredTimer) -> None:
@@ -83,7 +99,7 @@ def apply_fired_timer(ctx: EngineContext, uow: UnitOfWork, case: StoredCase, tim
     if timer.kind == TimerKind.CHASE and not _should_auto_chase(ctx, uow, timer):
         return
     kind = NoticeKind.CHASE if timer.kind == TimerKind.CHASE else NoticeKind.SUPERVISION
-    department = task.department if task else ""
+    department = task.department if task else (timer.department or "")
     reason = _auto_reason(ctx, kind, task)
     uow.notices.add(NewNotice(
         kind=kind.value, case_id=case.id, case_number=case.number, task_id=timer.attached_task_id,

@@ -32,7 +32,9 @@ class FieldView:
 
 
 def widget_for(field: FormField) -> str:
-    """How a field is rendered: text, textarea, number, yesno, date or select."""
+    """How a field is rendered: text, textarea, number, yesno, date, checkboxes or select."""
+    if field.multiple:
+        return "checkboxes"
     if field.type == "enum" or field.options:
         return "select"
     if field.type == "boolean":
