@@ -218,13 +218,19 @@ class TimerRepository:
             ))
 
     def lock_next_due(self, now: datetime, exclude: Sequence[int] = ()) -> DueTimer | None:
-        """The earliest due armed timer, row-locked; other workers skip it (SKIP LOCKED)."""
+        """The earliest due armed timer, with its case row locked; other workers skip that case.
+
+        The lock is on the case, not the timer: a case with two due timers must not be fired by two
+        workers at once (each holding one timer row and waiting for the other's case lock: deadlock).
+        Case first is the order every writer follows.
+        """
         query = (
             select(TimerRow)
+            .join(CaseRow, CaseRow.id == TimerRow.case_id)
             .where(TimerRow.status == "armed", TimerRow.fire_at < now)
             .order_by(TimerRow.fire_at, TimerRow.id)
             .limit(1)
-            .with_for_update(skip_locked=True)
+            .with_for_update(skip_locked=True, of=CaseRow)
         )
         if exclude:
             query = query.where(TimerRow.case_id.not_in(list(exclude)))
@@ -232,6 +238,12 @@ class TimerRepository:
         if row is None:
             return None
         return DueTimer(row.id, row.case_id, row.bpmn_id, row.kind, row.attempts, row.fire_at)
+
+    def is_due(self, timer_id: int, now: datetime) -> bool:
+        """Whether the timer row is (still) armed and due, as committed now (a fresh read)."""
+        query = select(TimerRow.id).where(TimerRow.id == timer_id, TimerRow.status == "armed",
+                                          TimerRow.fire_at < now)
+        return self.session.execute(query.execution_options(populate_existing=True)).first() is not None
 
     def record_failure(self, timer_id: int, error: str, retry_at: datetime | None) -> None:
         """Count a failed attempt; retry later, or keep it as failed when retry_at is None."""

@@ -39,36 +39,41 @@ class TimerService:
             outcome = self._fire_next(skip)
             if outcome is None:
                 break
-            case_id, error = outcome
+            case_id, error, fired = outcome
             skip.append(case_id)  # each case once per sweep: a timer that stays due waits for the next
             if error:
                 result.failed.append(error)
-            else:
+            elif fired:
                 result.fired_cases += 1
         return result
 
-    def _fire_next(self, skip: list[int]) -> tuple[int, str | None] | None:
+    def _fire_next(self, skip: list[int]) -> tuple[int, str | None, bool] | None:
         now = self.ctx.now()
         with self.ctx.db.write() as uow:
             due = uow.timers.lock_next_due(now, skip)
             if due is None:
                 return None
             try:
-                self._fire_case(uow, due)
+                fired = self._fire_case(uow, due, now)
                 uow.commit()
-                return due.case_id, None
+                return due.case_id, None, fired
             except Exception as err:  # noqa: BLE001 - one broken case must not stop the sweep
                 uow.rollback()
                 error = f"{type(err).__name__}: {err}"
                 log.error("timer of case %s failed: %s\n%s", due.case_id, error, traceback.format_exc())
         self._record_failure(due, error, now)
-        return due.case_id, f"case {due.case_id} timer {due.bpmn_id}: {error}"
+        return due.case_id, f"case {due.case_id} timer {due.bpmn_id}: {error}", False
 
-    def _fire_case(self, uow: UnitOfWork, due: DueTimer) -> None:
+    def _fire_case(self, uow: UnitOfWork, due: DueTimer, now: datetime) -> bool:
+        """Run the case's due timers; False when another worker got there first."""
         case = uow.cases.load_for_update(due.case_id)
+        if not uow.timers.is_due(due.id, now):
+            # Found through a snapshot taken before another worker committed this case
+            # (PostgreSQL READ COMMITTED re-checks only the locked case row): nothing left to do.
+            return False
         if case is None or case.status != "open":
             uow.timers.replace(due.case_id, [])
-            return
+            return True
         stored_def = uow.definitions.get(case.definition_id)
         assert stored_def is not None
         defn = self.ctx.definitions.get(stored_def)
@@ -78,6 +83,7 @@ class TimerService:
         if not fired:
             uow.audit.add(self.ctx.now(), SYSTEM, "timer_checked", case.id, None,
                           {"timer": due.bpmn_id, "worker": self.worker_name})
+        return True
 
     def _record_failure(self, due: DueTimer, error: str, now: datetime) -> None:
         attempts = due.attempts + 1
