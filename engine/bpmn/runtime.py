@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -115,7 +116,8 @@ class WorkflowRuntime:
         return self._run(defn, workflow, act)
 
     def refresh_timers(self, defn: LoadedDefinition, workflow: BpmnWorkflow) -> list[FiredTimer]:
-        """Let due timers fire (as of the clock) and run on."""
+        """Let due timers fire (as of the clock) and run on; a cycle timer fires once however late."""
+        _collapse_missed_cycles(defn, workflow, self.clock.now())
         return self._run(defn, workflow, workflow.refresh_timers)
 
     def ready_task(self, workflow: BpmnWorkflow, task_id: str) -> Any:
@@ -216,6 +218,24 @@ def _supervision_raised(escalation: EscalationSpec, task: Any) -> FiredTimer:
 
 def _text_or_none(value: Any) -> str | None:
     return str(value) if value not in (None, "") else None
+
+
+def _collapse_missed_cycles(defn: LoadedDefinition, workflow: BpmnWorkflow, now: datetime) -> None:
+    """Move each cycle timer's next firing to its last missed occurrence, so that a sweep that comes
+    days late fires it once (one chase), not once per missed period (a backlog of branches to run)."""
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        spec = defn.timers.get(getattr(task.task_spec, "bpmn_id", None) or "")
+        value = task._get_internal_data("event_value") if spec is not None and spec.cycle else None
+        if not isinstance(value, dict) or value.get("cycles") == 0 or not value.get("duration"):
+            continue
+        next_at, period = datetime.fromisoformat(value["next"]), timedelta(seconds=value["duration"])
+        missed = math.ceil((now - next_at) / period) - 1
+        if missed > 0:
+            cycles = value["cycles"]
+            task._set_internal_data(event_value={
+                **value, "next": (next_at + missed * period).isoformat(),
+                "cycles": cycles if cycles < 0 else max(1, cycles - missed),
+            })
 
 
 def _prune_cycle_timer_children(defn: LoadedDefinition, workflow: BpmnWorkflow) -> None:

@@ -245,6 +245,12 @@ class TimerRepository:
                                           TimerRow.fire_at < now)
         return self.session.execute(query.execution_options(populate_existing=True)).first() is not None
 
+    def case_has_due(self, case_id: int, now: datetime) -> bool:
+        """Whether any armed timer of the case is due."""
+        query = select(TimerRow.id).where(TimerRow.case_id == case_id, TimerRow.status == "armed",
+                                          TimerRow.fire_at < now).limit(1)
+        return self.session.execute(query).first() is not None
+
     def record_failure(self, timer_id: int, error: str, retry_at: datetime | None) -> None:
         """Count a failed attempt; retry later, or keep it as failed when retry_at is None."""
         row = self.session.get(TimerRow, timer_id)

@@ -39,15 +39,16 @@ class TimerService:
             outcome = self._fire_next(skip)
             if outcome is None:
                 break
-            case_id, error, fired = outcome
-            skip.append(case_id)  # each case once per sweep: a timer that stays due waits for the next
+            case_id, error, fired, still_due = outcome
+            if still_due:
+                skip.append(case_id)  # each case once per sweep: a timer that stays due waits for the next
             if error:
                 result.failed.append(error)
             elif fired:
                 result.fired_cases += 1
         return result
 
-    def _fire_next(self, skip: list[int]) -> tuple[int, str | None, bool] | None:
+    def _fire_next(self, skip: list[int]) -> tuple[int, str | None, bool, bool] | None:
         now = self.ctx.now()
         with self.ctx.db.write() as uow:
             due = uow.timers.lock_next_due(now, skip)
@@ -55,14 +56,15 @@ class TimerService:
                 return None
             try:
                 fired = self._fire_case(uow, due, now)
+                still_due = uow.timers.case_has_due(due.case_id, now)
                 uow.commit()
-                return due.case_id, None, fired
+                return due.case_id, None, fired, still_due
             except Exception as err:  # noqa: BLE001 - one broken case must not stop the sweep
                 uow.rollback()
                 error = f"{type(err).__name__}: {err}"
                 log.error("timer of case %s failed: %s\n%s", due.case_id, error, traceback.format_exc())
         self._record_failure(due, error, now)
-        return due.case_id, f"case {due.case_id} timer {due.bpmn_id}: {error}", False
+        return due.case_id, f"case {due.case_id} timer {due.bpmn_id}: {error}", False, True
 
     def _fire_case(self, uow: UnitOfWork, due: DueTimer, now: datetime) -> bool:
         """Run the case's due timers; False when another worker got there first."""

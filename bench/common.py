@@ -1,0 +1,58 @@
+"""What every benchmark shares: the machine, throwaway databases, and printing one JSON object."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+PG_ENV = "COMPLAINTFLOW_BENCH_POSTGRES_URL"
+PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def machine() -> dict[str, Any]:
+    """Cores, memory and Python of this machine, for the report."""
+    mem_kb = 0
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        first = meminfo.read_text().splitlines()[0].split()
+        mem_kb = int(first[1])
+    return {"cores": os.cpu_count(), "memory_gib": round(mem_kb / 1024 / 1024, 1),
+            "python": platform.python_version(), "platform": platform.platform()}
+
+
+def postgres_url() -> str:
+    return os.environ.get(PG_ENV) or os.environ.get("COMPLAINTFLOW_TEST_DATABASE_URL") or PG_DEFAULT
+
+
+@contextmanager
+def database(kind: str, workdir: Path) -> Iterator[str]:
+    """A URL of an empty database: a SQLite file (WAL) in workdir, or a fresh PostgreSQL schema."""
+    if kind == "sqlite":
+        yield f"sqlite:///{workdir / f'bench-{uuid.uuid4().hex[:8]}.db'}"
+        return
+    base = postgres_url().replace("postgresql://", "postgresql+psycopg://", 1)
+    schema = f"cf_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, poolclass=NullPool)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{postgres_url()}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def emit(result: dict[str, Any]) -> None:
+    """Print the benchmark's one JSON object."""
+    print(json.dumps(result, ensure_ascii=False, indent=2), flush=True)
