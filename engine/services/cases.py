@@ -9,7 +9,7 @@ from marshmallow import ValidationError
 
 from engine.domain import authz
 from engine.domain.calendar import iso
-from engine.domain.clock import to_china
+from engine.domain.clock import ensure_aware, to_china
 from engine.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.domain.masking import mask_complaint
 from engine.domain.model import Actor, CaseDetail, CaseSummary, Role
@@ -154,6 +154,7 @@ class CaseService:
             case = uow.cases.load_for_update(case_id)
             if case is None or case.status != "open":
                 raise NotFound(f"open case {ref} not found")
+            self._check_customer_told(customer_told_at, case.received_at)
             done = uow.cases.extensions(case_id)
             sla = self.ctx.sla
             limits = [sla.regulatory_first_extension, sla.regulatory_second_extension]
@@ -167,6 +168,13 @@ class CaseService:
             uow.audit.add(self.ctx.now(), actor.username, "regulatory_extension", case_id, None, record)
             uow.commit()
         return self.summary(case_id)
+
+    def _check_customer_told(self, told_at: datetime, received_at: datetime) -> None:
+        """The customer must have been told of an extension: not before the complaint, not in the future."""
+        told = ensure_aware(told_at)
+        if told > self.ctx.now() or told < received_at:
+            raise ValidationFailed({"customer_told_at": [
+                "告知客户时间须在受理之后且不晚于现在 / the customer is told after receipt and not in the future"]})
 
     def process_data(self, case_id: int) -> dict[str, Any]:
         """The latest workflow data of a case (projection; no workflow load)."""
