@@ -1,0 +1,208 @@
+"""The paths of processes/branch_complaint.bpmn, each a function that drives one case through the
+engine services and returns its id. tests/integration/test_branch_paths.py runs each one; the node
+coverage test runs them all and checks that together they visit every flow node of the diagram."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from engine.bootstrap import Engine
+from tests.support import complaints as forms
+from tests.support.actors import HEAD, HEAD_OFFICE, MANAGER
+from tests.support.driver import (
+    all_tasks,
+    assert_projection_matches_workflow,
+    audit_actions,
+    claim_and_complete,
+    open_case,
+    task_by_bpmn_id,
+)
+from tests.support.engines import at, clock_of
+
+
+class Walk:
+    """Completes tasks one by one, an hour apart, checking the stored state after each step
+    (the check restores the workflow from storage: a serialize/restore between every two steps)."""
+
+    def __init__(self, engine: Engine, process_key: str | None = None, **complaint_fields: object):
+        self.engine = engine
+        self.case = open_case(engine, process_key=process_key, **complaint_fields)
+        self.steps: list[str] = []
+        self.saves = 1
+        assert_projection_matches_workflow(engine, self.case.id)
+
+    def waiting(self) -> list[str]:
+        return sorted(t.bpmn_id for t in all_tasks(self.engine, self.case.id)
+                      if t.status.value in ("ready", "claimed"))
+
+    def step(self, bpmn_id: str, data: dict[str, object]) -> Walk:
+        clock_of(self.engine).advance(timedelta(hours=1))
+        assert self.waiting() == [bpmn_id], f"after {self.steps}: waiting {self.waiting()}"
+        claim_and_complete(self.engine, self.case.id, bpmn_id, data)
+        self.steps.append(bpmn_id)
+        self.saves += 1
+        view = assert_projection_matches_workflow(self.engine, self.case.id)
+        assert view.version == self.saves
+        return self
+
+    def sweep_at(self, moment: datetime) -> list[str]:
+        """Run the timer worker at `moment`; the timer actions it took on this case."""
+        before = len(audit_actions(self.engine, self.case.id))
+        clock_of(self.engine).set(moment)
+        result = self.engine.timers.sweep()
+        assert result.failed == []
+        self.saves += result.fired_cases
+        assert_projection_matches_workflow(self.engine, self.case.id)
+        return [e.action for e in audit_actions(self.engine, self.case.id)[before:]]
+
+    def summary(self):
+        return self.engine.cases.summary(self.case.id)
+
+    def completed_in_order(self) -> list[str]:
+        rows = [t for t in all_tasks(self.engine, self.case.id) if t.status.value == "completed"]
+        return [t.bpmn_id for t in sorted(rows, key=lambda t: (t.completed_at, t.created_at))]
+
+    def assert_closed(self) -> int:
+        assert self.waiting() == []
+        summary = self.summary()
+        assert summary.status.value == "closed"
+        assert summary.closed_at is not None
+        assert len(audit_actions(self.engine, self.case.id, "case_closed")) == 1
+        assert self.completed_in_order() == self.steps
+        assert len(audit_actions(self.engine, self.case.id, "complete")) == len(self.steps)
+        assert self.engine.timers.sweep().failed == []
+        return self.case.id
+
+
+def resolved_on_the_spot(engine: Engine) -> int:
+    walk = Walk(engine)
+    walk.step("Task_OnSpot", forms.ON_SPOT)
+    walk.step("Task_Revisit", forms.REVISITED)
+    walk.step("Task_Archive", forms.ARCHIVED)
+    assert engine.cases.process_data(walk.case.id)["satisfaction"] == "satisfied"
+    return walk.assert_closed()
+
+
+def investigated_with_branch_head_approval(engine: Engine) -> int:
+    walk = Walk(engine)
+    walk.step("Task_OnSpot", forms.NOT_ON_SPOT)
+    investigate = task_by_bpmn_id(engine, walk.case.id, "Task_Investigate")
+    assert investigate.department == "branch_manager"
+    assert investigate.due_at == walk.summary().internal_due_at
+    walk.step("Task_Investigate", forms.INVESTIGATED_BANK_FAULT)
+    approve = task_by_bpmn_id(engine, walk.case.id, "Task_Approve")
+    assert approve.department == "branch_head"
+    assert approve.lane == "网点负责人"
+    for bpmn_id, data in (("Task_Approve", forms.APPROVED), ("Task_Notify", forms.NOTIFIED),
+                          ("Task_Revisit", forms.REVISITED), ("Task_Archive", forms.ARCHIVED)):
+        walk.step(bpmn_id, data)
+    done = {e.data["task"]: e.actor for e in audit_actions(engine, walk.case.id, "complete")}
+    assert done["Task_Approve"] == HEAD.username
+    assert done["Task_Investigate"] == MANAGER.username
+    return walk.assert_closed()
+
+
+def no_fault_and_no_compensation_needs_no_approval(engine: Engine) -> int:
+    walk = Walk(engine)
+    for bpmn_id, data in (("Task_OnSpot", forms.NOT_ON_SPOT), ("Task_Investigate", forms.INVESTIGATED_NO_FAULT),
+                          ("Task_Notify", forms.NOTIFIED), ("Task_Revisit", forms.REVISITED),
+                          ("Task_Archive", forms.ARCHIVED)):
+        walk.step(bpmn_id, data)
+    return walk.assert_closed()
+
+
+def rejected_approval_goes_back_to_investigation(engine: Engine) -> int:
+    walk = Walk(engine)
+    walk.step("Task_OnSpot", forms.NOT_ON_SPOT)
+    walk.step("Task_Investigate", forms.INVESTIGATED_BANK_FAULT)
+    first = [t for t in all_tasks(engine, walk.case.id) if t.bpmn_id == "Task_Investigate"]
+    walk.step("Task_Approve", forms.REJECTED)
+    again = task_by_bpmn_id(engine, walk.case.id, "Task_Investigate")
+    assert again.id != first[0].id  # a new task row; the old one stays completed
+    assert again.status.value == "ready"
+    for bpmn_id, data in (("Task_Investigate", forms.INVESTIGATED_BANK_FAULT), ("Task_Approve", forms.APPROVED),
+                          ("Task_Notify", forms.NOTIFIED), ("Task_Revisit", forms.REVISITED),
+                          ("Task_Archive", forms.ARCHIVED)):
+        walk.step(bpmn_id, data)
+    investigations = [t for t in all_tasks(engine, walk.case.id) if t.bpmn_id == "Task_Investigate"]
+    assert [t.status.value for t in investigations] == ["completed", "completed"]
+    return walk.assert_closed()
+
+
+def beyond_branch_authority_goes_to_head_office(engine: Engine) -> int:
+    walk = Walk(engine)
+    walk.step("Task_OnSpot", forms.NOT_ON_SPOT)
+    walk.step("Task_Investigate", forms.INVESTIGATED_BEYOND)
+    ho = task_by_bpmn_id(engine, walk.case.id, "Task_HeadOffice")
+    assert ho.department == "complaint_mgmt"
+    assert ho.lane == "投诉管理部"
+    assert [t.id for t in engine.tasks.queue(HEAD_OFFICE)] == [ho.id]
+    assert engine.tasks.queue(MANAGER) == []
+    for bpmn_id, data in (("Task_HeadOffice", forms.HEAD_OFFICE_REVIEWED), ("Task_Notify", forms.NOTIFIED),
+                          ("Task_Revisit", forms.REVISITED), ("Task_Archive", forms.ARCHIVED)):
+        walk.step(bpmn_id, data)
+    return walk.assert_closed()
+
+
+def triage_table_sends_large_amounts_to_head_office(engine: Engine) -> int:
+    walk = Walk(engine, amount="250000.00")  # > 200,000: beyond branch authority per branch_triage.dmn
+    walk.step("Task_OnSpot", forms.NOT_ON_SPOT)
+    walk.step("Task_Investigate", forms.INVESTIGATED_NO_FAULT)  # says "within authority"; the table wins
+    assert walk.waiting() == ["Task_HeadOffice"]
+    assert engine.cases.process_data(walk.case.id)["branch_route"] == "head_office"
+    for bpmn_id, data in (("Task_HeadOffice", forms.HEAD_OFFICE_REVIEWED), ("Task_Notify", forms.NOTIFIED),
+                          ("Task_Revisit", forms.REVISITED), ("Task_Archive", forms.ARCHIVED)):
+        walk.step(bpmn_id, data)
+    return walk.assert_closed()
+
+
+def rectification_notice_before_revisit(engine: Engine) -> int:
+    walk = Walk(engine)
+    walk.step("Task_OnSpot", forms.NOT_ON_SPOT)
+    walk.step("Task_Investigate", forms.INVESTIGATED_NO_FAULT)
+    walk.step("Task_Notify", forms.NOTIFIED_RECTIFY)
+    assert task_by_bpmn_id(engine, walk.case.id, "Task_Rectify").department == "branch_head"
+    for bpmn_id, data in (("Task_Rectify", forms.RECTIFIED), ("Task_Revisit", forms.REVISITED),
+                          ("Task_Archive", forms.ARCHIVED)):
+        walk.step(bpmn_id, data)
+    assert engine.cases.process_data(walk.case.id)["rectification_no"] == "ZG-2024-001"
+    return walk.assert_closed()
+
+
+def chased_and_supervised_at_every_handling_step(engine: Engine) -> int:
+    """Received Friday 2024-09-27 10:00, due 2024-10-08 10:00 (National Day in between): the chase
+    comes on Monday 09-30, supervision once the due time passes. The later handling tasks share the
+    internal due time, so they open overdue: chased and supervised at once, and chased daily after."""
+    walk = Walk(engine)
+    walk.step("Task_OnSpot", forms.NOT_ON_SPOT)
+    assert walk.sweep_at(at(2024, 9, 30, 11)) == ["auto_chase"]
+    assert walk.sweep_at(at(2024, 10, 8, 11)) == ["auto_chase", "supervision"]
+    walk.step("Task_Investigate", forms.INVESTIGATED_BEYOND)
+    assert walk.sweep_at(at(2024, 10, 9, 11)) == ["auto_chase"]
+    walk.step("Task_HeadOffice", forms.HEAD_OFFICE_REVIEWED)
+    assert walk.sweep_at(at(2024, 10, 10, 11)) == ["auto_chase"]
+    for bpmn_id, data in (("Task_Notify", forms.NOTIFIED), ("Task_Revisit", forms.REVISITED),
+                          ("Task_Archive", forms.ARCHIVED)):
+        walk.step(bpmn_id, data)
+    fired = [(e.action, e.data["timer"]) for e in audit_actions(engine, walk.case.id)
+             if e.action in ("auto_chase", "supervision")]
+    assert sorted(set(fired)) == [
+        ("auto_chase", f"Chase_Task_{t}") for t in ("HeadOffice", "Investigate", "Notify")
+    ] + [("supervision", f"Supervise_Task_{t}") for t in ("HeadOffice", "Investigate", "Notify")]
+    assert walk.summary().supervised
+    return walk.assert_closed()
+
+
+SCENARIOS: dict[str, Callable[[Engine], int]] = {
+    f.__name__: f for f in (
+        resolved_on_the_spot,
+        investigated_with_branch_head_approval,
+        no_fault_and_no_compensation_needs_no_approval,
+        rejected_approval_goes_back_to_investigation,
+        beyond_branch_authority_goes_to_head_office,
+        triage_table_sends_large_amounts_to_head_office,
+        rectification_notice_before_revisit,
+        chased_and_supervised_at_every_handling_step,
+    )
+}
