@@ -214,8 +214,25 @@ def _bpmn_problems(file: str, root: etree._Element, rules: _Rules) -> list[Deplo
         _decision_ref_problems(file, root, rules),
         _call_activity_problems(file, root, rules),
         _gateway_problems(file, root),
+        _reserved_id_problems(file, root),
     ]
     return [problem for check in checks for problem in check]
+
+
+# SpiffWorkflow names its own task specs "Start", "End" and "<process>.EndJoin"; an element with such
+# an id silently replaces one of them and the process misbehaves at run time.
+_RESERVED_IDS = {"Start", "End"}
+
+
+def _reserved_id_problems(file: str, root: etree._Element) -> list[DeployProblem]:
+    """Element ids the engine reserves for itself."""
+    problems = []
+    for element in root.iterfind(".//bpmn:process//*[@id]", _NS):
+        element_id = element.get("id", "")
+        if element_id in _RESERVED_IDS or element_id.endswith(".EndJoin"):
+            message = f'the id "{element_id}" is reserved by the engine: rename it (e.g. "{element_id}Event_1")'
+            problems.append(_problem(file, element, message))
+    return problems
 
 
 def _each(root: etree._Element, localname: str) -> list[etree._Element]:
@@ -251,10 +268,15 @@ def _lane_of(node: etree._Element | None, lanes: dict[str, str]) -> str:
 
 
 def _lane_problems(file: str, root: etree._Element, rules: _Rules) -> list[DeployProblem]:
-    """Every lane that holds work (no child lanes) must be named after a known department."""
+    """A lane whose name gives a user task its department (the task has no candidate groups) must be
+    named after a known department. Lanes of tasks with candidate groups only label the picture."""
     problems = []
+    assigned_by_lane = {t.get("id") for t in _each(root, "userTask") if not _candidate_groups(t)}
     for lane in _each(root, "lane"):
         if lane.find("bpmn:childLaneSet", _NS) is not None:
+            continue
+        refs = {(ref.text or "").strip() for ref in lane.iterfind("bpmn:flowNodeRef", _NS)}
+        if not refs & assigned_by_lane:
             continue
         name = (lane.get("name") or "").strip()
         if not name:
