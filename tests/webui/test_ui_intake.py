@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from tests.webui.support import COMPLAINT, login
 
 
@@ -52,7 +54,10 @@ def test_success_redirects_to_the_case_page(client, engine):
     assert case.process_key == "branch_complaint"
 
 
-def test_organisation_without_a_deployed_process(client):
+def test_organisation_without_a_deployed_process(client, engine):
+    # The code list names a process for the card centre that this bank has not deployed (yet).
+    orgs = engine.ctx.codes.organisations
+    orgs["card_center"] = dataclasses.replace(orgs["card_center"], process="card_center_v2_not_deployed")
     login(client, "front1")
     response = client.post("/intake", data=COMPLAINT | {"organisation": "card_center"})
     assert response.status_code == 422
