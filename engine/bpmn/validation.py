@@ -268,15 +268,16 @@ def _lane_of(node: etree._Element | None, lanes: dict[str, str]) -> str:
 
 
 def _lane_problems(file: str, root: etree._Element, rules: _Rules) -> list[DeployProblem]:
-    """A lane whose name gives a user task its department (the task has no candidate groups) must be
-    named after a known department. Lanes of tasks with candidate groups only label the picture."""
+    """Every lane that holds work (no child lanes) must be named after a known department, except a role
+    lane whose user tasks all take their department at run time (`${var}` candidate groups)."""
     problems = []
-    assigned_by_lane = {t.get("id") for t in _each(root, "userTask") if not _candidate_groups(t)}
+    tasks = {t.get("id"): t for t in _each(root, "userTask")}
     for lane in _each(root, "lane"):
         if lane.find("bpmn:childLaneSet", _NS) is not None:
             continue
-        refs = {(ref.text or "").strip() for ref in lane.iterfind("bpmn:flowNodeRef", _NS)}
-        if not refs & assigned_by_lane:
+        refs = [(ref.text or "").strip() for ref in lane.iterfind("bpmn:flowNodeRef", _NS)]
+        lane_tasks = [tasks[r] for r in refs if r in tasks]
+        if lane_tasks and all(_runtime_department(t) for t in lane_tasks):
             continue
         name = (lane.get("name") or "").strip()
         if not name:
@@ -300,6 +301,12 @@ def _user_task_problems(file: str, task: etree._Element, lanes: dict[str, str], 
             problems.append(_problem(file, task, message))
     problems += [_problem(file, task, m) for m in _form_messages(task, rules)]
     return problems
+
+
+def _runtime_department(task: etree._Element) -> bool:
+    """True when the task's department is chosen at run time (`${var}`)."""
+    groups = _candidate_groups(task)
+    return bool(groups) and all(department_variable(g) for g in groups)
 
 
 def _candidate_groups(task: etree._Element) -> list[str]:

@@ -27,9 +27,11 @@ from tests.support.driver import (
 KEY = "branch_complaint"
 
 
-def _definition_rows(engine):
+def _definition_rows(engine, key=KEY):
+    """The stored versions of one process (processes/ holds others too)."""
     with engine.ctx.db.read() as uow:
-        rows = uow.session.scalars(select(ProcessDefinitionRow).order_by(ProcessDefinitionRow.id))
+        rows = uow.session.scalars(select(ProcessDefinitionRow).where(ProcessDefinitionRow.process_key == key)
+                                   .order_by(ProcessDefinitionRow.id))
         return [(r.id, r.process_key, r.version, r.content_hash) for r in rows]
 
 
@@ -49,13 +51,14 @@ def renamed_revisit(tmp_path, repo_root):
 def test_deploying_identical_content_adds_no_version(engine, repo_root):
     before = _definition_rows(engine)
     assert [(key, version) for _, key, version, _ in before] == [(KEY, 1)]
+    events = len(_deploy_events(engine))
 
     result = engine.deploy.deploy(read_diagram_dir(repo_root / "processes"), ADMIN)
 
     assert result.deployed == []
-    assert result.unchanged == [KEY]
+    assert result.unchanged == ["branch_complaint", "card_center_complaint", "head_office_complaint"]
     assert _definition_rows(engine) == before
-    assert len(_deploy_events(engine)) == 1
+    assert len(_deploy_events(engine)) == events
 
 
 def test_a_changed_file_is_version_2_while_running_cases_stay_on_1(engine, renamed_revisit):
@@ -68,7 +71,7 @@ def test_a_changed_file_is_version_2_while_running_cases_stay_on_1(engine, renam
     assert [v for _, _, v, _ in _definition_rows(engine)] == [1, 2]
     [event] = [e for e in _deploy_events(engine) if e.data["version"] == 2]
     assert event.actor == "owner"
-    listed = {d.version: d.running_cases for d in engine.deploy.definitions(ADMIN)}
+    listed = {d.version: d.running_cases for d in engine.deploy.definitions(ADMIN) if d.process_key == KEY}
     assert listed == {1: 1, 2: 0}
 
     new = open_case(engine)
@@ -123,13 +126,14 @@ def _assert_lists_each_problem(problems) -> None:
 
 def test_a_broken_bundle_is_rejected_with_every_problem_and_stores_nothing(engine, broken_bundle):
     before = _definition_rows(engine)
+    events = len(_deploy_events(engine))
 
     with pytest.raises(DeployRejected) as caught:
         engine.deploy.deploy(read_diagram_dir(broken_bundle), ADMIN)
 
     _assert_lists_each_problem(caught.value.problems)
     assert _definition_rows(engine) == before
-    assert len(_deploy_events(engine)) == 1
+    assert len(_deploy_events(engine)) == events
 
 
 def test_only_process_owners_and_admins_deploy(engine, renamed_revisit):
@@ -188,5 +192,5 @@ def test_two_owners_deploying_the_same_change_at_once_make_one_version(engine, r
         assert outcome.ok, outcome.error
     results = [o.value for o in outcomes.values()]
     assert sorted(len(r.deployed) for r in results) == [0, 1]
-    assert sorted(r.unchanged for r in results) == [[], [KEY]]
+    assert sorted(KEY in r.unchanged for r in results) == [False, True]
     assert [v for _, _, v, _ in _definition_rows(engine)] == [1, 2]
