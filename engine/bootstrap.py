@@ -11,11 +11,15 @@ from engine.domain.clock import Clock, SystemClock
 from engine.domain.codes import CodeLists, SlaTable
 from engine.domain.departments import DepartmentDirectory
 from engine.persistence.uow import Database
+from engine.services.apikeys import ApiKeyService
+from engine.services.audit import AuditService
 from engine.services.cases import CaseService
 from engine.services.context import DefinitionCache, EngineContext
 from engine.services.deploy import DeployService
 from engine.services.mail import Mailer
 from engine.services.notices import NoticeService
+from engine.services.reports import ReportService
+from engine.services.supervision import SupervisionService
 from engine.services.tasks import TaskService
 from engine.services.timers import TimerService
 from engine.services.users import UserService
@@ -33,10 +37,15 @@ class Engine:
     notices: NoticeService
     users: UserService
     mailer: Mailer
+    reports: ReportService
+    api_keys: ApiKeyService
+    audit: AuditService
+    supervision: SupervisionService
 
     def init_db(self) -> None:
-        """Create or upgrade the schema (Alembic migrations)."""
+        """Create or upgrade the schema (Alembic migrations); fill report facts of older cases."""
         self.ctx.db.upgrade()
+        self.reports.backfill_facts()
 
     def dispose(self) -> None:
         """Close database connections."""
@@ -70,5 +79,9 @@ def build(settings: Settings, clock: Clock | None = None, worker_name: str = "wo
         notices=NoticeService(ctx),
         users=UserService(ctx),
         mailer=Mailer(ctx),
+        reports=ReportService(ctx),
+        api_keys=ApiKeyService(ctx),
+        audit=AuditService(ctx),
+        supervision=SupervisionService(ctx),
     )
     return engine

@@ -51,6 +51,9 @@ class Settings:
     allow_scripts: bool = False
     max_diagram_bytes: int = 2_000_000
     session_idle_minutes: int = 30
+    login_max_failures: int = 5
+    secure_cookies: bool = False
+    login_lock_minutes: int = 15
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
 
     def __post_init__(self) -> None:
@@ -78,6 +81,9 @@ class Settings:
             allow_scripts=_flag(get("ALLOW_SCRIPTS")),
             max_diagram_bytes=int(get("MAX_DIAGRAM_BYTES", "2000000")),
             session_idle_minutes=int(get("SESSION_IDLE_MINUTES", "30")),
+            login_max_failures=int(get("LOGIN_MAX_FAILURES", "5")),
+            secure_cookies=_flag(get("SECURE_COOKIES")),
+            login_lock_minutes=int(get("LOGIN_LOCK_MINUTES", "15")),
             smtp=SmtpSettings(
                 host=get("SMTP_HOST"),
                 port=int(get("SMTP_PORT", "25")),

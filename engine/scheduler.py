@@ -12,13 +12,15 @@ log = logging.getLogger("engine.scheduler")
 
 
 def sweep_once(engine: Any) -> dict[str, Any]:
-    """One sweep: fire due timers, then deliver pending notice emails."""
+    """One sweep: fire due timers, apply the supervision rules, then deliver pending notice emails."""
     result = engine.timers.sweep()
+    supervised = engine.supervision.apply_rules()
     sent = engine.mailer.deliver_pending() if getattr(engine, "mailer", None) else 0
-    if result.fired_cases or result.failed or sent:
-        log.info("sweep: %d case(s) fired, %d failed, %d email(s)", result.fired_cases,
-                 len(result.failed), sent)
-    return {"fired_cases": result.fired_cases, "failed": result.failed, "emails_sent": sent}
+    if result.fired_cases or result.failed or supervised or sent:
+        log.info("sweep: %d case(s) fired, %d failed, %d supervised by rule, %d email(s)",
+                 result.fired_cases, len(result.failed), supervised, sent)
+    return {"fired_cases": result.fired_cases, "failed": result.failed, "supervised_by_rule": supervised,
+            "emails_sent": sent}
 
 
 def _safe_sweep(engine: Any) -> None:

@@ -24,7 +24,11 @@ def create_app(
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,  # on behind HTTPS: COMPLAINTFLOW_SECURE_COOKIES=true
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_idle_minutes),
+        # Only responses that change the session send the cookie (every page does: it records activity).
+        # Otherwise a slow static file response carrying the old cookie could undo a sign-out or sign-in.
+        SESSION_REFRESH_EACH_REQUEST=False,
         MAX_CONTENT_LENGTH=max(settings.max_diagram_bytes * 10, 1_000_000),
         WTF_CSRF_TIME_LIMIT=None,
     )
@@ -39,7 +43,7 @@ def create_app(
 
 def _install(app: Flask) -> None:
     """Wire extensions, hooks, filters and blueprints."""
-    from webui import errors, formatting, i18n, security
+    from webui import api, errors, formatting, i18n, reports, security
     from webui.views import register_blueprints
 
     i18n.init_app(app)
@@ -47,3 +51,5 @@ def _install(app: Flask) -> None:
     formatting.init_app(app)
     errors.init_app(app)
     register_blueprints(app)
+    reports.init_app(app)
+    api.init_app(app)

@@ -74,6 +74,7 @@ def cmd_init_db(engine: Engine, args: argparse.Namespace) -> None:
 
 def cmd_deploy(engine: Engine, args: argparse.Namespace) -> None:
     files = read_diagram_dir(Path(args.directory))
+    engine.init_db()  # a fresh database gets its schema first (a no-op when it is up to date)
     result = engine.deploy.deploy(files, operator())
     emit(args, result, lambda r: "\n".join(
         [f"deployed {d.process_key} version {d.version} ({', '.join(d.files)})" for d in r.deployed]
@@ -198,6 +199,29 @@ def cmd_user(engine: Engine, args: argparse.Namespace) -> None:
         emit(args, {"disabled": args.username}, lambda d: f"user {d['disabled']} disabled")
 
 
+def cmd_apikey(engine: Engine, args: argparse.Namespace) -> None:
+    if args.apikey_command == "add":
+        created = engine.api_keys.create(args.name, _split(args.scopes), _split(args.departments),
+                                         _split(args.roles), operator())
+        emit(args, {"key": created.info, "token": created.token}, lambda d: (
+            f"API key {d['key'].name} added; its token (shown only now, store it safely):\n{d['token']}"))
+    elif args.apikey_command == "list":
+        emit(args, engine.api_keys.list(operator()), lambda ks: "\n".join(
+            f"{k.name:<20} cf_{k.prefix}_…  {'active' if k.active else 'revoked':<8} {','.join(k.roles):<20} "
+            f"{','.join(k.departments) or '-':<30} {','.join(k.scopes)}" for k in ks) or "no API keys")
+    else:
+        engine.api_keys.revoke(args.name, operator())
+        emit(args, {"revoked": args.name}, lambda d: f"API key {d['revoked']} revoked")
+
+
+def cmd_audit(engine: Engine, args: argparse.Namespace) -> None:
+    report = engine.audit.verify(operator())
+    emit(args, report, lambda r: f"audit trail intact: {r.checked} events" if r.intact else
+         f"audit trail BROKEN at event {r.broken_at} (after {r.checked} good events): {r.problem}")
+    if not report.intact:
+        raise SystemExit(1)
+
+
 def _split(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
 
@@ -267,6 +291,23 @@ def build_parser() -> argparse.ArgumentParser:
     for p in u_sub.choices.values():
         p.add_argument("--json", action="store_true")
         p.set_defaults(handler=cmd_user)
+    keys = sub.add_parser("apikey", help="API keys of calling systems")
+    k_sub = keys.add_subparsers(dest="apikey_command", required=True)
+    p = k_sub.add_parser("add", help="create a key; its token is printed once")
+    p.add_argument("name")
+    p.add_argument("--scopes", default="all", help="comma-separated scopes, or all")
+    p.add_argument("--departments", default="", help="the departments the key acts for")
+    p.add_argument("--roles", default="staff")
+    k_sub.add_parser("list")
+    k_sub.add_parser("revoke").add_argument("name")
+    for p in k_sub.choices.values():
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(handler=cmd_apikey)
+    audit = sub.add_parser("audit", help="the audit trail")
+    a_sub = audit.add_subparsers(dest="audit_command", required=True)
+    p = a_sub.add_parser("verify", help="check the hash chain; report the first broken link (exit 1)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_audit)
     return parser
 
 

@@ -80,7 +80,7 @@ def load_actor() -> Response | None:
                 end_session()
             else:
                 touch()
-    if g.actor is None and request.endpoint not in PUBLIC_ENDPOINTS:
+    if g.actor is None and request.endpoint not in PUBLIC_ENDPOINTS and not request.path.startswith("/api/"):
         args: dict[str, Any] = {"next": request.full_path.rstrip("?")} if request.method == "GET" else {}
         if g.get("session_expired"):
             args["expired"] = "1"

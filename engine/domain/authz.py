@@ -53,3 +53,8 @@ def may_manage_users(actor: Actor) -> bool:
 def may_see_personal_data(actor: Actor) -> bool:
     """Full ID/phone/account numbers on the case page (each view is logged)."""
     return bool(actor.roles & PII_ROLES)
+
+
+def may_see_reports(actor: Actor) -> bool:
+    """Head-office reports: supervisors, auditors and admins."""
+    return reads_everything(actor)

@@ -17,6 +17,10 @@ class Forbidden(EngineError):
     """The actor may not do this."""
 
 
+class TooManyAttempts(Forbidden):
+    """Too many failed sign-ins for this user name lately; try again after the lock period."""
+
+
 class ConcurrentUpdate(EngineError):
     """Someone else changed the case or task first; reload and try again."""
 

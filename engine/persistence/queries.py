@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from engine.domain.filters import TaskFilter
@@ -19,8 +20,11 @@ from engine.domain.model import (
     NoticeKind,
     TaskStatus,
 )
+from engine.domain.supervision import SupervisionCandidate
+from engine.persistence.records import ReportScope
 from engine.persistence.tables import (
     AuditEventRow,
+    CaseFactRow,
     CaseRow,
     HumanTaskRow,
     NoticeRow,
@@ -243,3 +247,166 @@ class ReadQueries:
              "last_error": r.last_error}
             for r in rows
         ]
+
+
+def _as_int(value: Any) -> int:
+    return int(value or 0)
+
+
+def _yes(condition: Any) -> Any:
+    """1 where `condition` holds, else 0: summed, it counts rows (portable, unlike FILTER)."""
+    return case((condition, 1), else_=0)
+
+
+OPEN_TASK_STATUSES = ("ready", "claimed")
+FACT_DIMENSIONS = frozenset({
+    "channel", "category", "cause", "grade", "organisation", "product", "received_month", "root_cause",
+    "satisfaction", "process_key",
+})
+
+
+class ReportQueries:
+    """SQL aggregates over the case_fact projection (plus human_task, notice and the case's deadlines)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    @staticmethod
+    def _scope(scope: ReportScope) -> list[Any]:
+        conditions = [CaseFactRow.received_day >= scope.first_day, CaseFactRow.received_day <= scope.last_day]
+        if scope.organisation:
+            conditions.append(CaseFactRow.organisation == scope.organisation)
+        return conditions
+
+    def counts_by(self, scope: ReportScope, *dimensions: str) -> list[tuple[Any, ...]]:
+        """Cases in scope per combination of values of fact columns: rows (value, ..., count), unordered.
+
+        Grouping several low-cardinality columns at once lets one pass serve several breakdowns (the
+        caller adds up the marginals); the order is left to the caller (collations differ per database)."""
+        unknown = [d for d in dimensions if d not in FACT_DIMENSIONS]
+        if unknown or not dimensions:
+            raise ValueError(f"not report dimensions: {unknown or dimensions!r}")
+        columns = [getattr(CaseFactRow, d) for d in dimensions]
+        query = select(*columns, func.count()).where(*self._scope(scope)).group_by(*columns)
+        return [tuple(row) for row in self.session.execute(query).all()]
+
+    def totals(self, scope: ReportScope) -> dict[str, int]:
+        """One pass over the cases in scope: counts and sums for volume, quality, money, rectification,
+        satisfaction, both clocks (replies on time, unanswered past due, summed reply minutes) and extensions."""
+        f = CaseFactRow
+        columns = {
+            "cases": func.count(),
+            "closed": func.sum(_yes(f.closed_at.is_not(None))),
+            "replied": func.sum(_yes(f.replied_at.is_not(None))),
+            "internal_on_time": func.sum(_yes(f.replied_at <= f.internal_due_at)),
+            "internal_open_overdue": func.sum(_yes(f.replied_at.is_(None) & (f.internal_due_at < scope.now))),
+            "internal_timed": func.count(f.reply_workday_minutes),
+            "internal_minutes": func.sum(f.reply_workday_minutes),
+            "regulatory_on_time": func.sum(_yes(f.replied_at <= f.regulatory_due_at)),
+            "regulatory_open_overdue": func.sum(_yes(f.replied_at.is_(None) & (f.regulatory_due_at < scope.now))),
+            "regulatory_timed": func.count(f.reply_minutes),
+            "regulatory_minutes": func.sum(f.reply_minutes),
+            "extended": func.sum(_yes(f.regulatory_extensions >= 1)),
+            "extended_twice": func.sum(_yes(f.regulatory_extensions >= 2)),
+            "extensions": func.sum(f.regulatory_extensions),
+            "resolved_on_spot": func.sum(_yes(f.resolved_on_spot.is_(True))),
+            "rework_returns": func.sum(f.rework_returns),
+            "reworked_cases": func.sum(_yes(f.rework_returns > 0)),
+            "review_requested": func.sum(_yes(f.review_requested.is_(True))),
+            "review_overturned": func.sum(_yes(f.review_overturned.is_(True))),
+            "rectification_issued": func.sum(_yes(f.rectification_issued.is_(True))),
+            "rectification_closed": func.sum(_yes(f.rectification_closed.is_(True))),
+            "revisited": func.sum(_yes(f.satisfaction.is_not(None))),
+            "amount_cents": func.sum(f.amount_cents),
+            "amount_cases": func.sum(_yes(f.amount_cents > 0)),
+            "compensation_cents": func.sum(f.compensation_cents),
+            "compensated_cases": func.sum(_yes(f.compensation_cents > 0)),
+        }
+        return self._one(select(*(c.label(name) for name, c in columns.items())).where(*self._scope(scope)))
+
+    def _one(self, query: Select[Any]) -> dict[str, int]:
+        row = self.session.execute(query).one()
+        return {name: _as_int(value) for name, value in row._mapping.items()}
+
+    def reply_minutes_at_rank(self, scope: ReportScope, regulatory: bool, offset: int) -> int | None:
+        """The reply time (minutes) at 0-based `offset` in ascending order: percentiles by nearest rank."""
+        minutes = CaseFactRow.reply_minutes if regulatory else CaseFactRow.reply_workday_minutes
+        value = self.session.scalar(
+            select(minutes).where(*self._scope(scope), minutes.is_not(None))
+            .order_by(minutes).limit(1).offset(offset)
+        )
+        return None if value is None else int(value)
+
+    def repeat_cases(self, scope: ReportScope, window_days: int) -> int:
+        """Cases in scope whose complainant (any organisation) had complained at most `window_days` days before.
+
+        One pass: each case's previous complaint by the same customer comes from LAG over the customer's
+        cases in time order (ties by case id), read from `window_days` before the range on."""
+        f = CaseFactRow
+        previous_day = func.lag(f.received_day).over(partition_by=f.customer_key, order_by=(f.received_at, f.case_id))
+        timeline = (
+            select(f.received_day.label("day"), f.organisation.label("organisation"),
+                   (f.received_day - previous_day).label("gap"))
+            .where(f.customer_key.is_not(None), f.received_day >= scope.first_day - window_days,
+                   f.received_day <= scope.last_day)
+            .subquery()
+        )
+        query = select(func.count()).select_from(timeline).where(
+            timeline.c.day >= scope.first_day, timeline.c.gap <= window_days)
+        if scope.organisation:
+            query = query.where(timeline.c.organisation == scope.organisation)
+        return _as_int(self.session.scalar(query))
+
+    def overdue_tasks_by_department(self, scope: ReportScope) -> list[tuple[str, int]]:
+        """Open tasks past their due time, per department, for the cases in scope (as of scope.now)."""
+        t, f = HumanTaskRow, CaseFactRow
+        n = func.count()
+        query = (
+            select(t.department, n).select_from(t).join(f, f.case_id == t.case_id)
+            .where(*self._scope(scope), t.status.in_(OPEN_TASK_STATUSES), t.due_at < scope.now)
+            .group_by(t.department).order_by(n.desc(), t.department)
+        )
+        return [(dept, int(count)) for dept, count in self.session.execute(query).all()]
+
+    def notices_by_department(self, scope: ReportScope, system_sender: str) -> list[tuple[str, str, bool, int]]:
+        """Chase and supervision notices sent within the range to cases of the organisation in scope:
+        (department, kind, sent by the system, count)."""
+        nt, f = NoticeRow, CaseFactRow
+        automatic = nt.sender == system_sender
+        query = (
+            select(nt.department, nt.kind, automatic, func.count())
+            .select_from(nt).join(f, f.case_id == nt.case_id)
+            .where(nt.created_at >= scope.received_from, nt.created_at < scope.received_before)
+            .group_by(nt.department, nt.kind, automatic)
+        )
+        if scope.organisation:
+            query = query.where(f.organisation == scope.organisation)
+        return [(dept, kind, bool(auto), int(count)) for dept, kind, auto, count in self.session.execute(query).all()]
+
+    def cases_without_facts(self) -> list[int]:
+        """Ids of cases that have no case_fact row yet (stored before the reports existed)."""
+        query = (select(CaseRow.id).outerjoin(CaseFactRow, CaseFactRow.case_id == CaseRow.id)
+                 .where(CaseFactRow.case_id.is_(None)).order_by(CaseRow.id))
+        return list(self.session.scalars(query))
+
+
+def supervision_candidates(session: Session, now: datetime, regulatory_warning: timedelta,
+                           stall_grades: Sequence[str]) -> list[SupervisionCandidate]:
+    """Open cases not yet supervised that some supervision rule might apply to (the rules decide)."""
+    open_task = HumanTaskRow.status.in_(("ready", "claimed"))
+    chases = (select(HumanTaskRow.case_id, func.max(HumanTaskRow.chase_count).label("chases"))
+              .where(open_task).group_by(HumanTaskRow.case_id).subquery())
+    progress = (select(HumanTaskRow.case_id, func.max(HumanTaskRow.completed_at).label("last"))
+                .where(HumanTaskRow.status == "completed").group_by(HumanTaskRow.case_id).subquery())
+    query = (
+        select(CaseRow.id, CaseRow.number, CaseRow.grade, CaseRow.received_at, CaseRow.regulatory_due_at,
+               progress.c.last, func.coalesce(chases.c.chases, 0))
+        .outerjoin(chases, chases.c.case_id == CaseRow.id)
+        .outerjoin(progress, progress.c.case_id == CaseRow.id)
+        .where(CaseRow.status == "open", CaseRow.supervised.is_(False))
+        .where((CaseRow.regulatory_due_at <= now + regulatory_warning) | (chases.c.chases >= 2)
+               | CaseRow.grade.in_(list(stall_grades)))
+        .order_by(CaseRow.id)
+    )
+    return [SupervisionCandidate(r[0], r[1] or "", r[2], r[3], r[4], r[5], int(r[6] or 0))
+            for r in session.execute(query)]

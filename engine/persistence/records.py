@@ -136,3 +136,78 @@ class StoredUser:
     roles: list[str]
     email: str | None
     active: bool
+
+
+@dataclass
+class CaseFactRecord:
+    """The report facts of one case (the case_fact row); amounts in fen, durations in minutes."""
+
+    case_id: int
+    process_key: str
+    organisation: str
+    channel: str
+    category: str | None
+    cause: str | None
+    grade: str | None
+    product: str | None
+    received_at: datetime
+    received_month: str
+    received_day: int
+    customer_key: str | None
+    internal_due_at: datetime | None = None
+    regulatory_due_at: datetime | None = None
+    regulatory_extensions: int = 0
+    amount_cents: int = 0
+    compensation_cents: int = 0
+    resolved_on_spot: bool = False
+    replied_at: datetime | None = None
+    reply_workday_minutes: int | None = None
+    reply_minutes: int | None = None
+    satisfaction: str | None = None
+    rework_returns: int = 0
+    review_requested: bool = False
+    review_overturned: bool = False
+    rectification_issued: bool = False
+    rectification_closed: bool = False
+    root_cause: str | None = None
+    closed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """Which cases a report covers: received on China days first_day..last_day (days since 1970-01-01,
+    both included) = moments [received_from, received_before), one organisation or all."""
+
+    first_day: int
+    last_day: int
+    received_from: datetime
+    received_before: datetime
+    organisation: str | None
+    now: datetime
+
+
+@dataclass
+class StoredApiKey:
+    """An API key as stored: the hash of its secret, never the secret."""
+
+    id: int
+    name: str
+    prefix: str
+    secret_hash: str
+    scopes: list[str]
+    departments: list[str]
+    roles: list[str]
+    created_at: datetime
+    created_by: str
+    revoked_at: datetime | None = None
+    revoked_by: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredIdempotencyKey:
+    """The case a caller's Idempotency-Key opened, and a fingerprint of the request that did it."""
+
+    caller: str
+    key: str
+    fingerprint: str
+    case_id: int

@@ -3,28 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.domain.errors import ConcurrentUpdate
+from engine.persistence import audit_chain
 from engine.persistence.records import (
+    CaseFactRecord,
     CaseProjection,
     DueTimer,
     NewCase,
     NewNotice,
+    StoredApiKey,
     StoredCase,
     StoredDefinition,
+    StoredIdempotencyKey,
     StoredUser,
     TaskProjection,
     TimerProjection,
 )
 from engine.persistence.tables import (
+    ApiKeyRow,
     AuditEventRow,
+    CaseFactRow,
     CaseRow,
     HumanTaskRow,
+    IdempotencyKeyRow,
     NoticeRow,
     ProcessDefinitionRow,
     TimerRow,
@@ -269,15 +278,35 @@ class AuditRepository:
 
     def __init__(self, session: Session):
         self.session = session
+        self._unsealed: list[AuditEventRow] = []
 
     def add(
         self, at: datetime, actor: str, action: str, case_id: int | None = None,
         task_id: str | None = None, data: dict[str, Any] | None = None,
     ) -> None:
-        """Append one event."""
-        self.session.add(AuditEventRow(
-            at=at, actor=actor, action=action, case_id=case_id, task_id=task_id, data=data or {},
-        ))
+        """Append one event (it joins the hash chain when the unit of work commits)."""
+        row = AuditEventRow(at=at, actor=actor, action=action, case_id=case_id, task_id=task_id, data=data or {})
+        self.session.add(row)
+        self._unsealed.append(row)
+
+    def seal(self) -> None:
+        """Chain this transaction's events; called by the unit of work right before COMMIT."""
+        audit_chain.seal(self.session, self._unsealed)
+        self._unsealed = []
+
+    def forget_unsealed(self) -> None:
+        """After a rollback, the events added so far are gone."""
+        self._unsealed = []
+
+    def count_since(self, actor: str, action: str, since: datetime) -> int:
+        """How many `action` events `actor` has since `since` (e.g. failed sign-ins)."""
+        query = select(func.count()).select_from(AuditEventRow).where(
+            AuditEventRow.actor == actor, AuditEventRow.action == action, AuditEventRow.at >= since)
+        return int(self.session.scalar(query) or 0)
+
+    def verify(self) -> audit_chain.ChainReport:
+        """Check the whole chain."""
+        return audit_chain.verify(self.session)
 
 
 class NoticeRepository:
@@ -378,3 +407,107 @@ class UserRepository:
     def in_department(self, department: str) -> list[StoredUser]:
         """Active users of a department (for reassignment and notices)."""
         return [u for u in self.all() if u.active and department in u.departments]
+
+
+class CaseFactRepository:
+    """The case_fact projection the reports read."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def kept(self, case_id: int) -> tuple[datetime | None, datetime | None, int] | None:
+        """What a case's facts row keeps between saves: (replied_at, regulatory_due_at, regulatory_extensions)."""
+        row = self.session.execute(
+            select(CaseFactRow.replied_at, CaseFactRow.regulatory_due_at, CaseFactRow.regulatory_extensions)
+            .where(CaseFactRow.case_id == case_id)
+        ).first()
+        return None if row is None else (row[0], row[1], int(row[2] or 0))
+
+    def set_regulatory(self, case_id: int, due: datetime | None, extensions: int) -> None:
+        """Record a case's current regulatory deadline and how often it was extended."""
+        self.session.execute(
+            update(CaseFactRow).where(CaseFactRow.case_id == case_id)
+            .values(regulatory_due_at=due, regulatory_extensions=extensions)
+        )
+
+    def save(self, facts: CaseFactRecord) -> None:
+        """Insert or replace the facts row of a case."""
+        self.session.merge(CaseFactRow(**asdict(facts)))
+
+    def bulk_insert(self, facts: Sequence[CaseFactRecord]) -> None:
+        """Insert many new facts rows at once (seeding, benchmarks)."""
+        if facts:
+            self.session.execute(insert(CaseFactRow), [asdict(f) for f in facts])
+
+
+def _api_key(row: ApiKeyRow) -> StoredApiKey:
+    return StoredApiKey(
+        row.id, row.name, row.prefix, row.secret_hash, list(row.scopes), list(row.departments),
+        list(row.roles), row.created_at, row.created_by, row.revoked_at, row.revoked_by,
+    )
+
+
+class ApiKeyRepository:
+    """API keys of calling systems."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, key: StoredApiKey) -> int:
+        """Store a new key; returns its id."""
+        row = ApiKeyRow(
+            name=key.name, prefix=key.prefix, secret_hash=key.secret_hash, scopes=key.scopes,
+            departments=key.departments, roles=key.roles, created_at=key.created_at,
+            created_by=key.created_by,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def by_name(self, name: str) -> StoredApiKey | None:
+        """A key by its name."""
+        row = self.session.scalars(select(ApiKeyRow).where(ApiKeyRow.name == name)).first()
+        return _api_key(row) if row else None
+
+    def by_prefix(self, prefix: str) -> StoredApiKey | None:
+        """A key by the public prefix of its token."""
+        row = self.session.scalars(select(ApiKeyRow).where(ApiKeyRow.prefix == prefix)).first()
+        return _api_key(row) if row else None
+
+    def all(self) -> list[StoredApiKey]:
+        """Every key, by name."""
+        return [_api_key(r) for r in self.session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.name))]
+
+    def revoke(self, name: str, at: datetime, by: str) -> bool:
+        """Revoke a key that is still active; False if there is none of that name."""
+        result = self.session.execute(
+            update(ApiKeyRow).where(ApiKeyRow.name == name, ApiKeyRow.revoked_at.is_(None))
+            .values(revoked_at=at, revoked_by=by)
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+class IdempotencyRepository:
+    """Idempotency-Keys of open-complaint requests (one per caller and key)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def find(self, caller: str, key: str) -> StoredIdempotencyKey | None:
+        """The record of an earlier request of this caller with this key."""
+        row = self.session.scalars(
+            select(IdempotencyKeyRow).where(IdempotencyKeyRow.caller == caller, IdempotencyKeyRow.key == key)
+        ).first()
+        return StoredIdempotencyKey(row.caller, row.key, row.fingerprint, row.case_id) if row else None
+
+    def add(self, record: StoredIdempotencyKey, now: datetime) -> bool:
+        """Record the key; False when a concurrent request of the same caller stored it first."""
+        try:
+            with self.session.begin_nested():
+                self.session.add(IdempotencyKeyRow(
+                    caller=record.caller, key=record.key, fingerprint=record.fingerprint,
+                    case_id=record.case_id, created_at=now,
+                ))
+        except IntegrityError:
+            return False
+        return True

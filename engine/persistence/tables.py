@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from engine.persistence.types import UTCDateTime
@@ -119,6 +119,10 @@ class AuditEventRow(Base):
     """Append-only audit trail: who did what, when, to which case and task, with which data."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (
+        UniqueConstraint("seq", name="uq_audit_event_seq"),
+        Index("ix_audit_event_actor_action", "actor", "action", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(index=True)
@@ -127,6 +131,20 @@ class AuditEventRow(Base):
     case_id: Mapped[int | None] = mapped_column(Integer, index=True)
     task_id: Mapped[str | None] = mapped_column(String(36))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The hash chain (engine/persistence/audit_chain.py): place, previous event's hash, own hash.
+    seq: Mapped[int | None] = mapped_column(Integer)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditChainRow(Base):
+    """The head of the audit hash chain: one row, locked by each committing writer of audit events."""
+
+    __tablename__ = "audit_chain"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
 
 
 class NoticeRow(Base):
@@ -164,3 +182,85 @@ class UserRow(Base):
     email: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+
+
+class CaseFactRow(Base):
+    """Report facts of one case, projected from its complaint and workflow data (reports read only this).
+
+    Keyed by (receipt day, case): on SQLite the table is stored in that order (WITHOUT ROWID), so a report
+    over a date range reads consecutive rows instead of looking each one up through an index.
+    """
+
+    __tablename__ = "case_fact"
+    __table_args__ = (
+        Index("ix_case_fact_case", "case_id", unique=True),
+        Index("ix_case_fact_customer", "customer_key", "received_at", "organisation"),
+        {"sqlite_with_rowid": False},
+    )
+
+    received_day: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("complaint_case.id"), primary_key=True)
+    process_key: Mapped[str] = mapped_column(String(120))
+    organisation: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str | None] = mapped_column(String(40))
+    cause: Mapped[str | None] = mapped_column(String(40))
+    grade: Mapped[str | None] = mapped_column(String(20))
+    product: Mapped[str | None] = mapped_column(String(120))
+    received_at: Mapped[datetime]
+    received_month: Mapped[str] = mapped_column(String(7))
+    internal_due_at: Mapped[datetime | None]
+    regulatory_due_at: Mapped[datetime | None]
+    regulatory_extensions: Mapped[int] = mapped_column(Integer, default=0)
+    customer_key: Mapped[str | None] = mapped_column(String(64))
+    amount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    compensation_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    resolved_on_spot: Mapped[bool] = mapped_column(Boolean, default=False)
+    replied_at: Mapped[datetime | None]
+    reply_workday_minutes: Mapped[int | None] = mapped_column(Integer)
+    reply_minutes: Mapped[int | None] = mapped_column(Integer)
+    satisfaction: Mapped[str | None] = mapped_column(String(20))
+    rework_returns: Mapped[int] = mapped_column(Integer, default=0)
+    review_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    review_overturned: Mapped[bool] = mapped_column(Boolean, default=False)
+    rectification_issued: Mapped[bool] = mapped_column(Boolean, default=False)
+    rectification_closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    root_cause: Mapped[str | None] = mapped_column(String(200))
+    closed_at: Mapped[datetime | None]
+
+
+class ApiKeyRow(Base):
+    """An API key of a calling system: only a hash of the secret is kept."""
+
+    __tablename__ = "api_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    departments: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    roles: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(80))
+    revoked_at: Mapped[datetime | None]
+    revoked_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class IdempotencyKeyRow(Base):
+    """An Idempotency-Key a caller sent with an open-complaint request, and the case it opened."""
+
+    __tablename__ = "idempotency_key"
+    __table_args__ = (UniqueConstraint("caller", "key", name="uq_idempotency_key_caller_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    caller: Mapped[str] = mapped_column(String(120))
+    key: Mapped[str] = mapped_column(String(200))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[int] = mapped_column(ForeignKey("complaint_case.id"), index=True)
+    created_at: Mapped[datetime]
+
+
+# Indexes of the report queries on tables defined above (migration 0003).
+Index("ix_notice_created_at", NoticeRow.created_at)
+Index("ix_human_task_open_due", HumanTaskRow.status, HumanTaskRow.due_at)

@@ -9,9 +9,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.persistence.db import make_engine, session_factory, upgrade
 from engine.persistence.queries import ReadQueries
 from engine.persistence.repositories import (
+    ApiKeyRepository,
     AuditRepository,
     CaseRepository,
     DefinitionRepository,
+    IdempotencyRepository,
     NoticeRepository,
     TaskRepository,
     TimerRepository,
@@ -34,6 +36,8 @@ class UnitOfWork:
         self.audit = AuditRepository(self.session)
         self.notices = NoticeRepository(self.session)
         self.users = UserRepository(self.session)
+        self.api_keys = ApiKeyRepository(self.session)
+        self.idempotency = IdempotencyRepository(self.session)
         self.read = ReadQueries(self.session)
         return self
 
@@ -44,7 +48,8 @@ class UnitOfWork:
         self.session.close()
 
     def commit(self) -> None:
-        """Commit everything done in this unit."""
+        """Commit everything done in this unit (its audit events chained last, under the chain lock)."""
+        self.audit.seal()
         self.session.commit()
 
     def expire(self) -> None:
@@ -54,6 +59,7 @@ class UnitOfWork:
     def rollback(self) -> None:
         """Throw away everything done in this unit."""
         self.session.rollback()
+        self.audit.forget_unsealed()
 
 
 class Database:

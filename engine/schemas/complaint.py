@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -12,6 +13,9 @@ from engine.domain.codes import CodeLists
 
 PHONE = r"^(\+?86)?1\d{10}$|^0\d{2,3}-?\d{7,8}$"
 RESIDENT_ID = r"^\d{17}[\dXx]$"
+# Times the calendar and the databases can handle (year 1 or 9999 would overflow on conversion to UTC).
+EARLIEST_RECEIPT = datetime(2000, 1, 1, tzinfo=CHINA_TZ)
+LATEST_RECEIPT = datetime(2100, 1, 1, tzinfo=CHINA_TZ)
 
 
 def _one_of(codes: CodeLists, name: str) -> validate.OneOf:
@@ -26,7 +30,11 @@ def complaint_schema_class(codes: CodeLists) -> type[Schema]:
     class ComplaintSchema(Schema):
         channel = fields.String(required=True, validate=_one_of(codes, "channels"))
         organisation = fields.String(required=True, validate=validate.OneOf(organisations))
-        received_at = fields.AwareDateTime(load_default=None, default_timezone=CHINA_TZ)
+        received_at = fields.AwareDateTime(
+            load_default=None, default_timezone=CHINA_TZ,
+            validate=validate.Range(EARLIEST_RECEIPT, LATEST_RECEIPT, max_inclusive=False,
+                                    error="接收时间超出范围 / received_at must be between {min} and {max}"),
+        )
         resolved_on_spot = fields.Boolean(load_default=False)
         complainant_name = fields.String(required=True, validate=validate.Length(1, 60))
         contact_phone = fields.String(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime
 from typing import Any
 
@@ -10,15 +12,22 @@ from marshmallow import ValidationError
 from engine.domain import authz
 from engine.domain.calendar import iso
 from engine.domain.clock import ensure_aware, to_china
-from engine.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from engine.domain.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound, ValidationFailed
 from engine.domain.masking import mask_complaint
 from engine.domain.model import Actor, CaseDetail, CaseSummary, Role
-from engine.persistence.records import NewCase, StoredCase
+from engine.persistence.records import NewCase, StoredCase, StoredIdempotencyKey
 from engine.persistence.uow import UnitOfWork
 from engine.schemas.complaint import complaint_schema_class, workflow_variables
 from engine.schemas.errors import field_errors
 from engine.services.context import EngineContext
+from engine.services.facts import record_regulatory_extension
 from engine.services.projection import persist_workflow
+
+
+def request_fingerprint(process_key: str, raw: dict[str, Any]) -> str:
+    """A hash of what was asked for, to tell a retry from a different request with a reused key."""
+    canonical = json.dumps({"process": process_key, "complaint": raw}, sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def complaint_number(received_at: datetime, case_id: int) -> str:
@@ -61,6 +70,36 @@ class CaseService:
             case_id = self._open(uow, process_key, complaint, actor)
             uow.commit()
         return self.summary(case_id)
+
+    def open_case_once(
+        self, process_key: str | None, raw: dict[str, Any], actor: Actor, idempotency_key: str
+    ) -> tuple[CaseSummary, bool]:
+        """open_case, safe to retry: the same caller and key give the first case back (and True: replayed).
+
+        Two requests racing with one key both open a case, but only one records the key (unique
+        constraint); the other rolls its case back and returns the winner's.
+        """
+        if not authz.may_change(actor):
+            raise Forbidden("auditors cannot register complaints")
+        complaint = self.validate_complaint(raw)
+        process_key = process_key or self.process_for(complaint["organisation"])
+        fingerprint = request_fingerprint(process_key, raw)
+        with self.ctx.db.write() as uow:
+            earlier = uow.idempotency.find(actor.username, idempotency_key)
+            if earlier is None:
+                case_id = self._open(uow, process_key, complaint, actor)
+                record = StoredIdempotencyKey(actor.username, idempotency_key, fingerprint, case_id)
+                if uow.idempotency.add(record, self.ctx.now()):
+                    uow.commit()
+                    return self.summary(case_id), False
+                uow.rollback()
+                earlier = uow.idempotency.find(actor.username, idempotency_key)
+        if earlier is None:
+            raise ConcurrentUpdate("a concurrent request with this Idempotency-Key failed; retry")
+        if earlier.fingerprint != fingerprint:
+            raise ValidationFailed({"Idempotency-Key": [
+                "已用于另一份不同的投诉 / already used for a different request; use a new key"]})
+        return self.summary(earlier.case_id), True
 
     def _open(self, uow: UnitOfWork, process_key: str, complaint: dict[str, Any], actor: Actor) -> int:
         stored_def = uow.definitions.latest(process_key)
@@ -165,6 +204,7 @@ class CaseService:
             record = {"to_days": days, "approved_by": approved_by, "customer_told_at": iso(customer_told_at),
                       "reason": reason, "recorded_by": actor.username, "recorded_at": iso(self.ctx.now())}
             uow.cases.update_fields(case_id, regulatory_due_at=due, regulatory_extensions=[*done, record])
+            record_regulatory_extension(uow, case_id, due, len(done) + 1)
             uow.audit.add(self.ctx.now(), actor.username, "regulatory_extension", case_id, None, record)
             uow.commit()
         return self.summary(case_id)

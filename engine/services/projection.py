@@ -17,6 +17,7 @@ from engine.persistence.records import (
 )
 from engine.persistence.uow import UnitOfWork
 from engine.services.context import EngineContext
+from engine.services.facts import record_case_facts
 
 
 def persist_workflow(
@@ -57,6 +58,7 @@ def persist_workflow(
     )
     for timer in fired:
         apply_fired_timer(ctx, uow, case, timer)
+    record_case_facts(ctx, uow, case, snap.data, now, snap.finished)
     if snap.finished:
         uow.audit.add(now, SYSTEM, "case_closed", case.id)
     return version

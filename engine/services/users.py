@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 
 from engine.domain import authz
-from engine.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from engine.domain.errors import Conflict, Forbidden, NotFound, TooManyAttempts, ValidationFailed
 from engine.domain.model import Actor, Role, UserInfo
 from engine.persistence.records import StoredUser
+from engine.persistence.uow import UnitOfWork
 from engine.services.context import EngineContext
 
 MIN_PASSWORD = 12
@@ -98,13 +100,25 @@ class UserService:
             uow.commit()
 
     def authenticate(self, username: str, password: str) -> Actor | None:
-        """The actor for valid credentials of an active user; failures are audited."""
+        """The actor for valid credentials of an active user; failures are audited. After
+        `login_max_failures` failures within `login_lock_minutes` the name is locked for that long
+        (TooManyAttempts), whatever the password: guessing gets nowhere, and the lock ends by itself."""
         with self.ctx.db.write() as uow:
+            self._refuse_when_locked(uow, username)
             user = uow.users.get(username)
             ok = user is not None and user.active and check_password(password, user.password_hash)
             uow.audit.add(self.ctx.now(), username, "login" if ok else "login_failed")
             uow.commit()
         return actor_of(user) if ok and user is not None else None
+
+    def _refuse_when_locked(self, uow: UnitOfWork, username: str) -> None:
+        settings = self.ctx.settings
+        since = self.ctx.now() - timedelta(minutes=settings.login_lock_minutes)
+        if uow.audit.count_since(username, "login_failed", since) < settings.login_max_failures:
+            return
+        uow.audit.add(self.ctx.now(), username, "login_locked")
+        uow.commit()
+        raise TooManyAttempts(f"too many failed sign-ins; try again in {settings.login_lock_minutes} minutes")
 
     def actor(self, username: str) -> Actor | None:
         """The current actor of an active user (re-read on every request)."""

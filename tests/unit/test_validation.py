@@ -125,7 +125,8 @@ def test_spiff_parser_problems_become_deploy_problems() -> None:
     """Problems only SpiffWorkflow finds (here: no start event) still come back as DeployProblems."""
     data = (BAD / "missing_decision.bpmn").read_bytes()
     data = data.replace(b'decisionRef="Decision_Missing"', b'decisionRef="Decision_Grade"')
-    data = data.replace(b'<bpmn:startEvent id="StartEvent_1"><bpmn:outgoing>Flow_1</bpmn:outgoing></bpmn:startEvent>', b"")
+    start_event = b'<bpmn:startEvent id="StartEvent_1"><bpmn:outgoing>Flow_1</bpmn:outgoing></bpmn:startEvent>'
+    data = data.replace(start_event, b"")
     data = data.replace(b'<bpmn:sequenceFlow id="Flow_1" sourceRef="StartEvent_1" targetRef="Task_Handle" />', b"")
     data = data.replace(b"<bpmn:incoming>Flow_1</bpmn:incoming>", b"")
     problems = validate(bundle_with("missing_decision.bpmn") | {"missing_decision.bpmn": data})

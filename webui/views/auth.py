@@ -6,6 +6,7 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
+from engine.domain.errors import TooManyAttempts
 from webui.context import engine
 from webui.security import end_session, safe_next, start_session
 
@@ -22,7 +23,12 @@ def login() -> str | Response | tuple[str, int]:
         return render_template("auth/login.html", expired=expired, next=request.args.get("next", ""))
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
-    who = engine().users.authenticate(username, password) if username and password else None
+    try:
+        who = engine().users.authenticate(username, password) if username and password else None
+    except TooManyAttempts:
+        error = gettext("登录失败次数过多，请稍后再试")
+        page = render_template("auth/login.html", error=error, username=username, next=request.form.get("next", ""))
+        return page, 429
     if who is None:
         error = gettext("用户名或密码错误")
         page = render_template("auth/login.html", error=error, username=username,

@@ -30,11 +30,25 @@ def _staging() -> Staging:
 
 
 def _render(problems: list[DeployProblem] | None = None, staged: list[str] | None = None,
-            status: int = 200) -> tuple[str, int]:
+            uploaded: dict[str, bytes] | None = None, status: int = 200) -> tuple[str, int]:
     definitions = engine().deploy.definitions(actor())
     grouped = [(key, list(rows)) for key, rows in groupby(definitions, key=lambda d: d.process_key)]
-    page = render_template("owner/index.html", grouped=grouped, problems=problems, staged=staged or [])
+    page = render_template("owner/index.html", grouped=grouped, problems=problems, staged=staged or [],
+                           uploaded=_drawable(uploaded or {}, problems or []))
     return page, status
+
+
+def _drawable(files: dict[str, bytes], problems: list[DeployProblem]) -> list[tuple[str, str]]:
+    """Uploaded .bpmn files with problems on their elements, as text for the viewer to mark."""
+    marked = {p.file for p in problems if p.element and not p.element.startswith("(")}
+    drawable = []
+    for name in sorted(marked & set(files)):
+        if name.endswith(".bpmn"):
+            try:
+                drawable.append((name, files[name].decode("utf-8")))
+            except UnicodeDecodeError:
+                continue
+    return drawable
 
 
 @bp.get("/")
@@ -54,7 +68,7 @@ def validate() -> tuple[str, int]:
     problems = engine().deploy.validate(files)
     _staging().discard(session.pop(SESSION_KEY, None))
     if problems:
-        return _render(problems=problems, status=422)
+        return _render(problems=problems, uploaded=files, status=422)
     session[SESSION_KEY] = _staging().save(files)
     return _render(problems=[], staged=sorted(files))
 
@@ -95,3 +109,44 @@ def definition_file(definition_id: int, name: str) -> Response:
     if name not in files:
         raise NotFound(f"{name} not in definition {definition_id}")
     return Response(files[name], mimetype="text/plain", headers=RAW_HEADERS)
+
+
+def _editable_file(definition_id: int, name: str) -> dict[str, str]:
+    """The files of a deployed version, if `name` is one of its .bpmn diagrams."""
+    files = engine().deploy.definition_files(definition_id, actor())
+    if name not in files or not name.endswith(".bpmn"):
+        raise NotFound(f"{name} is not a diagram of definition {definition_id}")
+    return files
+
+
+def _render_modeler(definition_id: int, name: str, xml: str, problems: list[DeployProblem] | None = None,
+                    staged: list[str] | None = None, status: int = 200) -> tuple[str, int]:
+    definitions = engine().deploy.definitions(actor())
+    info = next((d for d in definitions if d.id == definition_id), None)
+    if info is None:
+        raise NotFound(f"definition {definition_id} not found")
+    newest = max(d.version for d in definitions if d.process_key == info.process_key)
+    marks = [{"element": p.element, "message": p.message} for p in problems or [] if p.file == name]
+    page = render_template("owner/modeler.html", info=info, name=name, xml=xml, problems=problems,
+                           problem_marks=marks, staged=staged or [], newest=newest)
+    return page, status
+
+
+@bp.get("/definitions/<int:definition_id>/edit/<path:name>")
+def modeler(definition_id: int, name: str) -> tuple[str, int]:
+    """A deployed diagram in the browser modeler."""
+    return _render_modeler(definition_id, name, _editable_file(definition_id, name)[name])
+
+
+@bp.post("/definitions/<int:definition_id>/edit/<path:name>")
+def modeler_validate(definition_id: int, name: str) -> tuple[str, int]:
+    """Validate the edited diagram with the other files of its version; stage it for deploy if it passes."""
+    files = _editable_file(definition_id, name)
+    xml = request.form.get("xml", "")
+    bundle = {n: text.encode("utf-8") for n, text in files.items()} | {name: xml.encode("utf-8")}
+    problems = engine().deploy.validate(bundle)
+    _staging().discard(session.pop(SESSION_KEY, None))
+    if problems:
+        return _render_modeler(definition_id, name, xml, problems=problems, status=422)
+    session[SESSION_KEY] = _staging().save(bundle)
+    return _render_modeler(definition_id, name, xml, problems=[], staged=sorted(bundle))

@@ -11,8 +11,9 @@ from werkzeug.wrappers import Response
 
 from engine.domain import authz
 from engine.domain.errors import ConcurrentUpdate, Conflict, ValidationFailed
-from engine.domain.model import Actor, FormField, HumanTask, TaskStatus
+from engine.domain.model import Actor, FormField, FormSpec, HumanTask, TaskStatus
 from webui.context import actor, engine
+from webui.formatting import yes_no
 from webui.forms import field_errors, input_value, task_submission
 
 bp = Blueprint("task", __name__)
@@ -80,7 +81,7 @@ def _permissions(task: HumanTask, who: Actor) -> dict[str, bool]:
 
 def render_task(task_id: str, status: int = 200, conflict: str = "", errors: dict[str, list[str]] | None = None,
                 values: dict[str, Any] | None = None, reassign_errors: dict[str, list[str]] | None = None,
-                reassign_to: str = "") -> tuple[str, int]:
+                reassign_to: str = "", unsaved: list[tuple[str, str]] | None = None) -> tuple[str, int]:
     """The task page, optionally with a conflict message or per-field errors."""
     who = actor()
     tf = engine().tasks.form(task_id, who)
@@ -91,9 +92,22 @@ def render_task(task_id: str, status: int = 200, conflict: str = "", errors: dic
         "task/task.html", task=tf.task, form=tf.form, conflict=conflict,
         fields=field_views(tf.form.fields, shown, errors or {}), form_errors=errors or {},
         complaint=engine().cases.detail(tf.task.case_id, who).case.complaint,
-        reassign_errors=reassign_errors or {}, reassign_to=reassign_to, **_permissions(tf.task, who),
+        reassign_errors=reassign_errors or {}, reassign_to=reassign_to, unsaved=unsaved or [],
+        **_permissions(tf.task, who),
     )
     return page, status
+
+
+def unsaved_values(spec: FormSpec, data: dict[str, Any]) -> list[tuple[str, str]]:
+    """What a refused submission said, as (label, text), so the person can carry it over."""
+    rows = []
+    for field in spec.fields:
+        value = data.get(field.id)
+        if value in (None, ""):
+            continue
+        text = yes_no(value) if field.type == "boolean" else dict(field.options).get(str(value), str(value))
+        rows.append((field.label, text))
+    return rows
 
 
 @bp.get("/tasks/<task_id>")
@@ -112,6 +126,6 @@ def complete(task_id: str) -> Response | tuple[str, int]:
     except ValidationFailed as err:
         return render_task(task_id, status=422, errors=field_errors(err.errors), values=dict(request.form))
     except (Conflict, ConcurrentUpdate) as err:
-        return render_task(task_id, status=409, conflict=str(err))
+        return render_task(task_id, status=409, conflict=str(err), unsaved=unsaved_values(spec, data))
     flash(gettext("任务“%(title)s”已完成。", title=task.title), "ok")
     return redirect(url_for("case.show", ref=task.case_number or task.case_id))

@@ -1,0 +1,51 @@
+"""When a case is put under supervision (督办) besides a missed task deadline (DOMAIN.md):
+a second chase goes unanswered, an important or urgent case makes no progress for a working day, or
+the regulatory clock reaches its last days (day 10 of 15: five days before the regulatory deadline)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from engine.domain.calendar import BusinessCalendar
+
+REGULATORY_WARNING = timedelta(days=5)
+STALL_GRADES = ("important", "urgent")
+
+
+@dataclass(frozen=True)
+class SupervisionCandidate:
+    """What the rules look at for one open, not yet supervised case."""
+
+    case_id: int
+    number: str
+    grade: str | None
+    received_at: datetime
+    regulatory_due_at: datetime | None
+    last_progress_at: datetime | None  # the latest task completion, if any
+    most_chases_on_an_open_task: int
+
+
+@dataclass(frozen=True)
+class SupervisionRule:
+    """Which rule put the case under supervision, and the notice text."""
+
+    code: str
+    reason: str
+
+
+def rule_that_applies(case: SupervisionCandidate, now: datetime, calendar: BusinessCalendar) -> SupervisionRule | None:
+    """The first rule that applies to the case at `now`, or None."""
+    if case.regulatory_due_at is not None and now >= case.regulatory_due_at - REGULATORY_WARNING:
+        due = case.regulatory_due_at.strftime("%Y-%m-%d")
+        return SupervisionRule("regulatory_clock",
+                               f"监管时限将于 {due} 届满，尚未办结 / the regulatory deadline {due} is near")
+    if case.most_chases_on_an_open_task >= 2:
+        return SupervisionRule("second_chase_unanswered", "二次催办后仍未办理 / a second chase went unanswered")
+    if case.grade in STALL_GRADES:
+        since = case.last_progress_at or case.received_at
+        if calendar.add_workdays(since, 1) <= now:
+            return SupervisionRule("no_progress",
+                                   "重要/紧急投诉一个工作日无进展 / an important or urgent case made no progress "
+                                   "for a working day")
+    return None

@@ -1,0 +1,178 @@
+"""API keys of calling systems: created (secret shown once), listed, revoked, checked on each request."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from engine.domain import authz
+from engine.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from engine.domain.model import Actor, Role
+from engine.persistence.records import StoredApiKey
+from engine.services.context import EngineContext
+
+# What a key may be allowed to call, by endpoint group.
+SCOPES: dict[str, str] = {
+    "cases:read": "read cases (data, status, due times, tasks, timeline)",
+    "cases:write": "open complaints",
+    "tasks:read": "list and read tasks",
+    "tasks:write": "claim, unclaim and complete tasks",
+    "tasks:chase": "chase tasks",
+    "notices": "list and mark notices",
+    "definitions:read": "list deployed process definitions",
+    "definitions:deploy": "deploy process definitions",
+    "reports:read": "read head-office reports (supervisor, auditor or admin keys)",
+}
+ALL_SCOPES = "all"
+TOKEN_PREFIX = "cf"
+ACTOR_PREFIX = "api:"
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,59}$")
+
+
+@dataclass(frozen=True)
+class ApiKeyInfo:
+    """An API key as lists show it (never the secret or its hash)."""
+
+    name: str
+    prefix: str
+    scopes: list[str]
+    departments: list[str]
+    roles: list[str]
+    created_at: datetime
+    created_by: str
+    revoked_at: datetime | None = None
+    revoked_by: str | None = None
+
+    @property
+    def active(self) -> bool:
+        """True until revoked."""
+        return self.revoked_at is None
+
+
+@dataclass(frozen=True)
+class CreatedApiKey:
+    """A new key and its token: the only time the token is ever available."""
+
+    info: ApiKeyInfo
+    token: str
+
+
+@dataclass(frozen=True)
+class ApiKeyGrant:
+    """What an authenticated key may do: act as `actor`, call endpoints of `scopes`."""
+
+    name: str
+    actor: Actor
+    scopes: frozenset[str]
+
+
+def secret_hash(token: str) -> str:
+    """SHA-256 of a token (tokens are 256-bit random, so a fast hash is enough)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _info(key: StoredApiKey) -> ApiKeyInfo:
+    return ApiKeyInfo(key.name, key.prefix, key.scopes, key.departments, key.roles, key.created_at,
+                      key.created_by, key.revoked_at, key.revoked_by)
+
+
+def _token_prefix(token: str) -> str | None:
+    parts = token.split("_", 2)
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not parts[1] or not parts[2]:
+        return None
+    return parts[1]
+
+
+class ApiKeyService:
+    """Manage API keys (admins) and authenticate the calls that carry them."""
+
+    def __init__(self, ctx: EngineContext):
+        self.ctx = ctx
+
+    def create(
+        self, name: str, scopes: list[str], departments: list[str], roles: list[str], actor: Actor
+    ) -> CreatedApiKey:
+        """A new key for a calling system; its token is returned here and never again."""
+        self._only_admins(actor)
+        scopes = sorted(SCOPES) if ALL_SCOPES in scopes else sorted(set(scopes))
+        self._check(name, scopes, departments, roles)
+        prefix = secrets.token_hex(4)
+        token = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+        now = self.ctx.now()
+        stored = StoredApiKey(0, name, prefix, secret_hash(token), scopes, sorted(set(departments)),
+                              sorted(set(roles)), now, actor.username)
+        with self.ctx.db.write() as uow:
+            if uow.api_keys.by_name(name) is not None:
+                raise Conflict(f"an API key named {name} already exists")
+            uow.api_keys.add(stored)
+            uow.audit.add(now, actor.username, "api_key_added",
+                          data={"name": name, "prefix": prefix, "scopes": scopes,
+                                "departments": stored.departments, "roles": stored.roles})
+            uow.commit()
+        return CreatedApiKey(_info(stored), token)
+
+    def _check(self, name: str, scopes: list[str], departments: list[str], roles: list[str]) -> None:
+        errors: dict[str, list[str]] = {}
+        if not NAME_PATTERN.match(name):
+            errors["name"] = ["2-60 lower-case letters, digits, '.', '_' or '-'"]
+        unknown_scopes = [s for s in scopes if s not in SCOPES]
+        if unknown_scopes or not scopes:
+            errors["scopes"] = [f"scopes must be among {', '.join(SCOPES)} (or {ALL_SCOPES})"]
+        unknown = [d for d in departments if self.ctx.departments.get(d) is None]
+        if unknown:
+            errors["departments"] = [f"unknown department(s): {', '.join(unknown)}"]
+        bad_roles = [r for r in roles if r not in {x.value for x in Role}]
+        if bad_roles or not roles:
+            errors["roles"] = [f"roles must be among {', '.join(x.value for x in Role)}"]
+        if errors:
+            raise ValidationFailed(errors)
+
+    def list(self, actor: Actor) -> list[ApiKeyInfo]:
+        """Every key, active and revoked (admins and auditors)."""
+        if not (authz.may_manage_users(actor) or actor.has(Role.AUDITOR)):
+            raise Forbidden("only admins and auditors list API keys")
+        with self.ctx.db.read() as uow:
+            return [_info(k) for k in uow.api_keys.all()]
+
+    def revoke(self, name: str, actor: Actor) -> None:
+        """Stop a key from working, at once and for good."""
+        self._only_admins(actor)
+        with self.ctx.db.write() as uow:
+            if not uow.api_keys.revoke(name, self.ctx.now(), actor.username):
+                raise NotFound(f"no active API key named {name}")
+            uow.audit.add(self.ctx.now(), actor.username, "api_key_revoked", data={"name": name})
+            uow.commit()
+
+    def authenticate(self, token: str) -> ApiKeyGrant | None:
+        """The grant of an active key whose token this is; None (and an audit event) otherwise."""
+        prefix = _token_prefix(token)
+        with self.ctx.db.read() as uow:
+            key = uow.api_keys.by_prefix(prefix) if prefix else None
+        valid = key is not None and key.revoked_at is None and hmac.compare_digest(
+            key.secret_hash, secret_hash(token))
+        if not valid or key is None:
+            with self.ctx.db.write() as uow:
+                uow.audit.add(self.ctx.now(), f"{ACTOR_PREFIX}?", "api_key_rejected",
+                              data={"prefix": (prefix or "")[:16]})
+                uow.commit()
+            return None
+        actor = Actor(ACTOR_PREFIX + key.name, frozenset(key.departments), frozenset(Role(r) for r in key.roles))
+        return ApiKeyGrant(key.name, actor, frozenset(key.scopes))
+
+    def authorize(self, grant: ApiKeyGrant, scope: str) -> None:
+        """Forbidden (and audited) unless the key's scopes include `scope`."""
+        if scope in grant.scopes:
+            return
+        with self.ctx.db.write() as uow:
+            uow.audit.add(self.ctx.now(), grant.actor.username, "access_denied",
+                          data={"action": "api", "scope": scope})
+            uow.commit()
+        raise Forbidden(f"this API key is not allowed the scope {scope}")
+
+    def _only_admins(self, actor: Actor) -> None:
+        if not authz.may_manage_users(actor):
+            raise Forbidden("only admins manage API keys")

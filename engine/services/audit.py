@@ -1,0 +1,22 @@
+"""Checking the audit trail's hash chain (auditors and administrators)."""
+
+from __future__ import annotations
+
+from engine.domain.errors import Forbidden
+from engine.domain.model import Actor, Role
+from engine.persistence.audit_chain import ChainReport
+from engine.services.context import EngineContext
+
+
+class AuditService:
+    """Verifies that no stored audit event was changed, removed or reordered."""
+
+    def __init__(self, ctx: EngineContext):
+        self.ctx = ctx
+
+    def verify(self, actor: Actor) -> ChainReport:
+        """Walk the whole chain; the report names the first broken link."""
+        if not (actor.has(Role.AUDITOR) or actor.has(Role.ADMIN)):
+            raise Forbidden("verifying the audit trail is for auditors and administrators")
+        with self.ctx.db.read() as uow:
+            return uow.audit.verify()

@@ -1,0 +1,275 @@
+"""Report facts of a case: a pure extraction from its complaint and workflow data, and its projection write.
+
+Reports never read workflow state or JSON: `record_case_facts` runs in the same transaction as every other
+projection (from `persist_workflow`) and writes one `case_fact` row of plain columns the report queries
+aggregate. Which workflow variable holds which fact differs per diagram; `PROCESS_FACTS` says it, one
+`FactVariables` per process key (extend it when a diagram gains or renames a field).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from engine.domain.calendar import parse_moment
+from engine.domain.clock import to_china
+from engine.persistence.records import CaseFactRecord, StoredCase
+from engine.persistence.repositories import CaseFactRepository
+from engine.persistence.uow import UnitOfWork
+from engine.services.context import EngineContext
+
+EPOCH = date(1970, 1, 1)
+# What a facts row keeps between saves: (replied_at, regulatory_due_at, regulatory_extensions).
+Kept = tuple[datetime | None, datetime | None, int]
+MINUTES_PER_DAY = 24 * 60
+
+# Satisfaction as the reports count it: 满意 / 基本满意 / 不满意.
+SATISFIED, BASICALLY, DISSATISFIED = "satisfied", "basically", "dissatisfied"
+SATISFACTION_ALIASES: Mapping[str, str] = {
+    SATISFIED: SATISFIED, "very_satisfied": SATISFIED, "满意": SATISFIED,
+    BASICALLY: BASICALLY, "basically_satisfied": BASICALLY, "基本满意": BASICALLY,
+    DISSATISFIED: DISSATISFIED, "unsatisfied": DISSATISFIED, "not_satisfied": DISSATISFIED, "不满意": DISSATISFIED,
+}
+
+
+@dataclass(frozen=True)
+class FactVariables:
+    """Where one process keeps each report fact among its workflow variables; the first one present wins.
+
+    `replied`: any non-empty value means the customer has been told the result (the reply that stops
+    both clocks); a resolution on the spot is a reply too. `rectification_issued`: a non-empty value
+    means a rectification notice was issued.
+    `review_requested` likewise counts any non-empty value (a flag or the request's text). Flags
+    (`resolved_on_spot`, `review_overturned`, `rectification_closed`) count when any of their variables is
+    true or one of `yes_values`;
+    `rework_returns` is a counter the diagram keeps; compensation is the largest of the amounts named
+    (an amount decided on review replaces the first one). Facts a diagram does not record stay empty.
+    """
+
+    replied: tuple[str, ...]
+    resolved_on_spot: tuple[str, ...] = ("resolved_on_spot",)
+    compensation: tuple[str, ...] = ("compensation_amount",)
+    satisfaction: tuple[str, ...] = ("satisfaction",)
+    root_cause: tuple[str, ...] = ("root_cause",)
+    rectification_issued: tuple[str, ...] = ("rectification_no", "rectification_measures")
+    rectification_closed: tuple[str, ...] = ("rectification_closed",)
+    # The diagram has no step that closes a rectification notice: it counts as closed when the case closes.
+    rectification_closes_with_case: bool = False
+    rework_returns: tuple[str, ...] = ("rework_count",)
+    review_requested: tuple[str, ...] = ("review_requested", "review_request")
+    review_overturned: tuple[str, ...] = ("review_overturned",)
+    # Values of a variable that, besides true, mean "yes" (e.g. an enum decision).
+    yes_values: frozenset[str] = field(default_factory=lambda: frozenset({"yes", "true", "overturned"}))
+
+
+# processes/branch_complaint.bpmn: Task_OnSpot (resolved_on_spot), Task_Investigate (compensation_amount),
+# Task_Notify (notify_method = the reply; root_cause), Task_Rectify (rectification_no / _measures: the notice
+# is issued; no closing step, so it closes with the case), Task_Revisit (satisfaction).
+BRANCH = FactVariables(replied=("notify_method",), rectification_closes_with_case=True)
+
+# processes/head_office_complaint.bpmn: Task_Reply (reply_method) is the reply on every path; rework_count is
+# kept by head_office_routing.dmn / head_office_rework.dmn; Task_ReviewRequest (review_request text,
+# review_conclusion "overturned", review_compensation); Task_Investigate / Task_Rework / Task_OfficeHandle
+# (compensation_amount, root_cause); Task_Revisit (satisfaction). No rectification step.
+HEAD_OFFICE = FactVariables(
+    replied=("reply_method",), compensation=("compensation_amount", "review_compensation"),
+    review_requested=("review_request",), review_overturned=("review_conclusion",),
+)
+
+# processes/card_center_complaint.bpmn: each tier's form sets `outcome`; "seat_resolved" (the seat agent
+# resolved it within authority) is the first-contact resolution. compensation_amount (the deciding tier's)
+# or forward_compensation (the forwarded department's); Task_Reply (reply_method, root_cause);
+# Task_Revisit (satisfaction). No rework loop, review step or rectification step.
+CARD_CENTRE = FactVariables(
+    replied=("reply_method",), resolved_on_spot=("resolved_on_spot", "outcome"),
+    compensation=("compensation_amount", "forward_compensation"),
+    yes_values=frozenset({"yes", "true", "seat_resolved"}),
+)
+
+PROCESS_FACTS: dict[str, FactVariables] = {
+    "branch_complaint": BRANCH,
+    "head_office_complaint": HEAD_OFFICE,
+    "card_center_complaint": CARD_CENTRE,
+}
+DEFAULT_FACTS = FactVariables(replied=("reply_method", "notify_method"))
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What a case's complaint and workflow data say, before the clocks are applied."""
+
+    product: str | None
+    amount_cents: int
+    compensation_cents: int
+    resolved_on_spot: bool
+    replied: bool
+    satisfaction: str | None
+    rework_returns: int
+    review_requested: bool
+    review_overturned: bool
+    rectification_issued: bool
+    rectification_closed: bool
+    root_cause: str | None
+
+
+def facts_for(process_key: str) -> FactVariables:
+    """The variable mapping of a process (a generic one for processes not listed)."""
+    return PROCESS_FACTS.get(process_key, DEFAULT_FACTS)
+
+
+def extract_facts(
+    process_key: str, complaint: Mapping[str, Any], data: Mapping[str, Any], finished: bool = False
+) -> CaseFacts:
+    """The report facts of a case from its complaint and its latest workflow data (pure)."""
+    names = facts_for(process_key)
+    merged = {**complaint, **data}
+    issued = _present(merged, names.rectification_issued)
+    on_spot = _flag(merged, names.resolved_on_spot, names.yes_values)
+    return CaseFacts(
+        product=_text(complaint.get("product"), 120),
+        amount_cents=_cents(merged.get("amount")),
+        compensation_cents=max((_cents(merged.get(name)) for name in names.compensation), default=0),
+        resolved_on_spot=on_spot,
+        replied=on_spot or _present(merged, names.replied),
+        satisfaction=_satisfaction(_first(merged, names.satisfaction)),
+        rework_returns=_count(_first(merged, names.rework_returns)),
+        review_requested=_present(merged, names.review_requested),
+        review_overturned=_flag(merged, names.review_overturned, names.yes_values),
+        rectification_issued=issued,
+        rectification_closed=issued and (
+            _flag(merged, names.rectification_closed, names.yes_values)
+            or (names.rectification_closes_with_case and finished)
+        ),
+        root_cause=_text(_first(merged, names.root_cause), 200),
+    )
+
+
+def customer_key(complaint: Mapping[str, Any], secret: str) -> str | None:
+    """A keyed hash naming the complainant (ID number, else phone) for repeat detection; None if neither."""
+    number = str(complaint.get("id_number") or "").strip().upper()
+    phone = "".join(ch for ch in str(complaint.get("contact_phone") or "") if ch.isdigit())
+    if number:
+        identity = f"id:{complaint.get('id_type') or ''}:{number}"
+    elif phone:
+        identity = f"phone:{phone[-11:]}"
+    else:
+        return None
+    return hmac.new(secret.encode("utf-8"), identity.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+def build_fact_record(
+    ctx: EngineContext, case: StoredCase, facts: CaseFacts, data: Mapping[str, Any], kept: Kept,
+    closed_at: datetime | None,
+) -> CaseFactRecord:
+    """The case_fact row: the facts plus dimensions, receipt day/month (China time) and both clocks' times."""
+    replied_at, regulatory_due, extensions = kept
+    complaint = case.complaint
+    received = to_china(case.received_at)
+    workday_minutes = minutes = None
+    if replied_at is not None:
+        workday_minutes = round(ctx.calendar.workdays_between(received, replied_at) * MINUTES_PER_DAY)
+        minutes = round((replied_at - received).total_seconds() / 60)
+    return CaseFactRecord(
+        case_id=case.id, process_key=case.process_key, organisation=str(complaint.get("organisation", "")),
+        channel=str(complaint.get("channel", "")), category=complaint.get("category"),
+        cause=complaint.get("cause"), grade=case.grade, product=facts.product, received_at=received,
+        received_month=received.strftime("%Y-%m"), received_day=(received.date() - EPOCH).days,
+        customer_key=customer_key(complaint, ctx.settings.secret_key),
+        internal_due_at=_moment(data.get("internal_due")), regulatory_due_at=regulatory_due,
+        regulatory_extensions=extensions,
+        amount_cents=facts.amount_cents, compensation_cents=facts.compensation_cents,
+        resolved_on_spot=facts.resolved_on_spot, replied_at=replied_at,
+        reply_workday_minutes=workday_minutes, reply_minutes=minutes, satisfaction=facts.satisfaction,
+        rework_returns=facts.rework_returns, review_requested=facts.review_requested,
+        review_overturned=facts.review_overturned, rectification_issued=facts.rectification_issued,
+        rectification_closed=facts.rectification_closed, root_cause=facts.root_cause, closed_at=closed_at,
+    )
+
+
+def record_case_facts(
+    ctx: EngineContext, uow: UnitOfWork, case: StoredCase, data: Mapping[str, Any], now: datetime, finished: bool
+) -> None:
+    """Write the case's case_fact row in the caller's transaction (the reply time is kept once set)."""
+    repo = CaseFactRepository(uow.session)
+    facts = extract_facts(case.process_key, case.complaint, data, finished)
+    replied_at, regulatory_due, extensions = repo.kept(case.id) or (None, _moment(data.get("regulatory_due")), 0)
+    if replied_at is None and (facts.replied or finished):
+        replied_at = now  # a case closes only after its customer was answered
+    kept = (replied_at, regulatory_due, extensions)
+    repo.save(build_fact_record(ctx, case, facts, data, kept, now if finished else None))
+
+
+def record_regulatory_extension(uow: UnitOfWork, case_id: int, due: datetime, extensions: int) -> None:
+    """Keep the facts row in step when the regulatory clock of a case is extended (same transaction)."""
+    CaseFactRepository(uow.session).set_regulatory(case_id, due, extensions)
+
+
+def _moment(value: Any) -> datetime | None:
+    """The case's internal deadline as the workflow carries it (ISO text), None if missing or unreadable."""
+    try:
+        return parse_moment(value) if value else None
+    except ValueError:
+        return None
+
+
+def _first(data: Mapping[str, Any], names: tuple[str, ...]) -> Any:
+    for name in names:
+        value = data.get(name)
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def _present(data: Mapping[str, Any], names: tuple[str, ...]) -> bool:
+    value = _first(data, names)
+    return value is not None and value is not False and value != []
+
+
+def _flag(data: Mapping[str, Any], names: tuple[str, ...], yes_values: frozenset[str]) -> bool:
+    """True when any of the named variables says yes."""
+    return any(_is_yes(data.get(name), yes_values) for name in names)
+
+
+def _is_yes(value: Any, yes_values: frozenset[str]) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in yes_values
+    return value is True or (isinstance(value, int | float) and not isinstance(value, bool) and value > 0)
+
+
+def _cents(value: Any) -> int:
+    """Yuan (number or decimal text) as whole fen; anything unreadable or negative is 0."""
+    if value in (None, "") or isinstance(value, bool):
+        return 0
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return 0
+    if not amount.is_finite() or amount < 0:
+        return 0
+    return int((amount * 100).quantize(Decimal(1)))
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or value is None:
+        return 0
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _satisfaction(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return SATISFACTION_ALIASES.get(text.lower(), text[:20] or None)
+
+
+def _text(value: Any, limit: int) -> str | None:
+    text = str(value).strip() if value is not None else ""
+    return text[:limit] or None

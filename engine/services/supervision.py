@@ -1,0 +1,63 @@
+"""Supervision by rule (not by a diagram timer): run by the worker after each timer sweep."""
+
+from __future__ import annotations
+
+import logging
+
+from engine.domain.model import SYSTEM, HumanTask, NoticeKind
+from engine.domain.supervision import REGULATORY_WARNING, STALL_GRADES, SupervisionRule, rule_that_applies
+from engine.persistence.queries import supervision_candidates
+from engine.persistence.records import NewNotice
+from engine.persistence.uow import UnitOfWork
+from engine.services.context import EngineContext
+
+log = logging.getLogger("engine.supervision")
+NO_OPEN_TASK_DEPARTMENT = "complaint_mgmt"
+
+
+class SupervisionService:
+    """Puts cases under supervision when a rule of engine/domain/supervision.py applies."""
+
+    def __init__(self, ctx: EngineContext):
+        self.ctx = ctx
+
+    def apply_rules(self) -> int:
+        """Supervise every open case a rule applies to now; returns how many were supervised."""
+        now = self.ctx.now()
+        with self.ctx.db.read() as uow:
+            candidates = supervision_candidates(uow.session, now, REGULATORY_WARNING, STALL_GRADES)
+        supervised = 0
+        for candidate in candidates:
+            rule = rule_that_applies(candidate, now, self.ctx.calendar)
+            if rule is not None and self._supervise(candidate.case_id, rule):
+                supervised += 1
+        return supervised
+
+    def _supervise(self, case_id: int, rule: SupervisionRule) -> bool:
+        with self.ctx.db.write() as uow:
+            case = uow.cases.load_for_update(case_id)
+            if case is None or case.status != "open" or case.supervised:
+                return False  # closed or supervised meanwhile
+            uow.cases.update_fields(case_id, supervised=True)
+            for task, department in self._addressees(uow, case_id):
+                self._notify(uow, case_id, case.number, task, department, rule)
+            uow.commit()
+        log.info("case %s supervised: %s", case_id, rule.code)
+        return True
+
+    def _addressees(self, uow: UnitOfWork, case_id: int) -> list[tuple[HumanTask | None, str]]:
+        """Each open task's department (and assignee); the complaint management department if none."""
+        open_tasks = [t for t in uow.read.case_tasks(case_id) if t.status.value in ("ready", "claimed")]
+        return [(t, t.department) for t in open_tasks] or [(None, NO_OPEN_TASK_DEPARTMENT)]
+
+    def _notify(self, uow: UnitOfWork, case_id: int, number: str, task: HumanTask | None, department: str,
+                rule: SupervisionRule) -> None:
+        now = self.ctx.now()
+        uow.notices.add(NewNotice(
+            kind=NoticeKind.SUPERVISION.value, case_id=case_id, case_number=number,
+            task_id=task.id if task else None, department=department,
+            addressee=task.assignee if task else None, sender=SYSTEM, reason=rule.reason, created_at=now,
+            email=self.ctx.settings.smtp.enabled,
+        ))
+        uow.audit.add(now, SYSTEM, "supervision", case_id, task.id if task else None,
+                      {"rule": rule.code, "department": department, "reason": rule.reason})

@@ -1,0 +1,103 @@
+"""/api/v1/cases: open a complaint (safe to retry with an Idempotency-Key) and read a case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from engine.domain import authz
+from engine.domain.errors import NotFound, ValidationFailed
+from engine.domain.masking import mask_complaint
+from engine.domain.model import CaseDetail, CaseSummary, TaskStatus
+from webui.api.auth import api_actor, requires
+from webui.api.schemas import CaseDetailSchema, CaseSchema
+from webui.api.spec import problems
+from webui.context import engine
+
+bp = Blueprint("api_cases", __name__, url_prefix="/api/v1/cases", description="Complaints (工单) and cases")
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+OPEN_STATUSES = (TaskStatus.READY, TaskStatus.CLAIMED)
+
+
+class OpenCaseHeaders(Schema):
+    """Headers of the open-complaint request."""
+
+    idempotency_key = fields.String(
+        data_key=IDEMPOTENCY_HEADER, validate=validate.Regexp(r"^[\x21-\x7e]{1,200}$"),
+        metadata={"description": "any unique string (e.g. a UUID), 1-200 printable ASCII characters; "
+                                 "a retry with the same key returns the first case"},
+    )
+
+
+class OpenCaseQuery(Schema):
+    """Which process to start (default: the one of the complaint's receiving organisation)."""
+
+    process = fields.String(validate=validate.Length(1, 120))
+
+
+COMPLAINT_BODY = {
+    "required": True,
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Complaint"}}},
+}
+
+
+@bp.post("")
+@requires("cases:write")
+@bp.arguments(OpenCaseHeaders, location="headers", as_kwargs=True)
+@bp.arguments(OpenCaseQuery, location="query", as_kwargs=True)
+@bp.doc(requestBody=COMPLAINT_BODY)
+@bp.response(201, CaseSchema)
+@problems(bp, 400, 404, 409, 415, 422)
+def open_case(
+    idempotency_key: str | None = None, process: str | None = None
+) -> tuple[CaseSummary, int, dict[str, str]]:
+    """Open a complaint: validated by the complaint schema, numbered, started on its process."""
+    raw = complaint_body()
+    if idempotency_key:
+        case, replayed = engine().cases.open_case_once(process, raw, api_actor(), idempotency_key)
+    else:
+        case, replayed = engine().cases.open_case(process, raw, api_actor()), False
+    if not authz.may_see_personal_data(api_actor()):
+        case.complaint = mask_complaint(case.complaint)
+    headers = {"Location": f"/api/v1/cases/{case.number}"}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return case, 201, headers
+
+
+def complaint_body() -> dict[str, Any]:
+    """The JSON object of the request (415 when not JSON, 400 when malformed)."""
+    body = request.get_json()
+    if not isinstance(body, dict):
+        raise ValidationFailed({"_schema": ["the body must be a JSON object with the complaint's fields"]})
+    return body
+
+
+def case_ref(ref: str) -> str | int:
+    """An id (ASCII digits that fit a database integer) or else a complaint number."""
+    if ref.isdigit():
+        if not ref.isascii() or len(ref) > 9:
+            raise NotFound(f"case {ref} not found")
+        return int(ref)
+    return ref
+
+
+@bp.get("/<string:ref>")
+@requires("cases:read")
+@bp.response(200, CaseDetailSchema)
+@problems(bp, 404)
+def get_case(ref: str) -> dict[str, Any]:
+    """A case by complaint number (or id): data, status, due times, current tasks, timeline."""
+    detail: CaseDetail = engine().cases.detail(case_ref(ref), api_actor())
+    return {
+        "case": detail.case,
+        "current_tasks": [t for t in detail.tasks if t.status in OPEN_STATUSES],
+        "tasks": detail.tasks,
+        "notices": detail.notices,
+        "timeline": detail.timeline,
+        "current_elements": detail.current_elements,
+    }

@@ -1,0 +1,48 @@
+"""/api/v1/reports: the head-office report as JSON (supervisors, auditors, admins; scope reports:read)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from webui.api.auth import api_actor, requires
+from webui.api.spec import problems
+from webui.context import engine
+
+bp = Blueprint("api_reports", __name__, url_prefix="/api/v1/reports", description="Head-office reports")
+
+
+class ReportQuerySchema(Schema):
+    """The report's range (China dates, inclusive) and organisation scope; defaults: the last 12 months."""
+
+    start = fields.Date(load_default=None)
+    end = fields.Date(load_default=None)
+    organisation = fields.String(load_default=None)
+
+
+class ReportSchema(Schema):
+    """Every section of the reports page; the numbers of each table and chart."""
+
+    request = fields.Dict()
+    generated_at = fields.String()
+    volume = fields.Dict()
+    timeliness = fields.Dict()
+    quality = fields.Dict()
+    satisfaction = fields.Dict()
+    control = fields.List(fields.Dict())
+    root_causes = fields.Dict()
+    money = fields.Dict()
+
+
+@bp.get("")
+@requires("reports:read")
+@bp.arguments(ReportQuerySchema, location="query")
+@bp.response(200, ReportSchema)
+@problems(bp, 403, 422)
+def get_report(query: dict[str, Any]) -> dict[str, Any]:
+    """The report over a date range and an organisation scope, as the reports page shows it."""
+    reports = engine().reports
+    raw = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in query.items() if v is not None}
+    return reports.report(reports.parse_request(raw), api_actor()).to_dict()
