@@ -111,6 +111,10 @@ class CaseRepository:
         """Give a new case its complaint number."""
         self.session.execute(update(CaseRow).where(CaseRow.id == case_id).values(number=number))
 
+    def lock(self, case_id: int) -> None:
+        """Lock the case row until commit (writers of one case take turns), without loading its state."""
+        self.session.execute(select(CaseRow.id).where(CaseRow.id == case_id).with_for_update())
+
     def load_for_update(self, case_id: int) -> StoredCase | None:
         """The case, locked against concurrent writers until commit."""
         row = self.session.scalars(

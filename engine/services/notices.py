@@ -31,8 +31,11 @@ class NoticeService:
                 uow.audit.add(now, actor.username, "access_denied", task.case_id, task_id,
                               {"action": "chase"})
                 uow.commit()
-                raise Forbidden("only supervisors and the business group chase tasks")
-            if task.status not in (TaskStatus.READY, TaskStatus.CLAIMED):
+                raise Forbidden("only supervisors and the business group chase tasks", audited=True)
+            uow.cases.lock(task.case_id)  # two chases at once: the second sees the first
+            uow.expire()
+            task = uow.read.task(task_id)
+            if task is None or task.status not in (TaskStatus.READY, TaskStatus.CLAIMED):
                 raise Conflict("任务已办结，无需催办 / the task is no longer open")
             interval = timedelta(minutes=self.ctx.settings.manual_chase_interval_minutes)
             last = uow.notices.last_manual_chase(task_id)
@@ -67,6 +70,10 @@ class NoticeService:
                 notice.department in actor.departments or notice.addressee == actor.username
             )
             if not mine:
+                if notice is not None:
+                    uow.audit.add(self.ctx.now(), actor.username, "access_denied", notice.case_id,
+                                  notice.task_id, {"action": "mark_notice_read"})
+                    uow.commit()
                 raise NotFound(f"notice {notice_id} not found")
             uow.notices.mark_read(notice_id, self.ctx.now())
             uow.commit()

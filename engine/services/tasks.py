@@ -159,6 +159,9 @@ class TaskService:
                 raise Conflict(f"已被 {task.assignee} 认领 / already claimed by {task.assignee}")
             return {"status": "ready"}
         if action == "unclaim":
+            if task.status == TaskStatus.READY and authz.may_work_task(actor, task):
+                # Already given back (another tab, a supervisor): a race, not an access violation.
+                raise Conflict("任务已退回待领 / the task was already given back")
             if task.assignee != actor.username and not authz.may_reassign(actor, task):
                 self._deny(uow, actor, task, action)
             return {"status": "claimed", "assignee": task.assignee}
@@ -173,7 +176,7 @@ class TaskService:
         uow.audit.add(self.ctx.now(), actor.username, "access_denied", task.case_id, task.id,
                       {"action": action})
         uow.commit()
-        raise Forbidden(f"you may not {action} this task")
+        raise Forbidden(f"you may not {action} this task", audited=True)
 
     def _changed_message(self, uow: UnitOfWork, task_id: str) -> str:
         uow.expire()
