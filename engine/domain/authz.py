@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from engine.domain.departments import DepartmentDirectory
 from engine.domain.model import Actor, HumanTask, Role
 
 READ_ALL = frozenset({Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR})
@@ -58,3 +61,17 @@ def may_see_personal_data(actor: Actor) -> bool:
 def may_see_reports(actor: Actor) -> bool:
     """Head-office reports: supervisors, auditors and admins."""
     return reads_everything(actor)
+
+
+def membership_errors(directory: DepartmentDirectory, departments: Iterable[str],
+                      roles: Iterable[str]) -> dict[str, list[str]]:
+    """Per-field problems with the departments and roles given to a user or an API key."""
+    errors: dict[str, list[str]] = {}
+    unknown = [d for d in departments if directory.get(d) is None]
+    if unknown:
+        errors["departments"] = [f"unknown department(s): {', '.join(unknown)}"]
+    roles = list(roles)
+    known = {x.value for x in Role}
+    if not roles or any(r not in known for r in roles):
+        errors["roles"] = [f"roles must be among {', '.join(x.value for x in Role)}"]
+    return errors

@@ -122,12 +122,7 @@ class ApiKeyService:
         unknown_scopes = [s for s in scopes if s not in SCOPES]
         if unknown_scopes or not scopes:
             errors["scopes"] = [f"scopes must be among {', '.join(SCOPES)} (or {ALL_SCOPES})"]
-        unknown = [d for d in departments if self.ctx.departments.get(d) is None]
-        if unknown:
-            errors["departments"] = [f"unknown department(s): {', '.join(unknown)}"]
-        bad_roles = [r for r in roles if r not in {x.value for x in Role}]
-        if bad_roles or not roles:
-            errors["roles"] = [f"roles must be among {', '.join(x.value for x in Role)}"]
+        errors |= authz.membership_errors(self.ctx.departments, departments, roles)
         if errors:
             raise ValidationFailed(errors)
 

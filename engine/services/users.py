@@ -72,12 +72,7 @@ class UserService:
             errors["username"] = ["letters, digits, '.' and '_' only"]
         if len(password) < MIN_PASSWORD:
             errors["password"] = [f"至少 {MIN_PASSWORD} 个字符 / at least {MIN_PASSWORD} characters"]
-        unknown = [d for d in departments if self.ctx.departments.get(d) is None]
-        if unknown:
-            errors["departments"] = [f"unknown department(s): {', '.join(unknown)}"]
-        bad_roles = [r for r in roles if r not in {x.value for x in Role}]
-        if bad_roles or not roles:
-            errors["roles"] = [f"roles must be among {', '.join(x.value for x in Role)}"]
+        errors |= authz.membership_errors(self.ctx.departments, departments, roles)
         if errors:
             raise ValidationFailed(errors)
 
