@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.bpmn.logs import keep_task_data_out_of_logs
 from engine.bpmn.runtime import WorkflowRuntime
 from engine.config import Settings
 from engine.domain.calendar import BusinessCalendar, CalendarOverrides
@@ -55,6 +56,7 @@ class Engine:
 def build(settings: Settings, clock: Clock | None = None, worker_name: str = "worker") -> Engine:
     """Everything wired for `settings`; nothing is opened at import time."""
     clock = clock or SystemClock()
+    keep_task_data_out_of_logs()
     processes = settings.processes_dir
     calendar = BusinessCalendar(CalendarOverrides.from_toml(processes / "calendar.toml"))
     departments = DepartmentDirectory.from_toml(processes / "departments.toml")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from engine.domain.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound, ValidationFailed
+from engine.domain.model import Actor
+from webui.context import current_actor, engine
 
 Page = tuple[str, int]
 
@@ -22,8 +24,15 @@ def not_found(err: Exception) -> Page:
     return error_page(404, gettext("未找到"), gettext("该页面不存在，或您无权查看。"))
 
 
+def record_refusal(err: Exception, who: Actor | None) -> None:
+    """Audit a signed-in caller's refusal that no service recorded (checks made in the web layer)."""
+    if who is not None and not getattr(err, "audited", False):
+        engine().audit.record_denied(who, request.endpoint or request.path, str(err))
+
+
 def forbidden(err: Exception) -> Page:
-    """403: the service refused the action."""
+    """403: the service (or the page's own check) refused the action; the refusal is audited."""
+    record_refusal(err, current_actor())
     return error_page(403, gettext("无权操作"), str(err))
 
 

@@ -26,6 +26,11 @@ def may_see_case(actor: Actor, case_departments: set[str], touched: bool) -> boo
     return reads_everything(actor) or touched or bool(actor.departments & case_departments)
 
 
+def may_see_task(actor: Actor, task: HumanTask) -> bool:
+    """A task is visible to its department's members, its assignee and those who read everything."""
+    return reads_everything(actor) or task.department in actor.departments or task.assignee == actor.username
+
+
 def may_work_task(actor: Actor, task: HumanTask) -> bool:
     """Claim/complete: a member of the task's department (not an auditor)."""
     return may_change(actor) and task.department in actor.departments

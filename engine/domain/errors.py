@@ -14,7 +14,11 @@ class NotFound(EngineError):
 
 
 class Forbidden(EngineError):
-    """The actor may not do this."""
+    """The actor may not do this; `audited` when the service already recorded the refusal."""
+
+    def __init__(self, message: str = "", *, audited: bool = False):
+        super().__init__(message)
+        self.audited = audited
 
 
 class TooManyAttempts(Forbidden):

@@ -166,7 +166,7 @@ class ApiKeyService:
             uow.audit.add(self.ctx.now(), grant.actor.username, "access_denied",
                           data={"action": "api", "scope": scope})
             uow.commit()
-        raise Forbidden(f"this API key is not allowed the scope {scope}")
+        raise Forbidden(f"this API key is not allowed the scope {scope}", audited=True)
 
     def _only_admins(self, actor: Actor) -> None:
         if not authz.may_manage_users(actor):

@@ -14,6 +14,12 @@ class AuditService:
     def __init__(self, ctx: EngineContext):
         self.ctx = ctx
 
+    def record_denied(self, actor: Actor, action: str, reason: str = "") -> None:
+        """Record a refusal that no service recorded (a page or API operation outside the actor's role)."""
+        with self.ctx.db.write() as uow:
+            uow.audit.add(self.ctx.now(), actor.username, "access_denied", data={"action": action, "reason": reason})
+            uow.commit()
+
     def verify(self, actor: Actor) -> ChainReport:
         """Walk the whole chain; the report names the first broken link."""
         if not (actor.has(Role.AUDITOR) or actor.has(Role.ADMIN)):

@@ -54,7 +54,7 @@ class DeployService:
             with self.ctx.db.write() as uow:
                 uow.audit.add(self.ctx.now(), actor.username, "access_denied", data={"action": "deploy"})
                 uow.commit()
-            raise Forbidden("only process owners and admins deploy diagrams")
+            raise Forbidden("only process owners and admins deploy diagrams", audited=True)
         problems = self.validate(files)
         if problems:
             raise DeployRejected(problems)

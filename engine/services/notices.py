@@ -31,6 +31,8 @@ class NoticeService:
                 uow.audit.add(now, actor.username, "access_denied", task.case_id, task_id,
                               {"action": "chase"})
                 uow.commit()
+                if not authz.may_see_task(actor, task):  # another department's task looks like a missing one
+                    raise NotFound(f"task {task_id} not found")
                 raise Forbidden("only supervisors and the business group chase tasks", audited=True)
             uow.cases.lock(task.case_id)  # two chases at once: the second sees the first
             uow.expire()

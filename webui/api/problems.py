@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Flask, Response, json, request
+from flask import Blueprint, Flask, Response, g, json, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as HTTPNotFound
@@ -21,6 +21,7 @@ from engine.domain.errors import (
     WorkflowError,
 )
 from engine.schemas.errors import field_errors
+from webui.errors import record_refusal
 
 log = logging.getLogger("webui.api")
 
@@ -61,6 +62,12 @@ def deploy_rejected(err: DeployRejected) -> Response:
     return problem(422, "Deploy rejected", str(err), "deploy-rejected", errors=errors, problems=listed)
 
 
+def forbidden(err: Forbidden) -> Response:
+    """403; a refusal no service recorded is audited for the key or session that asked."""
+    record_refusal(err, g.get("api_actor"))
+    return problem(403, "Forbidden", str(err), "forbidden")
+
+
 def http_error(err: HTTPException) -> Response:
     """Werkzeug/webargs errors (400, 401, 404, 405, 413, 415, 422 from argument parsing...)."""
     status = err.code or 500
@@ -94,7 +101,7 @@ def server_error(err: BaseException) -> Response:
 
 HANDLERS: tuple[tuple[type[Exception], Callable[[Any], Response]], ...] = (
     (NotFound, lambda e: problem(404, "Not Found", str(e), "not-found")),
-    (Forbidden, lambda e: problem(403, "Forbidden", str(e), "forbidden")),
+    (Forbidden, forbidden),
     (ConcurrentUpdate, lambda e: problem(409, "Conflict", str(e), "concurrent-update")),
     (Conflict, lambda e: problem(409, "Conflict", str(e), "conflict")),
     (ValidationFailed, validation_failed),

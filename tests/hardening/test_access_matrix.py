@@ -1,0 +1,370 @@
+"""Access control: every page and every API operation × every role × own/other department.
+
+The tables below are the specification. Roles: a branch front-desk `staff` member; a `supervisor` of
+the front desk and the branch complaint manager; a `process_owner`; an `admin`; an `auditor`; and
+`anonymous`. `own` targets are the front desk's case/task/notice/queue; `other` targets are the card
+centre's. Each task is claimed by another member of its department, so permitted claims and
+completions end in 409 and change nothing; permitted unclaims are undone after each request.
+
+A new route or API operation without rows here fails `test_every_*_has_matrix_rows`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from tests.support.matrix_table import judge, parse_matrix
+from tests.support.matrix_world import (
+    DATABASES,
+    KEY_OF_ROLE,
+    USER_OF_ROLE,
+    World,
+    is_login_redirect,
+    seeded_world,
+    sign_in,
+)
+
+# Outcomes: ok = allowed, deny = 403/404 + audited + nothing leaks, login = redirect to sign in,
+# 401 = API challenge, pub = public. (tests/support/matrix_table.py OUTCOMES says it in full.)
+WEB_MATRIX = parse_matrix("""
+# request                          target  staff  supervisor process_owner admin auditor anonymous
+GET  static                        -       pub    pub        pub           pub   pub     pub
+GET  health.healthz                -       pub    pub        pub           pub   pub     pub
+GET  api_docs_page.docs            -       pub    pub        pub           pub   pub     pub
+GET  api-docs.openapi_json         -       pub    pub        pub           pub   pub     pub
+GET  auth.login                    -       pub    pub        pub           pub   pub     pub
+POST auth.login                    -       pub    pub        pub           pub   pub     pub
+POST auth.logout                   -       ok     ok         ok            ok    ok      login
+GET  inbox.home                    -       ok     ok         ok            ok    ok      login
+GET  inbox.queue                   own     ok     ok         deny          ok    ok      login
+GET  inbox.queue                   other   deny   ok         deny          ok    ok      login
+GET  inbox.mine                    -       ok     ok         ok            ok    ok      login
+GET  inbox.archive                 -       ok     ok         ok            ok    ok      login
+POST inbox.claim                   own     ok     ok         deny          deny  deny    login
+POST inbox.claim                   other   deny   deny       deny          deny  deny    login
+POST inbox.unclaim                 own     deny   ok         deny          ok    deny    login
+POST inbox.unclaim                 other   deny   deny       deny          ok    deny    login
+POST inbox.reassign                own     deny   ok         deny          ok    deny    login
+POST inbox.reassign                other   deny   deny       deny          ok    deny    login
+GET  task.show                     own     ok     ok         deny          ok    ok      login
+GET  task.show                     other   deny   ok         deny          ok    ok      login
+POST task.complete                 own     ok     ok         deny          deny  deny    login
+POST task.complete                 other   deny   deny       deny          deny  deny    login
+GET  intake.form                   -       ok     ok         ok            ok    deny    login
+POST intake.register               -       ok     ok         ok            ok    deny    login
+GET  case.show                     own     ok     ok         deny          ok    ok      login
+GET  case.show                     other   deny   ok         deny          ok    ok      login
+GET  case.diagram                  own     ok     ok         deny          ok    ok      login
+GET  case.diagram                  other   deny   ok         deny          ok    ok      login
+POST case.reveal                   own     deny   ok         deny          ok    deny    login
+POST case.reveal                   other   deny   ok         deny          ok    deny    login
+GET  supervisor.desk               -       deny   ok         deny          ok    ok      login
+GET  supervisor.supervision        -       deny   ok         deny          ok    ok      login
+POST supervisor.chase              own     deny   ok         deny          ok    deny    login
+POST supervisor.chase              other   deny   ok         deny          ok    deny    login
+GET  supervisor.chases             own     ok     ok         deny          ok    ok      login
+GET  supervisor.chases             other   deny   ok         deny          ok    ok      login
+GET  notices.index                 -       ok     ok         ok            ok    ok      login
+POST notices.mark_read             own     ok     ok         deny          deny  deny    login
+POST notices.mark_read             other   deny   deny       deny          deny  deny    login
+GET  owner.index                   -       deny   deny       ok            ok    deny    login
+POST owner.validate                -       deny   deny       ok            ok    deny    login
+POST owner.deploy                  -       deny   deny       ok            ok    deny    login
+GET  owner.definition              -       deny   deny       ok            ok    deny    login
+GET  owner.definition_file         -       deny   deny       ok            ok    deny    login
+GET  owner.modeler                 -       deny   deny       ok            ok    deny    login
+POST owner.modeler_validate        -       deny   deny       ok            ok    deny    login
+GET  reports.index                 -       deny   ok         deny          ok    ok      login
+GET  reports.export_csv            -       deny   ok         deny          ok    ok      login
+GET  reports.export_xlsx           -       deny   ok         deny          ok    ok      login
+GET  reports.static                -       deny   ok         deny          ok    ok      login
+""")
+
+API_MATRIX = parse_matrix("""
+# request                                   target  staff  supervisor process_owner admin auditor anonymous
+POST /api/v1/cases                          -       ok     ok         ok            ok    deny    401
+GET  /api/v1/cases/{ref}                    own     ok     ok         deny          ok    ok      401
+GET  /api/v1/cases/{ref}                    other   deny   ok         deny          ok    ok      401
+GET  /api/v1/tasks                          -       ok     ok         ok            ok    ok      401
+GET  /api/v1/tasks/{task_id}                own     ok     ok         deny          ok    ok      401
+GET  /api/v1/tasks/{task_id}                other   deny   ok         deny          ok    ok      401
+POST /api/v1/tasks/{task_id}/claim          own     ok     ok         deny          deny  deny    401
+POST /api/v1/tasks/{task_id}/claim          other   deny   deny       deny          deny  deny    401
+POST /api/v1/tasks/{task_id}/unclaim        own     deny   ok         deny          ok    deny    401
+POST /api/v1/tasks/{task_id}/unclaim        other   deny   deny       deny          ok    deny    401
+POST /api/v1/tasks/{task_id}/complete       own     ok     ok         deny          deny  deny    401
+POST /api/v1/tasks/{task_id}/complete       other   deny   deny       deny          deny  deny    401
+POST /api/v1/tasks/{task_id}/chase          own     deny   ok         deny          ok    deny    401
+POST /api/v1/tasks/{task_id}/chase          other   deny   ok         deny          ok    deny    401
+GET  /api/v1/notices                        -       ok     ok         ok            ok    ok      401
+POST /api/v1/notices/{notice_id}/read       own     ok     ok         deny          deny  deny    401
+POST /api/v1/notices/{notice_id}/read       other   deny   deny       deny          deny  deny    401
+GET  /api/v1/definitions                    -       deny   deny       ok            ok    deny    401
+POST /api/v1/definitions                    -       deny   deny       ok            ok    deny    401
+GET  /api/v1/reports                        -       deny   ok         deny          ok    ok      401
+""")
+
+
+@dataclass(frozen=True)
+class Probe:
+    """How to send one request: URL template (placeholders from the target), form or JSON body."""
+
+    url: str
+    body: dict[str, Any] | None = None
+    fresh_session: bool = False  # signs in on its own client (the request ends or replaces the session)
+    ends_session: bool = False  # permitted: redirect to sign in, and the session is over afterwards
+    extra_allowed: frozenset[int] = field(default_factory=frozenset)
+
+
+MISSING = {"case": "TS-20240927-999999", "case_id": 999999, "task": "00000000-0000-4000-8000-000000000000",
+           "notice": 999999, "dept": "card_seat"}
+
+WEB_PROBES: dict[str, Probe] = {
+    "GET static": Probe("/static/favicon.svg"),
+    "GET health.healthz": Probe("/healthz"),
+    "GET api_docs_page.docs": Probe("/api/v1/docs"),
+    "GET api-docs.openapi_json": Probe("/api/v1/openapi.json"),
+    "GET auth.login": Probe("/login"),
+    "POST auth.login": Probe("/login", {"username": "nobody-{role}", "password": "wrong-password-123"},
+                             fresh_session=True, extra_allowed=frozenset({401})),
+    "POST auth.logout": Probe("/logout", {}, fresh_session=True, ends_session=True),
+    "GET inbox.home": Probe("/"),
+    "GET inbox.queue": Probe("/queue/{dept}"),
+    "GET inbox.mine": Probe("/inbox"),
+    "GET inbox.archive": Probe("/archive"),
+    "POST inbox.claim": Probe("/tasks/{task}/claim", {}),
+    "POST inbox.unclaim": Probe("/tasks/{task}/unclaim", {}),
+    "POST inbox.reassign": Probe("/tasks/{task}/reassign", {"assignee": ""}),
+    "GET task.show": Probe("/tasks/{task}"),
+    "POST task.complete": Probe("/tasks/{task}", {}),
+    "GET intake.form": Probe("/intake"),
+    "POST intake.register": Probe("/intake", {}),
+    "GET case.show": Probe("/cases/{case}"),
+    "GET case.diagram": Probe("/cases/{case}/diagram.bpmn"),
+    "POST case.reveal": Probe("/cases/{case}/reveal", {}),
+    "GET supervisor.desk": Probe("/supervisor/"),
+    "GET supervisor.supervision": Probe("/supervisor/supervision"),
+    "POST supervisor.chase": Probe("/supervisor/tasks/{task}/chase", {"reason": "矩阵催办"}),
+    "GET supervisor.chases": Probe("/supervisor/tasks/{task}/chases"),
+    "GET notices.index": Probe("/notices"),
+    "POST notices.mark_read": Probe("/notices/{notice}/read", {}),
+    "GET owner.index": Probe("/owner/"),
+    "POST owner.validate": Probe("/owner/validate", {}),
+    "POST owner.deploy": Probe("/owner/deploy", {}),
+    "GET owner.definition": Probe("/owner/definitions/{definition}"),
+    "GET owner.definition_file": Probe("/owner/definitions/{definition}/files/{file}"),
+    "GET owner.modeler": Probe("/owner/definitions/{definition}/edit/{file}"),
+    "POST owner.modeler_validate": Probe("/owner/definitions/{definition}/edit/{file}", {"xml": ""}),
+    "GET reports.index": Probe("/reports/"),
+    "GET reports.export_csv": Probe("/reports/export/monthly.csv"),
+    "GET reports.export_xlsx": Probe("/reports/export/all.xlsx"),
+    "GET reports.static": Probe("/reports/static/reports.css"),
+}
+
+API_PROBES: dict[str, Probe] = {
+    "POST /api/v1/cases": Probe("/api/v1/cases", {}),
+    "GET /api/v1/cases/{ref}": Probe("/api/v1/cases/{case}"),
+    "GET /api/v1/tasks": Probe("/api/v1/tasks"),
+    "GET /api/v1/tasks/{task_id}": Probe("/api/v1/tasks/{task}"),
+    "POST /api/v1/tasks/{task_id}/claim": Probe("/api/v1/tasks/{task}/claim", {}),
+    "POST /api/v1/tasks/{task_id}/unclaim": Probe("/api/v1/tasks/{task}/unclaim", {}),
+    "POST /api/v1/tasks/{task_id}/complete": Probe("/api/v1/tasks/{task}/complete", {"data": {}}),
+    "POST /api/v1/tasks/{task_id}/chase": Probe("/api/v1/tasks/{task}/chase", {"reason": "矩阵催办"}),
+    "GET /api/v1/notices": Probe("/api/v1/notices"),
+    "POST /api/v1/notices/{notice_id}/read": Probe("/api/v1/notices/{notice}/read"),
+    "GET /api/v1/definitions": Probe("/api/v1/definitions"),
+    "POST /api/v1/definitions": Probe("/api/v1/definitions", {"files": {"matrix.bpmn": "<not-a-diagram"}}),
+    "GET /api/v1/reports": Probe("/api/v1/reports"),
+}
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+CSRF_VALUE = re.compile(r'name="csrf_token" value="[^"]*"')
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """The seeded data set, once per database for this module."""
+    with seeded_world(str(request.param), tmp_path_factory.mktemp("matrix")) as seeded:
+        yield seeded
+
+
+def openapi_operations(world: World) -> set[str]:
+    """`METHOD /path` of every operation in the served OpenAPI document."""
+    spec = world.app.test_client().get("/api/v1/openapi.json").json or {}
+    return {f"{method.upper()} {path}" for path, ops in spec["paths"].items() for method in ops
+            if method in HTTP_METHODS}
+
+
+def web_requests(world: World) -> set[str]:
+    """`METHOD endpoint` of every route that is not an API operation of the OpenAPI document."""
+    api_endpoints = {name for name in world.app.view_functions if name.startswith("api_") and
+                     name not in ("api_docs_page.docs",)}
+    found = set()
+    for rule in world.app.url_map.iter_rules():
+        if rule.endpoint in api_endpoints:
+            continue
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            found.add(f"{method} {rule.endpoint}")
+    return found
+
+
+def test_every_web_route_has_matrix_rows(world: World) -> None:
+    """A new page (or method) must be added to WEB_MATRIX and WEB_PROBES."""
+    routes = web_requests(world)
+    assert routes == WEB_MATRIX.requests(), (routes ^ WEB_MATRIX.requests())
+    assert routes == set(WEB_PROBES)
+    api_rules = {r.rule for r in world.app.url_map.iter_rules() if r.endpoint.startswith("api_")
+                 and r.endpoint != "api_docs_page.docs"}
+    assert len(api_rules) == len({op.split(" ", 1)[1] for op in openapi_operations(world)}), \
+        "every API route must be an operation of the OpenAPI document"
+
+
+def test_every_api_operation_has_matrix_rows(world: World) -> None:
+    """A new API operation must be added to API_MATRIX and API_PROBES."""
+    operations = openapi_operations(world)
+    assert operations == API_MATRIX.requests(), (operations ^ API_MATRIX.requests())
+    assert operations == set(API_PROBES)
+
+
+def _values(world: World, target: str, role: str, missing: bool = False) -> dict[str, Any]:
+    values = dict(MISSING) if missing else world.targets["own" if target == "-" else target].values()
+    return values | {"definition": world.definition_id, "file": world.definition_file, "role": role}
+
+
+def _fill(template: Any, values: dict[str, Any]) -> Any:
+    if isinstance(template, str):
+        return template.format(**values)
+    if isinstance(template, dict):
+        return {k: _fill(v, values) for k, v in template.items()}
+    return template
+
+
+def _web_client(world: World, role: str, probe: Probe) -> FlaskClient:
+    if not probe.fresh_session:
+        return world.client(role)
+    client = world.app.test_client()
+    if role != "anonymous":
+        sign_in(client, USER_OF_ROLE[role])
+    return client
+
+
+def send_web(world: World, request: str, target: str, role: str, missing: bool = False) -> TestResponse:
+    """Send one page request of the matrix (a sign-out: then check the session is over)."""
+    method, _name = request.split(" ", 1)
+    probe = WEB_PROBES[request]
+    values = _values(world, target, role, missing)
+    client = _web_client(world, role, probe)
+    response = client.open(_fill(probe.url, values), method=method, data=_fill(probe.body, values))
+    if probe.ends_session and role != "anonymous" and is_login_redirect(response):
+        assert is_login_redirect(client.get("/inbox")), f"{request} as {role}: still signed in"
+        response.status_code = 204  # signed out as asked: the matrix's "ok"
+    return response
+
+
+def send_api(world: World, request: str, target: str, role: str, missing: bool = False) -> TestResponse:
+    """Send one API request of the matrix with the role's key."""
+    method, _path = request.split(" ", 1)
+    probe = API_PROBES[request]
+    values = _values(world, target, role, missing)
+    client = world.app.test_client()
+    return client.open(_fill(probe.url, values), method=method, headers=world.keys[role],
+                       json=_fill(probe.body, values))
+
+
+def _caller(role: str, api: bool) -> str:
+    return f"api:{KEY_OF_ROLE[role]}" if api else USER_OF_ROLE[role]
+
+
+def check_denial(world: World, response: TestResponse, target: str, role: str, api: bool, since: int) -> str:
+    """'' when the denied request was audited for its caller and its body tells nothing of the target."""
+    problems = []
+    denied = [e for e in world.events_since(since, "access_denied") if e.actor == _caller(role, api)]
+    if not denied:
+        problems.append("no access_denied audit event")
+    if target != "-":
+        body = response.get_data(as_text=True)
+        leaked = [s for s in world.targets[target].secrets() if s in body]
+        if leaked:
+            problems.append(f"body leaks {leaked}")
+    return "; ".join(problems)
+
+
+def run_matrix(world: World, cells: dict[tuple[str, str, str], str], api: bool) -> list[str]:
+    """Send every cell's request; the failures, one line each."""
+    send = send_api if api else send_web
+    failures = []
+    for (request, target, role), outcome in sorted(cells.items()):
+        since = world.last_event_id()
+        response = send(world, request, target, role)
+        probe = (API_PROBES if api else WEB_PROBES)[request]
+        problem = judge(response, request.split(" ", 1)[0], outcome, probe.extra_allowed)
+        if not problem and outcome == "deny" and role != "anonymous":
+            problem = check_denial(world, response, target, role, api, since)
+        if request.startswith("POST"):
+            world.restore()
+        if problem:
+            failures.append(f"{request} [{target}] as {role}: {problem}")
+    return failures
+
+
+def test_web_access_matrix(world: World) -> None:
+    """Every page × role × department gives the outcome of WEB_MATRIX."""
+    failures = run_matrix(world, WEB_MATRIX.cells, api=False)
+    assert not failures, "\n".join(failures)
+
+
+def test_api_access_matrix(world: World) -> None:
+    """Every API operation × role × department gives the outcome of API_MATRIX."""
+    failures = run_matrix(world, API_MATRIX.cells, api=True)
+    assert not failures, "\n".join(failures)
+
+
+def _strip(response: TestResponse, values: dict[str, Any]) -> str:
+    """The body without what differs by design: the id asked for and the page's CSRF token."""
+    body = CSRF_VALUE.sub("", response.get_data(as_text=True))
+    for text in (values["case"], values["task"], f"/notices/{values['notice']}/", f"notice {values['notice']} "):
+        body = body.replace(str(text), "<id>")
+    return body
+
+
+@pytest.mark.parametrize("api", [False, True], ids=["web", "api"])
+def test_another_departments_object_looks_like_a_missing_one(world: World, api: bool) -> None:
+    """Asking by number/id for a case or task one may not see answers exactly as for one that does not exist."""
+    matrix, send = (API_MATRIX, send_api) if api else (WEB_MATRIX, send_web)
+    compared = 0
+    for (request, target, role), outcome in sorted(matrix.cells.items()):
+        if target != "other" or outcome != "deny" or role == "anonymous":
+            continue
+        denied = send(world, request, target, role)
+        if denied.status_code != 404:
+            continue
+        missing = send(world, request, target, role, missing=True)
+        assert missing.status_code == 404, (request, role)
+        assert _strip(denied, world.targets["other"].values()) == _strip(missing, MISSING), (request, role)
+        compared += 1
+        world.restore()
+    assert compared >= 10
+
+
+def test_lists_of_staff_show_nothing_of_another_department(world: World) -> None:
+    """Queues, inbox, archive, notices and the task list (even filtered by the other department) stay in scope."""
+    other = world.targets["other"]
+    client = world.client("staff")
+    pages = ["/", "/queue/branch_front", "/inbox", "/archive", "/notices", "/notices?unread=1"]
+    api = ["/api/v1/tasks", f"/api/v1/tasks?department={other.dept}", "/api/v1/tasks?status=claimed",
+           "/api/v1/notices"]
+    responses = [client.get(url, follow_redirects=True) for url in pages]
+    responses += [world.app.test_client().get(url, headers=world.keys["staff"]) for url in api]
+    for response in responses:
+        assert response.status_code == 200, response.request.path
+        body = response.get_data(as_text=True)
+        assert other.case not in body and other.task not in body, response.request.path
+        assert not [s for s in other.secrets() if s in body], response.request.path
+    own_list = world.app.test_client().get("/api/v1/tasks?status=claimed", headers=world.keys["staff"]).json or {}
+    assert [t["id"] for t in own_list["items"]] == [world.targets["own"].task]  # the list itself works
