@@ -242,9 +242,9 @@ class TaskService:
             raise ValidationFailed(field_errors(err.messages)) from err
         return dump_form_values(loaded)
 
-    def overdue(self, actor: Actor, within: timedelta = timedelta(0)) -> list[HumanTask]:
-        """Open tasks in scope due before now + `within` (supervisor desk)."""
+    def overdue(self, actor: Actor, within: timedelta = timedelta(0), limit: int = 100) -> list[HumanTask]:
+        """Open tasks in scope due before now + `within`, most overdue first, at most `limit` (supervisor desk)."""
         depts = None if actor.has(Role.ADMIN) or actor.has(Role.AUDITOR) else frozenset(actor.departments)
-        flt = TaskFilter(departments=depts, due_before=self.ctx.now() + within, limit=500)
+        flt = TaskFilter(departments=depts, due_before=self.ctx.now() + within, limit=limit)
         with self.ctx.db.read() as uow:
             return uow.read.tasks(flt)

@@ -16,6 +16,7 @@ from webui.forms import field_errors
 from webui.labels import NOTICE_KINDS
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
+DESK_ROWS = 100  # the most overdue first; a desk of thousands of rows helps nobody and loads slowly
 
 
 def _require_desk() -> None:
@@ -30,9 +31,10 @@ def _render(status: int = 200, task_id: str = "", errors: dict[str, list[str]] |
     eng = engine()
     now = eng.ctx.now()
     within = eng.ctx.calendar.add_workdays(now, 1) - now + timedelta(seconds=1)  # due_before is strict
-    tasks = eng.tasks.overdue(actor(), within=within)
+    tasks = eng.tasks.overdue(actor(), within=within, limit=DESK_ROWS)
     page = render_template(
         "supervisor/desk.html", tasks=tasks, may_chase=authz.may_chase(actor()), failed_task=task_id,
+        cut=len(tasks) == DESK_ROWS, rows=DESK_ROWS,
         errors=errors or {}, conflict=conflict, reason=reason,
         listed=any(t.id == task_id for t in tasks),
     )
