@@ -74,6 +74,8 @@ class Browser:
     def login(self) -> None:
         """Sign in through the form (token from the login page) and keep the session's CSRF token."""
         self.token = ""  # signing in starts a new session: a token from before is void
+        # A sign-in cut short by a kill may have left a live session: /login would then redirect, no form.
+        self.cookies.clear()
         page = self.request("/login")
         form = {"csrf_token": _token(page.body), "username": self.username, "password": self.password}
         done = self.request("/login", form)
