@@ -136,7 +136,7 @@ class TaskService:
     def _assign(self, task_id: str, actor: Actor, to_user: str | None, action: str) -> HumanTask:
         with self.ctx.db.write() as uow:
             task = self._visible_task(uow, task_id, actor, action)
-            uow.cases.load_for_update(task.case_id)  # wait for a completion in flight, then re-read
+            uow.cases.lock(task.case_id)  # wait for a completion in flight, then re-read
             uow.expire()
             task = uow.read.task(task_id) or task
             expect = self._check_assign(uow, task, actor, to_user, action)
@@ -144,8 +144,7 @@ class TaskService:
                 raise Conflict(self._changed_message(uow, task_id))
             uow.audit.add(self.ctx.now(), actor.username, action, task.case_id, task_id,
                           {"assignee": to_user, "previous": task.assignee})
-            uow.commit()
-        return self.get(task_id, actor)
+            return self._commit_returning(uow, task_id)
 
     def _check_assign(
         self, uow: UnitOfWork, task: HumanTask, actor: Actor, to_user: str | None, action: str
@@ -222,8 +221,15 @@ class TaskService:
             persist_workflow(self.ctx, uow, case, defn, workflow, fired, {task_id: actor.username})
             uow.audit.add(self.ctx.now(), actor.username, "complete", case.id, task_id,
                           {"task": task.bpmn_id, "title": task.title, "data": values})
-            uow.commit()
-        return self.get(task_id, actor)
+            return self._commit_returning(uow, task_id)
+
+    @staticmethod
+    def _commit_returning(uow: UnitOfWork, task_id: str) -> HumanTask:
+        """Commit, and the task row as this transaction left it (no second transaction to read it)."""
+        task = uow.read.task(task_id)
+        uow.commit()
+        assert task is not None
+        return task
 
     def _check_completable(self, uow: UnitOfWork, task: HumanTask, actor: Actor) -> None:
         if task.status == TaskStatus.CLAIMED and task.assignee == actor.username:
