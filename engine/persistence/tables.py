@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from engine.persistence.types import UTCDateTime
@@ -71,8 +71,10 @@ class HumanTaskRow(Base):
 
     __tablename__ = "human_task"
     __table_args__ = (
-        Index("ix_human_task_queue", "department", "status", "due_at"),
-        Index("ix_human_task_assignee", "assignee", "status", "due_at"),
+        # In the lists' order (due_at IS NULL, due_at, created_at): a page is read in index order, not sorted.
+        Index("ix_human_task_queue_order", "department", "status", text("(due_at IS NULL)"), "due_at", "created_at"),
+        Index("ix_human_task_assignee_order", "assignee", "status", text("(due_at IS NULL)"), "due_at",
+              "created_at"),
         Index("ix_human_task_done_by", "completed_by", "completed_at"),
     )
 
