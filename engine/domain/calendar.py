@@ -150,6 +150,7 @@ class BusinessCalendar:
     def __init__(self, overrides: CalendarOverrides | None = None) -> None:
         self.overrides = overrides or CalendarOverrides()
         self._warned_years: set[int] = set()
+        self._year_prefix: dict[int, list[int]] = {}  # year -> working days from 1 January through each day
 
     def is_workday(self, day: date) -> bool:
         """Whether ``day`` is a working day: overrides win, then chinese_calendar, then Mon-Fri."""
@@ -199,11 +200,34 @@ class BusinessCalendar:
         a, b = to_china(start), to_china(end)
         if b < a:
             return -self.workdays_between(b, a)
-        total = timedelta()
-        for day in _days(a.date(), b.date()):
-            if self.is_workday(day):
-                total += _overlap(day, a, b)
-        return total / _DAY
+        first, last = a.date(), b.date()
+        ends = {first, last}  # the partial days at either end; every day between counts whole
+        total = sum((_overlap(day, a, b) for day in ends if self.is_workday(day)), timedelta())
+        whole_days = self.workdays_in(first + _DAY, last - _DAY) if last - first > _DAY else 0
+        return whole_days + total / _DAY
+
+    def workdays_in(self, first: date, last: date) -> int:
+        """How many working days from ``first`` to ``last`` inclusive (0 when ``last`` is earlier);
+        counted from per-year running totals, so a span of years costs a few lookups."""
+        total = 0
+        for year in range(first.year, last.year + 1):
+            prefix = self._prefix(year)
+            start = date(year, 1, 1)
+            lo = (max(first, start) - start).days
+            hi = (min(last, date(year, 12, 31)) - start).days
+            if hi >= lo:
+                total += prefix[hi] - (prefix[lo - 1] if lo else 0)
+        return total
+
+    def _prefix(self, year: int) -> list[int]:
+        found = self._year_prefix.get(year)
+        if found is None:
+            found, count = [], 0
+            for day in _days(date(year, 1, 1), date(year, 12, 31)):
+                count += self.is_workday(day)
+                found.append(count)
+            self._year_prefix[year] = found
+        return found
 
     def add_calendar_days(self, start: datetime, n: int) -> datetime:
         """``start`` plus ``n`` calendar days (regulatory clock), in China time."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -291,3 +292,24 @@ def test_parse_moment_date_is_china_midnight() -> None:
 def test_parse_moment_rejects_garbage() -> None:
     with pytest.raises(ValueError, match="next tuesday"):
         parse_moment("next tuesday")
+
+
+def test_workdays_between_equals_the_day_by_day_sum_over_random_spans():
+    """The per-year running totals give what summing each day's working part would (the definition)."""
+    calendar = BusinessCalendar()
+
+    def by_day(a, b):
+        total, day = timedelta(), a.date()
+        while day <= b.date():
+            if calendar.is_workday(day):
+                start = datetime.combine(day, datetime.min.time(), CHINA_TZ)
+                total += max(timedelta(), min(b, start + timedelta(days=1)) - max(a, start))
+            day += timedelta(days=1)
+        return total / timedelta(days=1)
+
+    rnd = random.Random(20241008)
+    for _ in range(300):
+        a = datetime(2023, 1, 1, tzinfo=CHINA_TZ) + timedelta(minutes=rnd.randrange(60 * 24 * 1100))
+        b = a + timedelta(minutes=rnd.randrange(60 * 24 * 500))
+        assert calendar.workdays_between(a, b) == pytest.approx(by_day(a, b), abs=1e-9), (a, b)
+        assert calendar.workdays_between(b, a) == pytest.approx(-by_day(a, b), abs=1e-9)
