@@ -10,6 +10,7 @@ from flask_babel import get_locale, gettext
 
 from engine.domain import authz
 from engine.domain.clock import to_china
+from engine.services.tasks import NAV_COUNT_CAP
 from webui.context import current_actor, engine
 from webui.labels import ACTION_LABELS, STATUS_LABELS
 
@@ -113,18 +114,19 @@ def nav() -> dict[str, Any]:
 
 
 def _queue_count(dept: str, counts: dict[str, int], n_departments: int) -> int:
-    if n_departments == 1:
-        return counts.get("queue", 0)
-    who = current_actor()
-    assert who is not None
-    return len(engine().tasks.queue(who, dept, limit=1000))
+    return counts.get("queue", 0) if n_departments == 1 else counts.get(f"queue:{dept}", 0)
+
+
+def count_label(n: int) -> str:
+    """A navigation count; a capped one reads "999+"."""
+    return f"{NAV_COUNT_CAP - 1}+" if n >= NAV_COUNT_CAP else str(n)
 
 
 def init_app(app: Flask) -> None:
     """Register the filters and the template context."""
     app.jinja_env.filters.update(
         china_time=china_time, dept=department_name, code=code_label, days_text=days_text,
-        deadline=deadline_state, yes_no=yes_no,
+        deadline=deadline_state, yes_no=yes_no, nav_count=count_label,
     )
     app.jinja_env.globals.update(
         status_label=lambda s: label_of(STATUS_LABELS, getattr(s, "value", s)),

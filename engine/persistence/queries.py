@@ -82,10 +82,13 @@ class ReadQueries:
         rows = self.session.scalars(query.limit(flt.limit).offset(flt.offset))
         return [_task(r) for r in rows]
 
-    def count_tasks(self, flt: TaskFilter) -> int:
-        """How many task rows match the filter."""
-        query = self._task_query(flt).with_only_columns(func.count())  # count(*): answered from the index
-        return int(self.session.scalar(query) or 0)
+    def count_tasks(self, flt: TaskFilter, cap: int | None = None) -> int:
+        """How many task rows match the filter (at most `cap`: counting stops there)."""
+        if cap is None:
+            query = self._task_query(flt).with_only_columns(func.count())  # count(*): answered from the index
+            return int(self.session.scalar(query) or 0)
+        first = self._task_query(flt).with_only_columns(HumanTaskRow.id).limit(cap).subquery()
+        return int(self.session.scalar(select(func.count()).select_from(first)) or 0)
 
     def _task_query(self, flt: TaskFilter) -> Select[Any]:
         query = select(HumanTaskRow).where(HumanTaskRow.status.in_(flt.statuses))

@@ -31,6 +31,9 @@ class TaskForm:
     values: dict[str, Any]
 
 
+NAV_COUNT_CAP = 1000
+
+
 class TaskService:
     """Everything a person does with user tasks."""
 
@@ -61,15 +64,23 @@ class TaskService:
         return self._list(actor, flt)
 
     def counts(self, actor: Actor) -> dict[str, int]:
-        """Queue / inbox / overdue counts for the navigation."""
+        """Queue / inbox / overdue counts for the navigation, and each department's queue (`queue:<code>`).
+        Counting stops at NAV_COUNT_CAP: the page says "999+", and a huge queue costs no more than that."""
         now = self.ctx.now()
         depts = frozenset(actor.departments)
         with self.ctx.db.read() as uow:
-            return {
-                "queue": uow.read.count_tasks(TaskFilter(departments=depts, statuses=("ready",))),
-                "inbox": uow.read.count_tasks(TaskFilter(assignee=actor.username, statuses=("claimed",))),
-                "overdue": uow.read.count_tasks(TaskFilter(departments=depts, due_before=now)),
+            def count(flt: TaskFilter) -> int:
+                return uow.read.count_tasks(flt, cap=NAV_COUNT_CAP)
+
+            counts = {
+                "queue": count(TaskFilter(departments=depts, statuses=("ready",))),
+                "inbox": count(TaskFilter(assignee=actor.username, statuses=("claimed",))),
+                "overdue": count(TaskFilter(departments=depts, due_before=now)),
             }
+            if len(depts) > 1:
+                counts |= {f"queue:{d}": count(TaskFilter(departments=frozenset({d}), statuses=("ready",)))
+                           for d in sorted(depts)}
+            return counts
 
     def _scope(self, actor: Actor, department: str | None) -> frozenset[str]:
         if department is None:
