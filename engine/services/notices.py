@@ -7,8 +7,8 @@ from datetime import timedelta
 from engine.domain import authz
 from engine.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.domain.model import Actor, Notice, NoticeKind, TaskStatus
-from engine.persistence.records import NewNotice
 from engine.services.context import EngineContext
+from engine.services.projection import record_notice
 
 
 class NoticeService:
@@ -43,12 +43,8 @@ class NoticeService:
             last = uow.notices.last_manual_chase(task_id)
             if last is not None and now - last < interval:
                 raise Conflict(f"该任务在 {interval} 内已催办过 / already chased within {interval}")
-            notice_id = uow.notices.add(NewNotice(
-                kind=NoticeKind.CHASE.value, case_id=task.case_id, case_number=task.case_number,
-                task_id=task_id, department=task.department, addressee=task.assignee,
-                sender=actor.username, reason=reason, created_at=now,
-                email=self.ctx.settings.smtp.enabled,
-            ))
+            notice_id = record_notice(self.ctx, uow, NoticeKind.CHASE, task.case_id, task.case_number, task,
+                                      task.department, reason, sender=actor.username)
             uow.tasks.note_chase(task_id, now)
             uow.audit.add(now, actor.username, "chase", task.case_id, task_id,
                           {"reason": reason, "department": task.department,

@@ -7,7 +7,7 @@ from typing import Any
 from engine.bpmn.definitions import LoadedDefinition
 from engine.bpmn.runtime import FiredTimer, ReadyUserTask
 from engine.domain.errors import WorkflowError
-from engine.domain.model import SYSTEM, NoticeKind, TimerKind, UserTaskSpec
+from engine.domain.model import SYSTEM, HumanTask, NoticeKind, TimerKind, UserTaskSpec
 from engine.persistence.records import (
     CaseProjection,
     NewNotice,
@@ -103,16 +103,23 @@ def apply_fired_timer(ctx: EngineContext, uow: UnitOfWork, case: StoredCase, tim
     kind = NoticeKind.CHASE if timer.kind == TimerKind.CHASE else NoticeKind.SUPERVISION
     department = task.department if task else (timer.department or "")
     reason = _auto_reason(ctx, kind, task)
-    uow.notices.add(NewNotice(
-        kind=kind.value, case_id=case.id, case_number=case.number, task_id=timer.attached_task_id,
-        department=department, addressee=task.assignee if task else None, sender=SYSTEM,
-        reason=reason, created_at=ctx.now(), email=ctx.settings.smtp.enabled,
-    ))
+    record_notice(ctx, uow, kind, case.id, case.number, task, department, reason)
     if kind == NoticeKind.CHASE and timer.attached_task_id:
         uow.tasks.note_chase(timer.attached_task_id, ctx.now())
     action = "auto_chase" if kind == NoticeKind.CHASE else "supervision"
     uow.audit.add(ctx.now(), SYSTEM, action, case.id, timer.attached_task_id,
                   {"timer": timer.bpmn_id, "department": department, "reason": reason})
+
+
+def record_notice(ctx: EngineContext, uow: UnitOfWork, kind: NoticeKind, case_id: int, case_number: str,
+                  task: HumanTask | None, department: str, reason: str, sender: str = SYSTEM) -> int:
+    """Store a chase or supervision notice to `department` (and the task's assignee), email queued when
+    SMTP is configured; returns its id. The caller writes the audit event that says why."""
+    return uow.notices.add(NewNotice(
+        kind=kind.value, case_id=case_id, case_number=case_number, task_id=task.id if task else None,
+        department=department, addressee=task.assignee if task else None, sender=sender,
+        reason=reason, created_at=ctx.now(), email=ctx.settings.smtp.enabled,
+    ))
 
 
 def _should_auto_chase(ctx: EngineContext, uow: UnitOfWork, timer: FiredTimer) -> bool:

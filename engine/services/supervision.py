@@ -7,9 +7,9 @@ import logging
 from engine.domain.model import SYSTEM, HumanTask, NoticeKind
 from engine.domain.supervision import REGULATORY_WARNING, STALL_GRADES, SupervisionRule, rule_that_applies
 from engine.persistence.queries import supervision_candidates
-from engine.persistence.records import NewNotice
 from engine.persistence.uow import UnitOfWork
 from engine.services.context import EngineContext
+from engine.services.projection import record_notice
 
 log = logging.getLogger("engine.supervision")
 NO_OPEN_TASK_DEPARTMENT = "complaint_mgmt"
@@ -53,11 +53,6 @@ class SupervisionService:
     def _notify(self, uow: UnitOfWork, case_id: int, number: str, task: HumanTask | None, department: str,
                 rule: SupervisionRule) -> None:
         now = self.ctx.now()
-        uow.notices.add(NewNotice(
-            kind=NoticeKind.SUPERVISION.value, case_id=case_id, case_number=number,
-            task_id=task.id if task else None, department=department,
-            addressee=task.assignee if task else None, sender=SYSTEM, reason=rule.reason, created_at=now,
-            email=self.ctx.settings.smtp.enabled,
-        ))
+        record_notice(self.ctx, uow, NoticeKind.SUPERVISION, case_id, number, task, department, rule.reason)
         uow.audit.add(now, SYSTEM, "supervision", case_id, task.id if task else None,
                       {"rule": rule.code, "department": department, "reason": rule.reason})
