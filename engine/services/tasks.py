@@ -105,9 +105,7 @@ class TaskService:
         task = uow.read.task(task_id)
         if task is None:
             raise NotFound(f"task {task_id} not found")
-        visible = authz.reads_everything(actor) or task.department in actor.departments \
-            or task.assignee == actor.username
-        if not visible:
+        if not authz.may_see_task(actor, task):
             uow.audit.add(self.ctx.now(), actor.username, "access_denied", task.case_id, task_id,
                           {"action": action})
             uow.commit()
