@@ -13,86 +13,38 @@ case is restored, its timers fire, notices and audit events are written, the sta
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import tempfile
 import threading
 import time
-import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from bench.common import REPO_ROOT, database, emit, machine  # noqa: E402
-from engine.bootstrap import Engine, build  # noqa: E402
-from engine.config import Settings  # noqa: E402
+from bench.support import ADMIN, CLERK, COMPLAINT, OPENED_AT, clone_case, make_engine  # noqa: E402
+from engine.bootstrap import Engine  # noqa: E402
 from engine.domain.clock import CHINA_TZ, FixedClock  # noqa: E402
-from engine.domain.model import Actor, Role  # noqa: E402
-from engine.persistence.tables import CaseRow, HumanTaskRow, NoticeRow, TimerRow  # noqa: E402
+from engine.persistence.tables import NoticeRow, TimerRow  # noqa: E402
 from engine.services.deploy import read_diagram_dir  # noqa: E402
 
-OPENED_AT = datetime(2024, 9, 27, 10, 0, tzinfo=CHINA_TZ)
 SWEEP_AT = datetime(2024, 10, 8, 11, 0, tzinfo=CHINA_TZ)
 PROBE_DIR = REPO_ROOT / "tests" / "timers" / "diagrams"
-ADMIN = Actor("bench-admin", frozenset(), frozenset({Role.ADMIN}))
-CLERK = Actor("bench-clerk", frozenset({"branch_front"}), frozenset({Role.STAFF}))
-UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-COMPLAINT = {
-    "channel": "counter", "organisation": "branch", "complainant_name": "张三", "contact_phone": "13812345678",
-    "category": "deposits", "cause": "service_attitude", "grade": "general", "amount": "120.00",
-    "facts": "基准测试", "demand": "基准测试",
-}
 
 
 def _engine(url: str, workdir: Path, at: datetime, name: str) -> Engine:
-    settings = Settings(instance_dir=workdir, database_url=url, processes_dir=REPO_ROOT / "processes",
-                        secret_key="bench")
-    return build(settings, clock=FixedClock(at), worker_name=name)
-
-
-def _rows(session: Any, table: Any, **where: Any) -> list[dict[str, Any]]:
-    cols = table.__table__.columns
-    query = select(*cols).filter_by(**where)
-    return [dict(r._mapping) for r in session.execute(query)]
+    return make_engine(url, workdir, FixedClock(at), worker=name)
 
 
 def seed(engine: Engine, cases: int) -> None:
     """One real case, then `cases - 1` copies with fresh ids."""
     engine.deploy.deploy(read_diagram_dir(PROBE_DIR), ADMIN)
-    first = engine.cases.open_case("timer_probe", {**COMPLAINT, "received_at": OPENED_AT.isoformat()}, CLERK)
-    with engine.ctx.db.write() as uow:
-        s = uow.session
-        [case] = _rows(s, CaseRow, id=first.id)
-        tasks = _rows(s, HumanTaskRow, case_id=first.id)
-        timers = _rows(s, TimerRow, case_id=first.id)
-        for start in range(1, cases, 1000):
-            batch = [_copy(case, tasks, timers, first.id + n) for n in range(start, min(start + 1000, cases))]
-            s.execute(insert(CaseRow), [c for c, _, _ in batch])
-            s.execute(insert(HumanTaskRow), [t for _, ts, _ in batch for t in ts])
-            s.execute(insert(TimerRow), [t for _, _, tms in batch for t in tms])
-        uow.commit()
-
-
-def _copy(case: dict[str, Any], tasks: list[dict[str, Any]], timers: list[dict[str, Any]],
-          new_id: int) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-    fresh: dict[str, str] = {}
-
-    def renamed(match: re.Match[str]) -> str:
-        return fresh.setdefault(match.group(0), str(uuid.uuid4()))
-
-    number = f"BENCH-{new_id:08d}"
-    new_case = {**case, "id": new_id, "number": number, "state": UUID_RE.sub(renamed, case["state"])}
-    new_tasks = [{**t, "id": fresh.get(t["id"], str(uuid.uuid4())), "case_id": new_id, "case_number": number}
-                 for t in tasks]
-    new_timers = [{**{k: v for k, v in t.items() if k != "id"}, "case_id": new_id,
-                   "task_id": fresh[t["task_id"]],
-                   "attached_task_id": fresh.get(t["attached_task_id"] or "", t["attached_task_id"])}
-                  for t in timers]
-    return new_case, new_tasks, new_timers
+    first = engine.cases.open_case("timer_probe", dict(COMPLAINT), CLERK)
+    clone_case(engine, first.id, cases - 1)
 
 
 def _count(engine: Engine, table: Any, *where: Any) -> int:
