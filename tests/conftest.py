@@ -15,14 +15,8 @@ from pathlib import Path
 import pytest
 
 from engine.bootstrap import Engine
-from engine.services.deploy import read_diagram_dir
-from tests.support.actors import ADMIN
-from tests.support.databases import (
-    postgres_base_url,
-    postgres_required,
-    temporary_postgres_schema,
-)
-from tests.support.engines import CHINA_START, make_engine
+from tests.support.databases import postgres_base_or_skip, temporary_postgres_schema
+from tests.support.engines import CHINA_START, deployed_engine
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PROCESSES = REPO_ROOT / "processes"
@@ -46,16 +40,7 @@ def db_url(db_kind: str, tmp_path: Path) -> Iterator[str]:
         # A file, not :memory: -- WAL and several connections need one.
         yield f"sqlite:///{tmp_path / 'complaintflow.db'}"
         return
-    base = postgres_base_url()
-    if base is None:
-        message = (
-            "PostgreSQL tests need COMPLAINTFLOW_TEST_DATABASE_URL "
-            "(e.g. postgresql://postgres@127.0.0.1:5432/test)"
-        )
-        if postgres_required():
-            pytest.fail(f"COMPLAINTFLOW_REQUIRE_POSTGRES=1 but {message}", pytrace=False)
-        pytest.skip(message)
-    with temporary_postgres_schema(base) as url:
+    with temporary_postgres_schema(postgres_base_or_skip()) as url:
         yield url
 
 
@@ -68,13 +53,8 @@ def clock_start() -> datetime:
 @pytest.fixture
 def engine(db_url: str, tmp_path: Path, clock_start: datetime) -> Iterator[Engine]:
     """An engine on the test database with the schema migrated and processes/ deployed by an admin."""
-    eng = make_engine(db_url, tmp_path, clock_start, processes_dir=PROCESSES)
-    try:
-        eng.init_db()
-        eng.deploy.deploy(read_diagram_dir(PROCESSES), ADMIN)
+    with deployed_engine(db_url, tmp_path, clock_start, PROCESSES) as eng:
         yield eng
-    finally:
-        eng.dispose()
 
 
 @pytest.fixture

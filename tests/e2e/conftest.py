@@ -25,7 +25,7 @@ from tests.e2e.support import (
     seed_database,
     serve,
 )
-from tests.support.databases import postgres_base_url, postgres_required, temporary_postgres_schema
+from tests.support.databases import postgres_base_or_skip, temporary_postgres_schema
 
 CHROMIUM = Path(os.environ.get("COMPLAINTFLOW_CHROMIUM", "/usr/bin/chromium"))
 REQUIRE_ENV = "COMPLAINTFLOW_REQUIRE_BROWSER"
@@ -80,13 +80,7 @@ def e2e_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         shutil.copyfile(seeded, tmp_path / "app.db")
         yield f"sqlite:///{tmp_path / 'app.db'}"
         return
-    base = postgres_base_url()
-    if base is None:
-        message = "PostgreSQL browser tests need COMPLAINTFLOW_TEST_DATABASE_URL"
-        if postgres_required():
-            pytest.fail(f"COMPLAINTFLOW_REQUIRE_POSTGRES=1 but {message}", pytrace=False)
-        pytest.skip(message)
-    with temporary_postgres_schema(base) as url:
+    with temporary_postgres_schema(postgres_base_or_skip()) as url:
         seed_database(url, tmp_path)
         yield url
 

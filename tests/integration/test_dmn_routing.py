@@ -10,11 +10,9 @@ from pathlib import Path
 import pytest
 
 from engine.bootstrap import Engine
-from engine.services.deploy import read_diagram_dir
 from tests.support import scenarios_card_center as card
-from tests.support.actors import ADMIN
 from tests.support.databases import postgres_base_url, temporary_postgres_schema
-from tests.support.engines import CHINA_START, PROCESSES, make_engine
+from tests.support.engines import PROCESSES, deployed_engine
 
 ORIGINAL_SENIOR_THRESHOLD = "<text>&gt; 100000</text>"
 LOWERED_SENIOR_THRESHOLD = "<text>&gt; 40000</text>"
@@ -37,22 +35,13 @@ def changed_engine(db_kind: str, tmp_path: Path) -> Iterator[Engine]:
     instance = tmp_path / "changed_instance"
     instance.mkdir()
     if db_kind == "sqlite":
-        yield from _deployed(f"sqlite:///{instance / 'changed.db'}", instance, processes)
+        with deployed_engine(f"sqlite:///{instance / 'changed.db'}", instance, processes_dir=processes) as eng:
+            yield eng
         return
     base = postgres_base_url()
     assert base is not None  # the engine fixture has already skipped or failed otherwise
-    with temporary_postgres_schema(base) as url:
-        yield from _deployed(url, instance, processes)
-
-
-def _deployed(url: str, instance: Path, processes: Path) -> Iterator[Engine]:
-    eng = make_engine(url, instance, CHINA_START, processes_dir=processes)
-    try:
-        eng.init_db()
-        eng.deploy.deploy(read_diagram_dir(processes), ADMIN)
+    with temporary_postgres_schema(base) as url, deployed_engine(url, instance, processes_dir=processes) as eng:
         yield eng
-    finally:
-        eng.dispose()
 
 
 def _queue_after_seat_hands_up(engine: Engine, amount: str) -> list[str]:

@@ -23,6 +23,20 @@ def postgres_required() -> bool:
     return os.environ.get(REQUIRE_ENV, "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def postgres_base_or_skip() -> str:
+    """The PostgreSQL URL, else skip the test -- or fail it when CI requires PostgreSQL
+    (COMPLAINTFLOW_REQUIRE_POSTGRES=1): a CI run that silently tested SQLite only would be a lie."""
+    import pytest
+
+    base = postgres_base_url()
+    if base is None:
+        message = f"PostgreSQL tests need {URL_ENV} (e.g. postgresql://postgres@127.0.0.1:5432/test)"
+        if postgres_required():
+            pytest.fail(f"{REQUIRE_ENV}=1 but {message}", pytrace=False)
+        pytest.skip(message)
+    return base
+
+
 def _driver_url(url: str) -> str:
     """The URL with SQLAlchemy's psycopg 3 driver named (the engine does the same)."""
     if url.startswith("postgresql://"):

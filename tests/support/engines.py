@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -44,3 +46,19 @@ def sql_engine_of(engine: Engine):  # -> sqlalchemy.engine.Engine
     if found is None:
         found = engine.ctx.db.sql_engine  # type: ignore[attr-defined]
     return found
+
+
+@contextmanager
+def deployed_engine(db_url: str, instance_dir: Path, start: datetime = CHINA_START,
+                    processes_dir: Path = PROCESSES) -> Iterator[Engine]:
+    """An engine with the schema migrated and `processes_dir` deployed by an admin; disposed afterwards."""
+    from engine.services.deploy import read_diagram_dir
+    from tests.support.actors import ADMIN
+
+    eng = make_engine(db_url, instance_dir, start, processes_dir=processes_dir)
+    try:
+        eng.init_db()
+        eng.deploy.deploy(read_diagram_dir(processes_dir), ADMIN)
+        yield eng
+    finally:
+        eng.dispose()

@@ -23,7 +23,7 @@ from engine.domain.model import Actor, AuditEvent, TaskStatus
 from engine.services.deploy import read_diagram_dir
 from tests.support.actors import ADMIN
 from tests.support.complaints import complaint
-from tests.support.databases import postgres_base_url, postgres_required, temporary_postgres_schema
+from tests.support.databases import postgres_base_or_skip, temporary_postgres_schema
 from tests.support.engines import PROCESSES, make_engine
 from webui import create_app
 
@@ -148,13 +148,7 @@ def database_url(kind: str, folder: Path) -> Iterator[str]:
     if kind == "sqlite":
         yield f"sqlite:///{folder / 'matrix.db'}"
         return
-    base = postgres_base_url()
-    if base is None:
-        message = "PostgreSQL tests need COMPLAINTFLOW_TEST_DATABASE_URL"
-        if postgres_required():
-            pytest.fail(f"COMPLAINTFLOW_REQUIRE_POSTGRES=1 but {message}", pytrace=False)
-        pytest.skip(message)
-    with temporary_postgres_schema(base) as url:
+    with temporary_postgres_schema(postgres_base_or_skip()) as url:
         yield url
 
 
