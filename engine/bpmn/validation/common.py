@@ -1,0 +1,87 @@
+"""What the checks of a bundle share: namespaces, the deployment's rules, and how a problem names its element."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree  # type: ignore[import-untyped]
+
+from engine.bpmn.xmlsafe import FILE_ELEMENT
+from engine.domain.departments import DepartmentDirectory
+from engine.domain.errors import DeployProblem
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
+DMN_NAMESPACES = frozenset(
+    {
+        "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
+        "http://www.omg.org/spec/DMN/20180521/MODEL/",
+        "https://www.omg.org/spec/DMN/20191111/MODEL/",
+    }
+)
+BUNDLE = "(bundle)"
+
+NS = {"bpmn": BPMN_NS, "camunda": CAMUNDA_NS}
+CAMUNDA = "{" + CAMUNDA_NS + "}"
+PYTHON_LANGUAGES = ("", "python", "python3")
+_DETAIL_ELEMENTS = frozenset(
+    {"timeDate", "timeDuration", "timeCycle", "condition", "loopCardinality", "completionCondition"}
+)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What every check needs to know about the deployment and the bundle."""
+
+    departments: DepartmentDirectory
+    known_functions: frozenset[str]
+    allow_scripts: bool
+    decision_ids: frozenset[str]
+    processes: dict[str, bool]  # process id -> isExecutable
+
+
+def file_kind(filename: str) -> str | None:
+    """'bpmn' or 'dmn' by file extension, else None."""
+    lowered = filename.lower()
+    for ext in ("bpmn", "dmn"):
+        if lowered.endswith("." + ext):
+            return ext
+    return None
+
+
+def dmn_tag(root: etree._Element, localname: str) -> str:
+    """A DMN tag in the namespace this file uses."""
+    return f"{{{etree.QName(root).namespace}}}{localname}"
+
+
+def shape_of(element: etree._Element) -> etree._Element | None:
+    """The nearest element (itself or an ancestor) with an id that a modeler shows as a shape."""
+    node: etree._Element | None = element
+    while node is not None and (not node.get("id") or _is_detail(node)):
+        node = node.getparent()
+    return node
+
+
+def _is_detail(element: etree._Element) -> bool:
+    """True for BPMN sub-elements (event definitions, loops, expressions) that are not shapes."""
+    qname = etree.QName(element)
+    return qname.namespace == BPMN_NS and (
+        qname.localname.endswith(("EventDefinition", "LoopCharacteristics", "Expression"))
+        or qname.localname in _DETAIL_ELEMENTS
+    )
+
+
+def describe(element: etree._Element) -> str:
+    """`Id "name"` for messages."""
+    name = element.get("name")
+    return f'{element.get("id")} "{name}"' if name else str(element.get("id"))
+
+
+def problem_at(file: str, element: etree._Element | None, message: str) -> DeployProblem:
+    """A problem on an element: its id in `element`, its kind and name appended to the message."""
+    owner = shape_of(element) if element is not None else None
+    if owner is None:
+        return DeployProblem(file, FILE_ELEMENT, message)
+    name = owner.get("name")
+    suffix = f' ({etree.QName(owner).localname} "{name}")' if name else ""
+    return DeployProblem(file, owner.get("id"), message + suffix)
