@@ -162,7 +162,6 @@ def _user_task_spec(task_spec: Any, departments: DepartmentDirectory) -> UserTas
         department=dept.code if dept else ("" if variable else label or ""),
         lane=task_spec.lane,
         form=form_spec(task_spec.form),
-        due_expression=task_spec.due_date,
         department_variable=variable,
     )
 

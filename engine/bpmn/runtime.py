@@ -55,7 +55,6 @@ class FiredTimer:
     bpmn_id: str
     kind: TimerKind
     attached_task_id: str | None
-    attached_bpmn_id: str | None
     # For supervision raised by an escalation event (no task attached): the addressed department.
     department: str | None = None
 
@@ -130,10 +129,6 @@ class WorkflowRuntime:
             raise NotFound(f"task {task_id} is not waiting for a person")
         return task
 
-    def task_data(self, workflow: BpmnWorkflow, task_id: str) -> dict[str, Any]:
-        """The data a ready task carries (for form defaults)."""
-        return dict(self.ready_task(workflow, task_id).data)
-
     def snapshot(self, defn: LoadedDefinition, workflow: BpmnWorkflow) -> Snapshot:
         """Everything the projections need, read off the workflow once."""
         with spiff_time.using_clock(self.clock):
@@ -203,7 +198,6 @@ def _note_fired(defn: LoadedDefinition, task: Any, run: _Run) -> None:
             bpmn_id=spec.bpmn_id,
             kind=spec.kind,
             attached_task_id=str(attached.id) if attached is not None else None,
-            attached_bpmn_id=spec.attached_to,
         )
     )
 
@@ -213,7 +207,7 @@ def _supervision_raised(escalation: EscalationSpec, task: Any) -> FiredTimer:
     department = escalation.department
     if escalation.department_variable:
         department = _text_or_none(task.data.get(escalation.department_variable)) or ""
-    return FiredTimer(escalation.bpmn_id, TimerKind.SUPERVISE, None, None, department)
+    return FiredTimer(escalation.bpmn_id, TimerKind.SUPERVISE, None, department)
 
 
 def _text_or_none(value: Any) -> str | None:

@@ -64,12 +64,6 @@ class Actor:
         """True when the actor holds `role`."""
         return role in self.roles
 
-    @classmethod
-    def system(cls) -> Actor:
-        """The engine itself (timers, migrations)."""
-        return cls(SYSTEM, frozenset(), frozenset({Role.ADMIN}))
-
-
 @dataclass(frozen=True)
 class FormField:
     """One field of a user task's form, as defined in the diagram."""
@@ -103,7 +97,6 @@ class UserTaskSpec:
     department: str
     lane: str | None
     form: FormSpec
-    due_expression: str | None = None
     # Set when candidateGroups is `${var}`: the department code is read from the task's data.
     department_variable: str | None = None
 

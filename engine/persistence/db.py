@@ -7,7 +7,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -67,7 +67,3 @@ def upgrade(engine: Engine) -> None:
     """Create or upgrade the schema to the newest migration."""
     command.upgrade(alembic_config(engine), "head")
 
-
-def schema_ready(engine: Engine) -> bool:
-    """True when the migrations have been applied at least once."""
-    return inspect(engine).has_table("alembic_version")

@@ -199,11 +199,6 @@ class ReadQueries:
         row = self.session.get(NoticeRow, notice_id)
         return _notice(row) if row else None
 
-    def notice_email(self, notice_id: int) -> tuple[Notice, str] | None:
-        """A notice and its email status."""
-        row = self.session.get(NoticeRow, notice_id)
-        return (_notice(row), row.email_status) if row else None
-
     def supervised_cases(self, limit: int = 200) -> list[CaseSummary]:
         """Open cases on the supervision list."""
         rows = self.session.scalars(

@@ -127,10 +127,6 @@ class CaseRepository:
             row.state, dict(row.complaint), row.received_at, row.grade, row.supervised,
         )
 
-    def id_for_number(self, number: str) -> int | None:
-        """The id of the case with this complaint number."""
-        return self.session.scalar(select(CaseRow.id).where(CaseRow.number == number))
-
     def save(self, case_id: int, expected_version: int, proj: CaseProjection) -> int:
         """Write the new state and projections if nobody else did first; returns the new version."""
         values: dict[str, Any] = {
@@ -154,10 +150,6 @@ class CaseRepository:
         """The regulatory extensions recorded on a case, oldest first."""
         row = self.session.get(CaseRow, case_id)
         return list(row.regulatory_extensions) if row is not None else []
-
-    def mark_supervised(self, case_id: int) -> None:
-        """Put the case on the supervision list."""
-        self.session.execute(update(CaseRow).where(CaseRow.id == case_id).values(supervised=True))
 
     def update_fields(self, case_id: int, **values: Any) -> None:
         """Set plain columns on a case (deadlines, flags)."""

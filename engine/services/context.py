@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from threading import Lock
-from typing import Any
 
 from engine.bpmn.definitions import LoadedDefinition, load_definition
 from engine.bpmn.runtime import WorkflowRuntime
@@ -55,7 +53,6 @@ class EngineContext:
     sla: SlaTable
     runtime: WorkflowRuntime
     definitions: DefinitionCache
-    after_commit: list[Callable[[], Any]] = field(default_factory=list)
 
     def now(self) -> datetime:
         """The current time of the injected clock."""
