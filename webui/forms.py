@@ -8,6 +8,7 @@ from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from engine.domain.model import FormField, FormSpec
+from engine.schemas.text import CONTROL_MESSAGE
 from webui.intake_fields import INTAKE_FIELDS
 from webui.labels import N_
 
@@ -21,6 +22,7 @@ _MESSAGES = {
     "Not a valid boolean.": N_("请选择是或否"),
     "Not a valid string.": N_("请输入文字"),
     "Unknown field.": N_("未知字段"),
+    CONTROL_MESSAGE: N_("不能包含控制字符"),
 }
 
 

@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from engine.domain.clock import CHINA_TZ
 from engine.domain.codes import CodeLists
+from engine.schemas.text import PlainTextSchema
 
 PHONE = r"^(\+?86)?1\d{10}$|^0\d{2,3}-?\d{7,8}$"
 RESIDENT_ID = r"^\d{17}[\dXx]$"
@@ -27,7 +28,7 @@ def complaint_schema_class(codes: CodeLists) -> type[Schema]:
     """A schema class whose coded fields accept only the codes configured for this bank."""
     organisations = list(codes.organisations)
 
-    class ComplaintSchema(Schema):
+    class ComplaintSchema(PlainTextSchema):
         channel = fields.String(required=True, validate=_one_of(codes, "channels"))
         organisation = fields.String(required=True, validate=validate.OneOf(organisations))
         received_at = fields.AwareDateTime(

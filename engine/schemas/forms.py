@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 from engine.domain.model import FormField, FormSpec
+from engine.schemas.text import PlainTextSchema
 
 _TYPES: dict[str, type[fields.Field]] = {
     "string": fields.String,
@@ -73,7 +74,7 @@ def form_schema(form: FormSpec) -> Schema:
             kwargs["load_default"] = None
             kwargs["allow_none"] = True
         declared[f.id] = field_cls(**kwargs)
-    schema_cls = Schema.from_dict(declared, name=f"Form_{form.key or 'task'}")
+    schema_cls = PlainTextSchema.from_dict(declared, name=f"Form_{form.key or 'task'}")
     return schema_cls()
 
 

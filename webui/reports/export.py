@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.worksheet import Worksheet
 
 from webui.reports.tables import DAYS, INT, MONEY, RATE, Cell, Column, Table
@@ -36,7 +37,7 @@ def xlsx_bytes(tables: Sequence[Table], scope: Sequence[tuple[str, str]] = ()) -
     if scope:
         first.title = "scope"
         for name, value in scope:
-            first.append([name, value])
+            first.append([xlsx_value(name), xlsx_value(value)])
     else:
         book.remove(first)
     for table in tables:
@@ -46,12 +47,22 @@ def xlsx_bytes(tables: Sequence[Table], scope: Sequence[tuple[str, str]] = ()) -
     return buffer.getvalue()
 
 
+def xlsx_value(value: Cell) -> Cell:
+    """A value as a cell holds it: decimals as numbers; in text, the control characters a workbook cannot
+    hold (ESC, BEL, NUL...: openpyxl refuses them) become U+FFFD. Every cell is written through here."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    return value
+
+
 def _write_sheet(sheet: Worksheet, table: Table) -> None:
-    sheet.append([c.title for c in table.columns])
+    sheet.append([xlsx_value(c.title) for c in table.columns])
     for r, row in enumerate(table.rows, start=2):
         for c, (value, column) in enumerate(zip(row, table.columns, strict=True), start=1):
             cell = sheet.cell(row=r, column=c)
-            cell.value = float(value) if isinstance(value, Decimal) else value
+            cell.value = xlsx_value(value)
             if isinstance(value, str):
                 cell.data_type = "s"  # never a formula, whatever the text starts with
             elif column.kind in NUMBER_FORMATS:
