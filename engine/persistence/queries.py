@@ -33,7 +33,8 @@ from engine.persistence.tables import (
 )
 
 # Audit actions that mean "this person worked on the case" (a denied attempt is not one of them).
-WORK_ACTIONS = ("case_opened", "claim", "unclaim", "reassign", "complete", "chase")
+# Acting on a case's work makes it visible to the actor; a chase does not (it needs the task visible already).
+WORK_ACTIONS = ("case_opened", "claim", "unclaim", "reassign", "complete")
 
 
 def _task(row: HumanTaskRow) -> HumanTask:
@@ -164,7 +165,7 @@ class ReadQueries:
         ]
 
     def touched_by(self, username: str, case_id: int) -> bool:
-        """True when the user acted on the case (opened it, claimed or completed a task)."""
+        """True when the user worked on the case (opened it, claimed, gave back, reassigned or completed a task)."""
         hit = self.session.scalar(
             select(AuditEventRow.id).where(
                 AuditEventRow.case_id == case_id, AuditEventRow.actor == username,

@@ -27,7 +27,7 @@ class NoticeService:
             task = uow.read.task(task_id)
             if task is None:
                 raise NotFound(f"task {task_id} not found")
-            if not authz.may_chase(actor):
+            if not (authz.may_chase(actor) and authz.may_see_task(actor, task)):
                 uow.audit.add(now, actor.username, "access_denied", task.case_id, task_id,
                               {"action": "chase"})
                 uow.commit()

@@ -1,8 +1,9 @@
 """Access control: every page and every API operation × every role × own/other department.
 
 The tables below are the specification. Roles: a branch front-desk `staff` member; a `supervisor` of
-the front desk and the branch complaint manager; a `process_owner`; an `admin`; an `auditor`; and
-`anonymous`. `own` targets are the front desk's case/task/notice/queue; `other` targets are the card
+the front desk and the branch complaint manager; a `process_owner`; an `admin`; an `auditor`; a member of
+the customer-service `bizgroup` (业务管理组, who chase by hand but belong to neither target's department);
+and `anonymous`. `own` targets are the front desk's case/task/notice/queue; `other` targets are the card
 centre's. Each task is claimed by another member of its department, so permitted claims and
 completions end in 409 and change nothing; permitted unclaims are undone after each request.
 
@@ -14,12 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from tests.support.engines import clock_of
 from tests.support.matrix_table import judge, parse_matrix
 from tests.support.matrix_world import (
     DATABASES,
@@ -34,81 +37,81 @@ from tests.support.matrix_world import (
 # Outcomes: ok = allowed, deny = 403/404 + audited + nothing leaks, login = redirect to sign in,
 # 401 = API challenge, pub = public. (tests/support/matrix_table.py OUTCOMES says it in full.)
 WEB_MATRIX = parse_matrix("""
-# request                          target  staff  supervisor process_owner admin auditor anonymous
-GET  static                        -       pub    pub        pub           pub   pub     pub
-GET  health.healthz                -       pub    pub        pub           pub   pub     pub
-GET  api_docs_page.docs            -       pub    pub        pub           pub   pub     pub
-GET  api-docs.openapi_json         -       pub    pub        pub           pub   pub     pub
-GET  auth.login                    -       pub    pub        pub           pub   pub     pub
-POST auth.login                    -       pub    pub        pub           pub   pub     pub
-POST auth.logout                   -       ok     ok         ok            ok    ok      login
-GET  inbox.home                    -       ok     ok         ok            ok    ok      login
-GET  inbox.queue                   own     ok     ok         deny          ok    ok      login
-GET  inbox.queue                   other   deny   ok         deny          ok    ok      login
-GET  inbox.mine                    -       ok     ok         ok            ok    ok      login
-GET  inbox.archive                 -       ok     ok         ok            ok    ok      login
-POST inbox.claim                   own     ok     ok         deny          deny  deny    login
-POST inbox.claim                   other   deny   deny       deny          deny  deny    login
-POST inbox.unclaim                 own     deny   ok         deny          ok    deny    login
-POST inbox.unclaim                 other   deny   deny       deny          ok    deny    login
-POST inbox.reassign                own     deny   ok         deny          ok    deny    login
-POST inbox.reassign                other   deny   deny       deny          ok    deny    login
-GET  task.show                     own     ok     ok         deny          ok    ok      login
-GET  task.show                     other   deny   ok         deny          ok    ok      login
-POST task.complete                 own     ok     ok         deny          deny  deny    login
-POST task.complete                 other   deny   deny       deny          deny  deny    login
-GET  intake.form                   -       ok     ok         ok            ok    deny    login
-POST intake.register               -       ok     ok         ok            ok    deny    login
-GET  case.show                     own     ok     ok         deny          ok    ok      login
-GET  case.show                     other   deny   ok         deny          ok    ok      login
-GET  case.diagram                  own     ok     ok         deny          ok    ok      login
-GET  case.diagram                  other   deny   ok         deny          ok    ok      login
-POST case.reveal                   own     deny   ok         deny          ok    deny    login
-POST case.reveal                   other   deny   ok         deny          ok    deny    login
-GET  supervisor.desk               -       deny   ok         deny          ok    ok      login
-GET  supervisor.supervision        -       deny   ok         deny          ok    ok      login
-POST supervisor.chase              own     deny   ok         deny          ok    deny    login
-POST supervisor.chase              other   deny   ok         deny          ok    deny    login
-GET  supervisor.chases             own     ok     ok         deny          ok    ok      login
-GET  supervisor.chases             other   deny   ok         deny          ok    ok      login
-GET  notices.index                 -       ok     ok         ok            ok    ok      login
-POST notices.mark_read             own     ok     ok         deny          deny  deny    login
-POST notices.mark_read             other   deny   deny       deny          deny  deny    login
-GET  owner.index                   -       deny   deny       ok            ok    deny    login
-POST owner.validate                -       deny   deny       ok            ok    deny    login
-POST owner.deploy                  -       deny   deny       ok            ok    deny    login
-GET  owner.definition              -       deny   deny       ok            ok    deny    login
-GET  owner.definition_file         -       deny   deny       ok            ok    deny    login
-GET  owner.modeler                 -       deny   deny       ok            ok    deny    login
-POST owner.modeler_validate        -       deny   deny       ok            ok    deny    login
-GET  reports.index                 -       deny   ok         deny          ok    ok      login
-GET  reports.export_csv            -       deny   ok         deny          ok    ok      login
-GET  reports.export_xlsx           -       deny   ok         deny          ok    ok      login
-GET  reports.static                -       deny   ok         deny          ok    ok      login
+# request                          target  staff  supervisor process_owner admin auditor bizgroup anonymous
+GET  static                        -       pub    pub        pub           pub   pub     pub      pub
+GET  health.healthz                -       pub    pub        pub           pub   pub     pub      pub
+GET  api_docs_page.docs            -       pub    pub        pub           pub   pub     pub      pub
+GET  api-docs.openapi_json         -       pub    pub        pub           pub   pub     pub      pub
+GET  auth.login                    -       pub    pub        pub           pub   pub     pub      pub
+POST auth.login                    -       pub    pub        pub           pub   pub     pub      pub
+POST auth.logout                   -       ok     ok         ok            ok    ok      ok       login
+GET  inbox.home                    -       ok     ok         ok            ok    ok      ok       login
+GET  inbox.queue                   own     ok     ok         deny          ok    ok      deny     login
+GET  inbox.queue                   other   deny   ok         deny          ok    ok      deny     login
+GET  inbox.mine                    -       ok     ok         ok            ok    ok      ok       login
+GET  inbox.archive                 -       ok     ok         ok            ok    ok      ok       login
+POST inbox.claim                   own     ok     ok         deny          deny  deny    deny     login
+POST inbox.claim                   other   deny   deny       deny          deny  deny    deny     login
+POST inbox.unclaim                 own     deny   ok         deny          ok    deny    deny     login
+POST inbox.unclaim                 other   deny   deny       deny          ok    deny    deny     login
+POST inbox.reassign                own     deny   ok         deny          ok    deny    deny     login
+POST inbox.reassign                other   deny   deny       deny          ok    deny    deny     login
+GET  task.show                     own     ok     ok         deny          ok    ok      deny     login
+GET  task.show                     other   deny   ok         deny          ok    ok      deny     login
+POST task.complete                 own     ok     ok         deny          deny  deny    deny     login
+POST task.complete                 other   deny   deny       deny          deny  deny    deny     login
+GET  intake.form                   -       ok     ok         ok            ok    deny    ok       login
+POST intake.register               -       ok     ok         ok            ok    deny    ok       login
+GET  case.show                     own     ok     ok         deny          ok    ok      deny     login
+GET  case.show                     other   deny   ok         deny          ok    ok      deny     login
+GET  case.diagram                  own     ok     ok         deny          ok    ok      deny     login
+GET  case.diagram                  other   deny   ok         deny          ok    ok      deny     login
+POST case.reveal                   own     deny   ok         deny          ok    deny    deny     login
+POST case.reveal                   other   deny   ok         deny          ok    deny    deny     login
+GET  supervisor.desk               -       deny   ok         deny          ok    ok      ok       login
+GET  supervisor.supervision        -       deny   ok         deny          ok    ok      deny     login
+POST supervisor.chase              own     deny   ok         deny          ok    deny    deny     login
+POST supervisor.chase              other   deny   ok         deny          ok    deny    deny     login
+GET  supervisor.chases             own     ok     ok         deny          ok    ok      deny     login
+GET  supervisor.chases             other   deny   ok         deny          ok    ok      deny     login
+GET  notices.index                 -       ok     ok         ok            ok    ok      ok       login
+POST notices.mark_read             own     ok     ok         deny          deny  deny    deny     login
+POST notices.mark_read             other   deny   deny       deny          deny  deny    deny     login
+GET  owner.index                   -       deny   deny       ok            ok    deny    deny     login
+POST owner.validate                -       deny   deny       ok            ok    deny    deny     login
+POST owner.deploy                  -       deny   deny       ok            ok    deny    deny     login
+GET  owner.definition              -       deny   deny       ok            ok    deny    deny     login
+GET  owner.definition_file         -       deny   deny       ok            ok    deny    deny     login
+GET  owner.modeler                 -       deny   deny       ok            ok    deny    deny     login
+POST owner.modeler_validate        -       deny   deny       ok            ok    deny    deny     login
+GET  reports.index                 -       deny   ok         deny          ok    ok      deny     login
+GET  reports.export_csv            -       deny   ok         deny          ok    ok      deny     login
+GET  reports.export_xlsx           -       deny   ok         deny          ok    ok      deny     login
+GET  reports.static                -       deny   ok         deny          ok    ok      deny     login
 """)
 
 API_MATRIX = parse_matrix("""
-# request                                   target  staff  supervisor process_owner admin auditor anonymous
-POST /api/v1/cases                          -       ok     ok         ok            ok    deny    401
-GET  /api/v1/cases/{ref}                    own     ok     ok         deny          ok    ok      401
-GET  /api/v1/cases/{ref}                    other   deny   ok         deny          ok    ok      401
-GET  /api/v1/tasks                          -       ok     ok         ok            ok    ok      401
-GET  /api/v1/tasks/{task_id}                own     ok     ok         deny          ok    ok      401
-GET  /api/v1/tasks/{task_id}                other   deny   ok         deny          ok    ok      401
-POST /api/v1/tasks/{task_id}/claim          own     ok     ok         deny          deny  deny    401
-POST /api/v1/tasks/{task_id}/claim          other   deny   deny       deny          deny  deny    401
-POST /api/v1/tasks/{task_id}/unclaim        own     deny   ok         deny          ok    deny    401
-POST /api/v1/tasks/{task_id}/unclaim        other   deny   deny       deny          ok    deny    401
-POST /api/v1/tasks/{task_id}/complete       own     ok     ok         deny          deny  deny    401
-POST /api/v1/tasks/{task_id}/complete       other   deny   deny       deny          deny  deny    401
-POST /api/v1/tasks/{task_id}/chase          own     deny   ok         deny          ok    deny    401
-POST /api/v1/tasks/{task_id}/chase          other   deny   ok         deny          ok    deny    401
-GET  /api/v1/notices                        -       ok     ok         ok            ok    ok      401
-POST /api/v1/notices/{notice_id}/read       own     ok     ok         deny          deny  deny    401
-POST /api/v1/notices/{notice_id}/read       other   deny   deny       deny          deny  deny    401
-GET  /api/v1/definitions                    -       deny   deny       ok            ok    deny    401
-POST /api/v1/definitions                    -       deny   deny       ok            ok    deny    401
-GET  /api/v1/reports                        -       deny   ok         deny          ok    ok      401
+# request                                   target  staff  supervisor process_owner admin auditor bizgroup anonymous
+POST /api/v1/cases                          -       ok     ok         ok            ok    deny    ok       401
+GET  /api/v1/cases/{ref}                    own     ok     ok         deny          ok    ok      deny     401
+GET  /api/v1/cases/{ref}                    other   deny   ok         deny          ok    ok      deny     401
+GET  /api/v1/tasks                          -       ok     ok         ok            ok    ok      ok       401
+GET  /api/v1/tasks/{task_id}                own     ok     ok         deny          ok    ok      deny     401
+GET  /api/v1/tasks/{task_id}                other   deny   ok         deny          ok    ok      deny     401
+POST /api/v1/tasks/{task_id}/claim          own     ok     ok         deny          deny  deny    deny     401
+POST /api/v1/tasks/{task_id}/claim          other   deny   deny       deny          deny  deny    deny     401
+POST /api/v1/tasks/{task_id}/unclaim        own     deny   ok         deny          ok    deny    deny     401
+POST /api/v1/tasks/{task_id}/unclaim        other   deny   deny       deny          ok    deny    deny     401
+POST /api/v1/tasks/{task_id}/complete       own     ok     ok         deny          deny  deny    deny     401
+POST /api/v1/tasks/{task_id}/complete       other   deny   deny       deny          deny  deny    deny     401
+POST /api/v1/tasks/{task_id}/chase          own     deny   ok         deny          ok    deny    deny     401
+POST /api/v1/tasks/{task_id}/chase          other   deny   ok         deny          ok    deny    deny     401
+GET  /api/v1/notices                        -       ok     ok         ok            ok    ok      ok       401
+POST /api/v1/notices/{notice_id}/read       own     ok     ok         deny          deny  deny    deny     401
+POST /api/v1/notices/{notice_id}/read       other   deny   deny       deny          deny  deny    deny     401
+GET  /api/v1/definitions                    -       deny   deny       ok            ok    deny    deny     401
+POST /api/v1/definitions                    -       deny   deny       ok            ok    deny    deny     401
+GET  /api/v1/reports                        -       deny   ok         deny          ok    ok      deny     401
 """)
 
 
@@ -368,3 +371,29 @@ def test_lists_of_staff_show_nothing_of_another_department(world: World) -> None
         assert not [s for s in other.secrets() if s in body], response.request.path
     own_list = world.app.test_client().get("/api/v1/tasks?status=claimed", headers=world.keys["staff"]).json or {}
     assert [t["id"] for t in own_list["items"]] == [world.targets["own"].task]  # the list itself works
+
+
+@pytest.mark.parametrize("api", [False, True], ids=["web", "api"])
+def test_a_chase_by_the_business_group_does_not_open_the_case(world: World, api: bool) -> None:
+    """The business group chases only tasks it can see: a chase of another department's task is a 404 like a
+    missing task, audited, sends nothing, and leaves the case as unreadable as before (web and API)."""
+    clock = clock_of(world.engine)
+    start = clock.now()
+    clock.advance(timedelta(minutes=world.engine.ctx.settings.manual_chase_interval_minutes + 1))
+    try:  # past the interval since the seeded chases: a permitted chase would be sent
+        web = world.app.test_client()
+        sign_in(web, USER_OF_ROLE["bizgroup"])
+        key, api_client = world.keys["bizgroup"], world.app.test_client()
+        for target in world.targets.values():
+            since = world.last_event_id()
+            if api:
+                chased = api_client.post(f"/api/v1/tasks/{target.task}/chase", headers=key,
+                                         json={"reason": "越权催办"})
+            else:
+                chased = web.post(f"/supervisor/tasks/{target.task}/chase", data={"reason": "越权催办"})
+            readable = [web.get(f"/cases/{target.case}").status_code,
+                        api_client.get(f"/api/v1/cases/{target.case}", headers=key).status_code]
+            assert (chased.status_code, readable) == (404, [404, 404]), target.dept
+            assert [e.action for e in world.events_since(since)] == ["access_denied"] * 3
+    finally:
+        clock.set(start)

@@ -28,7 +28,7 @@ from tests.support.engines import PROCESSES, make_engine
 from webui import create_app
 
 PASSWORD = "matrix-password-123"
-ROLES = ("staff", "supervisor", "process_owner", "admin", "auditor", "anonymous")
+ROLES = ("staff", "supervisor", "process_owner", "admin", "auditor", "bizgroup", "anonymous")
 # The signed-in user (web) and the API key (api) of each role; anonymous has neither.
 USERS: dict[str, tuple[list[str], list[str]]] = {
     "m_staff": (["branch_front"], ["staff"]),
@@ -36,11 +36,12 @@ USERS: dict[str, tuple[list[str], list[str]]] = {
     "m_owner": ([], ["process_owner"]),
     "m_admin": ([], ["admin"]),
     "m_audit": ([], ["auditor"]),
+    "m_bizgrp": (["cs_business_group"], ["staff"]),  # chases by hand, sees neither target's department
     "m_holder": (["branch_front"], ["staff"]),  # holds the branch task claimed (not a matrix role)
     "m_seat": (["card_seat"], ["staff"]),  # holds the card-centre task claimed
 }
 USER_OF_ROLE = {"staff": "m_staff", "supervisor": "m_super", "process_owner": "m_owner", "admin": "m_admin",
-                "auditor": "m_audit"}
+                "auditor": "m_audit", "bizgroup": "m_bizgrp"}
 KEY_OF_ROLE = {role: f"key-{role.replace('_', '-')}" for role in USER_OF_ROLE}
 OWN_DEPARTMENT, OTHER_DEPARTMENT = "branch_front", "card_seat"
 
