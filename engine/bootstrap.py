@@ -11,6 +11,7 @@ from engine.domain.calendar import BusinessCalendar, CalendarOverrides
 from engine.domain.clock import Clock, SystemClock
 from engine.domain.codes import CodeLists, SlaTable
 from engine.domain.departments import DepartmentDirectory
+from engine.domain.organisation_files import ORGANISATION_FILE, load_organisation
 from engine.persistence.uow import Database
 from engine.services.apikeys import ApiKeyService
 from engine.services.audit import AuditService
@@ -19,6 +20,7 @@ from engine.services.context import DefinitionCache, EngineContext
 from engine.services.deploy import DeployService
 from engine.services.mail import Mailer
 from engine.services.notices import NoticeService
+from engine.services.organisation import OrganisationService
 from engine.services.reports import ReportService
 from engine.services.supervision import SupervisionService
 from engine.services.tasks import TaskService
@@ -42,6 +44,7 @@ class Engine:
     api_keys: ApiKeyService
     audit: AuditService
     supervision: SupervisionService
+    organisation: OrganisationService
 
     def init_db(self) -> None:
         """Create or upgrade the schema (Alembic migrations); fill report facts of older cases."""
@@ -67,6 +70,7 @@ def build(settings: Settings, clock: Clock | None = None, worker_name: str = "wo
         clock=clock,
         calendar=calendar,
         departments=departments,
+        organisation=load_organisation(processes / ORGANISATION_FILE, departments.codes()),
         codes=CodeLists.from_toml(processes / "codes.toml"),
         sla=SlaTable.from_toml(processes / "sla.toml"),
         runtime=WorkflowRuntime(calendar, clock, allow_scripts=settings.allow_scripts),
@@ -85,5 +89,6 @@ def build(settings: Settings, clock: Clock | None = None, worker_name: str = "wo
         api_keys=ApiKeyService(ctx),
         audit=AuditService(ctx),
         supervision=SupervisionService(ctx),
+        organisation=OrganisationService(ctx),
     )
     return engine

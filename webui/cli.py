@@ -20,6 +20,7 @@ from engine.domain.clock import FixedClock
 from engine.domain.errors import DeployRejected, EngineError, ValidationFailed
 from engine.domain.filters import TaskFilter
 from engine.domain.model import Actor, Role
+from engine.domain.organisation import OrganisationInvalid, OrganisationTree
 from engine.services.deploy import read_diagram_dir
 
 Handler = Callable[[Engine, argparse.Namespace], Any]
@@ -74,6 +75,7 @@ def cmd_init_db(engine: Engine, args: argparse.Namespace) -> None:
 
 def cmd_deploy(engine: Engine, args: argparse.Namespace) -> None:
     files = read_diagram_dir(Path(args.directory))
+    engine.organisation.check(Path(args.directory))
     engine.init_db()  # a fresh database gets its schema first (a no-op when it is up to date)
     result = engine.deploy.deploy(files, operator())
     emit(args, result, lambda r: "\n".join(
@@ -199,6 +201,22 @@ def cmd_user(engine: Engine, args: argparse.Namespace) -> None:
         emit(args, {"disabled": args.username}, lambda d: f"user {d['disabled']} disabled")
 
 
+def cmd_units(engine: Engine, args: argparse.Namespace) -> None:
+    if getattr(args, "units_command", None) == "import":
+        tree = engine.organisation.import_csv(Path(args.csv), Path(args.output) if args.output else None)
+        emit(args, {"units": len(tree.units)}, lambda d: f"{d['units']} unit(s) written")
+        return
+    tree = engine.organisation.tree
+    emit(args, tree.as_nested(), lambda _: _tree_text(tree))
+
+
+def _tree_text(tree: OrganisationTree, code: str | None = None, depth: int = 0) -> str:
+    unit = tree.get(code) or tree.root
+    lines = [f"{'  ' * depth}{unit.code}  {unit.name}  [{unit.kind}]  {', '.join(unit.departments)}"]
+    lines += [_tree_text(tree, child.code, depth + 1) for child in tree.children(unit.code)]
+    return "\n".join(lines)
+
+
 def cmd_apikey(engine: Engine, args: argparse.Namespace) -> None:
     if args.apikey_command == "add":
         created = engine.api_keys.create(args.name, _split(args.scopes), _split(args.departments),
@@ -303,6 +321,13 @@ def build_parser() -> argparse.ArgumentParser:
     for p in k_sub.choices.values():
         p.add_argument("--json", action="store_true")
         p.set_defaults(handler=cmd_apikey)
+    units = add("units", cmd_units, "print the organisation tree (processes/organisations.toml)")
+    un_sub = units.add_subparsers(dest="units_command")
+    p = un_sub.add_parser("import", help="replace the units of organisations.toml by a CSV list "
+                          "(code,name,name_en,parent,kind[,departments])")
+    p.add_argument("csv")
+    p.add_argument("--output", help="the TOML file to write (default: processes/organisations.toml)")
+    p.add_argument("--json", action="store_true")
     audit = sub.add_parser("audit", help="the audit trail")
     a_sub = audit.add_subparsers(dest="audit_command", required=True)
     p = a_sub.add_parser("verify", help="check the hash chain; report the first broken link (exit 1)")
@@ -317,9 +342,14 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     now = getattr(args, "now", None)
-    engine = build(Settings.from_env(), clock=FixedClock(parse_moment(now)) if now else None)
+    try:
+        engine = build(Settings.from_env(), clock=FixedClock(parse_moment(now)) if now else None)
+    except OrganisationInvalid as err:
+        return _print_organisation_problems(err)
     try:
         args.handler(engine, args)
+    except OrganisationInvalid as err:
+        return _print_organisation_problems(err)
     except DeployRejected as err:
         for problem in err.problems:
             print(f"{problem.file}: {problem.element}: {problem.message}", file=sys.stderr)
@@ -335,6 +365,15 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         engine.dispose()
     return 0
+
+
+def _print_organisation_problems(err: OrganisationInvalid) -> int:
+    from webui.organisation_text import problem_text, shell_gettext
+
+    gettext = shell_gettext()
+    for problem in err.problems:
+        print(problem_text(problem, gettext), file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

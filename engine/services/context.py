@@ -14,6 +14,7 @@ from engine.domain.calendar import BusinessCalendar
 from engine.domain.clock import Clock
 from engine.domain.codes import CodeLists, SlaTable
 from engine.domain.departments import DepartmentDirectory
+from engine.domain.organisation import OrganisationTree
 from engine.persistence.records import StoredDefinition
 from engine.persistence.uow import Database
 
@@ -49,6 +50,7 @@ class EngineContext:
     clock: Clock
     calendar: BusinessCalendar
     departments: DepartmentDirectory
+    organisation: OrganisationTree
     codes: CodeLists
     sla: SlaTable
     runtime: WorkflowRuntime

@@ -1,0 +1,223 @@
+"""The bank's organisation tree: units (head office, branches, sub-branches, outlets, card centre).
+
+Each kind of unit has a set of departments, which its units inherit (a unit may add more). Problems
+in the configuration are reported as codes with parameters (file, key, code, params); the web UI and
+the command line translate them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.domain.errors import EngineError
+
+UNIT_KINDS = ("head_office", "branch", "sub_branch", "outlet", "card_centre")
+UNIT_FIELDS = ("code", "name", "name_en", "parent", "kind", "departments")
+
+
+@dataclass(frozen=True)
+class OrganisationProblem:
+    """One problem in the organisation configuration: where (file, key) and what (code, params)."""
+
+    file: str
+    key: str
+    code: str
+    params: Mapping[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        details = ", ".join(f"{k}={v}" for k, v in sorted(self.params.items()))
+        return f"{self.file}: {self.key}: {self.code}" + (f" ({details})" if details else "")
+
+
+class OrganisationInvalid(EngineError):
+    """The organisation configuration has problems; nothing was loaded or written."""
+
+    def __init__(self, problems: Sequence[OrganisationProblem]):
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = list(problems)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One unit of the bank."""
+
+    code: str
+    name: str
+    name_en: str
+    kind: str
+    parent: str | None
+    departments: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RawUnit:
+    """A unit as written in a file (TOML entry or CSV row), before it is checked; `where` names it."""
+
+    where: str
+    values: Mapping[str, Any]
+
+
+@dataclass
+class OrganisationTree:
+    """Every unit by code, in the order written, with the tree's navigation."""
+
+    units: dict[str, Unit]
+    kind_departments: dict[str, tuple[str, ...]]
+
+    def get(self, code: str | None) -> Unit | None:
+        """The unit with this code, or None."""
+        return self.units.get(code or "")
+
+    @property
+    def root(self) -> Unit:
+        """The head office (the one unit without a parent)."""
+        return next(u for u in self.units.values() if u.parent is None)
+
+    def children(self, code: str) -> list[Unit]:
+        """The units directly under `code`, in the order written."""
+        return [u for u in self.units.values() if u.parent == code]
+
+    def ancestors(self, code: str) -> list[Unit]:
+        """The unit's parent, its parent's parent... up to the head office."""
+        chain: list[Unit] = []
+        unit = self.units.get(code)
+        while unit is not None and unit.parent is not None:
+            unit = self.units[unit.parent]
+            chain.append(unit)
+        return chain
+
+    def subtree(self, code: str) -> list[str]:
+        """The codes of `code` and every unit below it."""
+        found, pending = [], [code]
+        while pending:
+            current = pending.pop(0)
+            found.append(current)
+            pending.extend(u.code for u in self.children(current))
+        return found
+
+    def nearest(self, code: str, kind: str) -> Unit | None:
+        """The unit itself if it is of `kind`, else its closest ancestor of that kind."""
+        unit = self.units.get(code)
+        for candidate in ([unit] if unit else []) + self.ancestors(code):
+            if candidate.kind == kind:
+                return candidate
+        return None
+
+    def with_department(self, code: str, department: str) -> Unit | None:
+        """The unit itself or its closest ancestor that has `department`."""
+        unit = self.units.get(code)
+        for candidate in ([unit] if unit else []) + self.ancestors(code):
+            if department in candidate.departments:
+                return candidate
+        return None
+
+    def as_nested(self, code: str | None = None) -> dict[str, Any]:
+        """The (sub)tree as nested plain data: unit fields plus `children`."""
+        unit = self.units[code] if code else self.root
+        return {"code": unit.code, "name": unit.name, "name_en": unit.name_en, "kind": unit.kind,
+                "departments": list(unit.departments),
+                "children": [self.as_nested(c.code) for c in self.children(unit.code)]}
+
+
+def build_tree(file: str, kinds: Mapping[str, Any], raw_units: Sequence[RawUnit],
+               known_departments: Iterable[str]) -> OrganisationTree:
+    """Check kinds and units and build the tree; raise OrganisationInvalid listing every problem."""
+    known = set(known_departments)
+    problems: list[OrganisationProblem] = []
+    kind_departments = _check_kinds(file, kinds, known, problems)
+    units = _check_units(file, raw_units, kind_departments, known, problems)
+    _check_structure(file, units, raw_units, problems)
+    if problems:
+        raise OrganisationInvalid(problems)
+    return OrganisationTree(units, kind_departments)
+
+
+def _check_kinds(file: str, kinds: Mapping[str, Any], known: set[str],
+                 problems: list[OrganisationProblem]) -> dict[str, tuple[str, ...]]:
+    result: dict[str, tuple[str, ...]] = {}
+    for kind, spec in kinds.items():
+        key = f"kinds.{kind}"
+        if kind not in UNIT_KINDS:
+            problems.append(OrganisationProblem(file, key, "unknown_kind",
+                                                {"kind": kind, "allowed": ", ".join(UNIT_KINDS)}))
+            continue
+        departments = spec.get("departments", []) if isinstance(spec, Mapping) else None
+        result[kind] = _department_list(file, f"{key}.departments", departments, known, problems)
+    return result
+
+
+def _department_list(file: str, key: str, value: Any, known: set[str],
+                     problems: list[OrganisationProblem]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [v.strip() for v in value.replace(";", ",").split(",") if v.strip()]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.append(OrganisationProblem(file, key, "not_a_list"))
+        return ()
+    for department in value:
+        if department not in known:
+            problems.append(OrganisationProblem(file, key, "unknown_department", {"department": department}))
+    return tuple(v for v in value if v in known)
+
+
+def _check_units(file: str, raw_units: Sequence[RawUnit], kind_departments: Mapping[str, tuple[str, ...]],
+                 known: set[str], problems: list[OrganisationProblem]) -> dict[str, Unit]:
+    units: dict[str, Unit] = {}
+    for raw in raw_units:
+        values = raw.values
+        for name in values:
+            if name not in UNIT_FIELDS:
+                problems.append(OrganisationProblem(file, f"{raw.where}.{name}", "unknown_field",
+                                                    {"allowed": ", ".join(UNIT_FIELDS)}))
+        code = _text(values.get("code"))
+        kind = _text(values.get("kind"))
+        if not code:
+            problems.append(OrganisationProblem(file, f"{raw.where}.code", "missing_value"))
+            continue
+        if code in units:
+            problems.append(OrganisationProblem(file, f"{raw.where}.code", "duplicate_code", {"unit": code}))
+            continue
+        if kind not in kind_departments:
+            problems.append(OrganisationProblem(file, f"{raw.where}.kind", "unknown_unit_kind",
+                                                {"kind": kind, "allowed": ", ".join(kind_departments)}))
+        extra = _department_list(file, f"{raw.where}.departments", values.get("departments", []), known, problems)
+        inherited = kind_departments.get(kind, ())
+        units[code] = Unit(code, _text(values.get("name")) or code, _text(values.get("name_en")), kind,
+                           _text(values.get("parent")) or None,
+                           inherited + tuple(d for d in extra if d not in inherited))
+    return units
+
+
+def _check_structure(file: str, units: Mapping[str, Unit], raw_units: Sequence[RawUnit],
+                     problems: list[OrganisationProblem]) -> None:
+    where = {_text(r.values.get("code")): r.where for r in raw_units}
+    roots = [u for u in units.values() if u.parent is None]
+    if len(roots) != 1:
+        problems.append(OrganisationProblem(file, "units", "one_root_needed",
+                                            {"roots": ", ".join(u.code for u in roots) or "-"}))
+    for unit in units.values():
+        if unit.parent is not None and unit.parent not in units:
+            problems.append(OrganisationProblem(file, f"{where[unit.code]}.parent", "unknown_parent",
+                                                {"parent": unit.parent}))
+    for code in _units_in_cycles(units):
+        problems.append(OrganisationProblem(file, f"{where[code]}.parent", "parent_cycle", {"unit": code}))
+
+
+def _units_in_cycles(units: Mapping[str, Unit]) -> list[str]:
+    """Codes of units that are their own ancestor."""
+    looping = []
+    for start in units:
+        seen: set[str] = set()
+        current = units[start].parent
+        while current is not None and current in units and current not in seen:
+            if current == start:
+                looping.append(start)
+                break
+            seen.add(current)
+            current = units[current].parent
+    return looping
+
+
+def _text(value: Any) -> str:
+    return str(value).strip() if value is not None else ""

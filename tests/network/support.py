@@ -1,0 +1,39 @@
+"""Helpers of the organisation tests: a copy of processes/ to break, and the CLI run against it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.support.engines import PROCESSES
+from webui.cli import main
+
+DEMO_OUTLETS = ["SH01", "SH02", "BJ01", "BJ02"]
+
+
+def processes_copy(tmp_path: Path) -> Path:
+    """A private copy of processes/ (the tests edit its organisations.toml)."""
+    target = tmp_path / "processes"
+    shutil.copytree(PROCESSES, target)
+    return target
+
+
+def run_cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, processes: Path, *argv: str,
+            lang: str = "zh_CN.UTF-8") -> int:
+    """`complaintflow ARGV` with a SQLite database in tmp_path and `processes` as the processes folder."""
+    monkeypatch.setenv("COMPLAINTFLOW_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("COMPLAINTFLOW_INSTANCE_DIR", str(tmp_path / "instance"))
+    monkeypatch.setenv("COMPLAINTFLOW_PROCESSES_DIR", str(processes))
+    monkeypatch.setenv("COMPLAINTFLOW_SECRET_KEY", "test")
+    monkeypatch.setenv("LANG", lang)
+    monkeypatch.delenv("LC_ALL", raising=False)
+    return main(list(argv))
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    """Edit a configuration file in place (the text must be there)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -1,0 +1,46 @@
+"""Organisation configuration problems in words: codes and parameters from the engine, text from the catalogue."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from babel.support import NullTranslations, Translations
+
+from engine.domain.organisation import OrganisationProblem
+from webui.labels import N_
+
+PROBLEM_MESSAGES = {
+    "toml_syntax": N_("TOML 语法错误：%(detail)s"),
+    "not_a_list": N_("应为部门代码列表"),
+    "not_a_table_list": N_("应为机构列表（每个机构一个内联表）"),
+    "unknown_kind": N_("未知的机构类型 %(kind)s（可选：%(allowed)s）"),
+    "unknown_unit_kind": N_("未知或未配置部门的机构类型 \"%(kind)s\"（可选：%(allowed)s）"),
+    "unknown_department": N_("未知部门 %(department)s（见 departments.toml）"),
+    "unknown_field": N_("未知字段（可用：%(allowed)s）"),
+    "missing_value": N_("缺少取值"),
+    "missing_columns": N_("缺少列：%(columns)s"),
+    "duplicate_code": N_("机构代码 %(unit)s 重复"),
+    "unknown_parent": N_("上级机构 %(parent)s 不存在"),
+    "parent_cycle": N_("机构 %(unit)s 的上级关系构成循环"),
+    "one_root_needed": N_("必须恰好有一个没有上级的机构（总行），现有：%(roots)s"),
+}
+
+Gettext = Callable[[str], str]
+
+
+def problem_text(problem: OrganisationProblem, gettext: Gettext) -> str:
+    """`file: key: message` in the language of `gettext`."""
+    template = PROBLEM_MESSAGES.get(problem.code)
+    message = gettext(template) % dict(problem.params) if template else problem.code
+    return f"{problem.file}: {problem.key}: {message}"
+
+
+def shell_gettext(env: dict[str, str] | None = None) -> Gettext:
+    """The catalogue for a shell: English when LC_ALL / LANG starts with `en`, else Chinese (the source)."""
+    env = dict(os.environ) if env is None else env
+    language = (env.get("LC_ALL") or env.get("LANG") or "").lower()
+    if not language.startswith("en"):
+        return NullTranslations().gettext
+    return Translations.load(str(Path(__file__).parent / "translations"), ["en"]).gettext
