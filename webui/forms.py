@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from engine.domain.model import FormField, FormSpec
 from engine.schemas.text import CONTROL_MESSAGE
-from webui.intake_fields import INTAKE_FIELDS
+from webui.intake_fields import IntakeGroup
 from webui.labels import N_
 
 _MESSAGES = {
@@ -70,10 +70,10 @@ def input_value(field: FormField, value: Any) -> str:
     return str(value)
 
 
-def complaint_submission(form: MultiDict[str, str]) -> dict[str, Any]:
+def complaint_submission(form: MultiDict[str, str], groups: tuple[IntakeGroup, ...]) -> dict[str, Any]:
     """The complaint fields of the intake form; unchecked boxes are false and empty inputs omitted."""
     data: dict[str, Any] = {}
-    for field in INTAKE_FIELDS:
+    for field in (f for g in groups for f in g.fields):
         if field.widget == "checkbox":
             data[field.name] = field.name in form
             continue

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from engine.schemas.labels import N_
 
-def N_(text: str) -> str:
-    """Mark a string for extraction; it is translated when shown."""
-    return text
+__all__ = ["N_"]
 
 
 STATUS_LABELS = {

@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from engine.domain.clock import CHINA_TZ
 from engine.domain.codes import CodeLists
+from engine.schemas.labels import N_
 from engine.schemas.text import PlainTextSchema
 
 PHONE = r"^(\+?86)?1\d{10}$|^0\d{2,3}-?\d{7,8}$"
@@ -19,53 +20,88 @@ EARLIEST_RECEIPT = datetime(2000, 1, 1, tzinfo=CHINA_TZ)
 LATEST_RECEIPT = datetime(2100, 1, 1, tzinfo=CHINA_TZ)
 
 
-def _one_of(codes: CodeLists, name: str) -> validate.OneOf:
+# The sections of the intake form (客户投诉处理单), in the order the fields below first name them.
+RECEIPT = N_("受理信息")
+COMPLAINANT = N_("投诉人信息")
+BUSINESS = N_("投诉业务")
+CLASSIFICATION = N_("分类定级")
+CONTENT = N_("投诉内容")
+
+
+def _shown(label: str, group: str, widget: str = "", **more: Any) -> dict[str, Any]:
+    """Field metadata for the intake form: label (a translation msgid), section, and an input kind
+    where the field's type does not say it (webui.intake_fields reads these)."""
+    return {"label": label, "group": group, "widget": widget, **more}
+
+
+def _coded(codes: CodeLists, name: str, label: str, group: str, **kwargs: Any) -> fields.String:
+    """A field that takes one code of the coded list `name` (shown as a select of that list)."""
     choices = list(codes.labels(name))
-    return validate.OneOf(choices, error=f"请选择有效的代码 / choose one of: {', '.join(choices)}")
+    rule = validate.OneOf(choices, error=f"请选择有效的代码 / choose one of: {', '.join(choices)}")
+    return fields.String(validate=rule, metadata=_shown(label, group, "select", codes=name), **kwargs)
 
 
 def complaint_schema_class(codes: CodeLists) -> type[Schema]:
-    """A schema class whose coded fields accept only the codes configured for this bank."""
+    """A schema class whose coded fields accept only the codes configured for this bank.
+
+    Each field also says how the intake form shows it (label, section, input kind): adding a field
+    here adds it to the web form; its label and section need an entry in the translation catalogue.
+    """
     organisations = list(codes.organisations)
 
     class ComplaintSchema(PlainTextSchema):
-        channel = fields.String(required=True, validate=_one_of(codes, "channels"))
-        organisation = fields.String(required=True, validate=validate.OneOf(organisations))
+        organisation = fields.String(required=True, validate=validate.OneOf(organisations),
+                                     metadata=_shown(N_("受理机构"), RECEIPT, "select", codes="organisations"))
+        channel = _coded(codes, "channels", N_("投诉渠道"), RECEIPT, required=True)
         received_at = fields.AwareDateTime(
             load_default=None, default_timezone=CHINA_TZ,
             validate=validate.Range(EARLIEST_RECEIPT, LATEST_RECEIPT, max_inclusive=False,
                                     error="接收时间超出范围 / received_at must be between {min} and {max}"),
+            metadata=_shown(N_("受理时间"), RECEIPT),
         )
-        resolved_on_spot = fields.Boolean(load_default=False)
-        complainant_name = fields.String(required=True, validate=validate.Length(1, 60))
+        resolved_on_spot = fields.Boolean(load_default=False, metadata=_shown(N_("已现场解决"), RECEIPT))
+        complainant_name = fields.String(required=True, validate=validate.Length(1, 60),
+                                         metadata=_shown(N_("投诉人姓名"), COMPLAINANT))
         contact_phone = fields.String(
-            required=True, validate=validate.Regexp(PHONE, error="电话号码格式不正确 / invalid phone number")
+            required=True, validate=validate.Regexp(PHONE, error="电话号码格式不正确 / invalid phone number"),
+            metadata=_shown(N_("联系电话"), COMPLAINANT, "tel", maxlength=20),
         )
-        id_type = fields.String(load_default="resident_id", validate=_one_of(codes, "id_types"))
-        id_number = fields.String(load_default="", validate=validate.Length(max=40))
-        reply_channel = fields.String(load_default="phone", validate=_one_of(codes, "reply_channels"))
-        is_agent = fields.Boolean(load_default=False)
-        category = fields.String(required=True, validate=_one_of(codes, "categories"))
-        product = fields.String(load_default="", validate=validate.Length(max=120))
-        account_ref = fields.String(load_default="", validate=validate.Length(max=40))
-        transaction_ref = fields.String(load_default="", validate=validate.Length(max=60))
+        id_type = _coded(codes, "id_types", N_("证件类型"), COMPLAINANT, load_default="resident_id")
+        id_number = fields.String(load_default="", validate=validate.Length(max=40),
+                                  metadata=_shown(N_("证件号码"), COMPLAINANT))
+        reply_channel = _coded(codes, "reply_channels", N_("回复方式"), COMPLAINANT, load_default="phone")
+        is_agent = fields.Boolean(load_default=False, metadata=_shown(N_("代理人投诉"), COMPLAINANT))
+        category = _coded(codes, "categories", N_("业务类别"), BUSINESS, required=True)
+        product = fields.String(load_default="", validate=validate.Length(max=120),
+                                metadata=_shown(N_("产品名称"), BUSINESS))
+        account_ref = fields.String(load_default="", validate=validate.Length(max=40),
+                                    metadata=_shown(N_("账号/卡号"), BUSINESS))
+        transaction_ref = fields.String(load_default="", validate=validate.Length(max=60),
+                                        metadata=_shown(N_("交易流水号"), BUSINESS))
         amount = fields.Decimal(
             load_default=None,
             allow_none=True,
             places=2,
             as_string=True,
             validate=validate.Range(min=0, error="金额不能为负 / amount must not be negative"),
+            metadata=_shown(N_("争议金额（元）"), BUSINESS),
         )
-        cause = fields.String(required=True, validate=_one_of(codes, "causes"))
-        grade = fields.String(load_default="general", validate=_one_of(codes, "grades"))
-        is_complex = fields.Boolean(load_default=False)
-        is_group = fields.Boolean(load_default=False)
-        sensitive_source = fields.Boolean(load_default=False)
-        repeat_count = fields.Integer(load_default=0, validate=validate.Range(min=0))
-        related_number = fields.String(load_default="", validate=validate.Length(max=40))
-        facts = fields.String(required=True, validate=validate.Length(1, 4000))
-        demand = fields.String(required=True, validate=validate.Length(1, 2000))
-        expected_resolution = fields.String(load_default="explanation", validate=_one_of(codes, "expected_resolutions"))
+        cause = _coded(codes, "causes", N_("投诉原因"), CLASSIFICATION, required=True)
+        grade = _coded(codes, "grades", N_("投诉等级"), CLASSIFICATION, load_default="general")
+        repeat_count = fields.Integer(load_default=0, validate=validate.Range(min=0),
+                                      metadata=_shown(N_("重复投诉次数"), CLASSIFICATION))
+        related_number = fields.String(load_default="", validate=validate.Length(max=40),
+                                       metadata=_shown(N_("关联工单号"), CLASSIFICATION))
+        is_complex = fields.Boolean(load_default=False, metadata=_shown(N_("复杂投诉"), CLASSIFICATION))
+        is_group = fields.Boolean(load_default=False, metadata=_shown(N_("群体性投诉"), CLASSIFICATION))
+        sensitive_source = fields.Boolean(load_default=False,
+                                          metadata=_shown(N_("敏感来源（监管/媒体/消协）"), CLASSIFICATION))
+        facts = fields.String(required=True, validate=validate.Length(1, 4000),
+                              metadata=_shown(N_("投诉事实"), CONTENT, "textarea", wide=True))
+        demand = fields.String(required=True, validate=validate.Length(1, 2000),
+                               metadata=_shown(N_("客户诉求"), CONTENT, "textarea", wide=True))
+        expected_resolution = _coded(codes, "expected_resolutions", N_("期望处理方式"), CONTENT,
+                                     load_default="explanation")
 
         @validates_schema
         def _id_number_matches_type(self, data: dict[str, Any], **_: Any) -> None:

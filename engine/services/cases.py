@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError
 
 from engine.domain import authz
 from engine.domain.calendar import iso
@@ -41,6 +41,11 @@ class CaseService:
     def __init__(self, ctx: EngineContext):
         self.ctx = ctx
         self._schema = complaint_schema_class(ctx.codes)()
+
+    @property
+    def complaint_schema(self) -> Schema:
+        """The schema every complaint is checked against (the intake form is read off it)."""
+        return self._schema
 
     def validate_complaint(self, raw: dict[str, Any]) -> dict[str, Any]:
         """The complaint loaded and checked, or ValidationFailed with messages per field."""

@@ -50,7 +50,7 @@ def test_start_worker_runs_the_engine_sweep(engine):
 def test_every_marked_string_has_an_english_translation():
     from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 
-    method_map = [("webui/**.py", "python"), ("webui/templates/**.html", "jinja2")]
+    method_map = [("webui/**.py", "python"), ("engine/schemas/**.py", "python"), ("webui/templates/**.html", "jinja2")]
     keywords = dict(DEFAULT_KEYWORDS) | {"N_": None}
     found = {msgid for _, _, msgid, *_ in extract_from_dir(str(WEBUI.parent), method_map, keywords=keywords)
              if isinstance(msgid, str)}

@@ -12,7 +12,7 @@ from engine.domain.errors import EngineError, Forbidden, NotFound
 from engine.domain.model import Actor, CaseDetail, FormField, TaskStatus
 from webui.context import actor, engine
 from webui.formatting import yes_no
-from webui.intake_fields import GROUPS
+from webui.intake_fields import form_groups
 from webui.labels import NOTICE_KINDS
 
 bp = Blueprint("case", __name__)
@@ -56,7 +56,7 @@ def _render(detail: CaseDetail, revealed: bool) -> str:
     case = detail.case
     fields = form_fields(detail, actor())
     return render_template(
-        "case/case.html", detail=detail, case=case, groups=GROUPS, revealed=revealed,
+        "case/case.html", detail=detail, case=case, groups=form_groups(), revealed=revealed,
         may_reveal=authz.may_see_personal_data(actor()) and not revealed,
         open_tasks=[t for t in detail.tasks if t.status in OPEN],
         done_tasks=[t for t in detail.tasks if t.status not in OPEN],

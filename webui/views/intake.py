@@ -12,7 +12,7 @@ from engine.domain import authz
 from engine.domain.errors import Forbidden, NotFound, ValidationFailed
 from webui.context import actor, engine
 from webui.forms import complaint_submission, field_errors
-from webui.intake_fields import GROUPS
+from webui.intake_fields import form_groups
 
 bp = Blueprint("intake", __name__)
 
@@ -26,7 +26,7 @@ def _choices() -> dict[str, list[tuple[str, str]]]:
 
 
 def _render(values: dict[str, Any], errors: dict[str, list[str]], status: int = 200) -> tuple[str, int]:
-    page = render_template("intake/form.html", groups=GROUPS, choices=_choices(), values=values,
+    page = render_template("intake/form.html", groups=form_groups(), choices=_choices(), values=values,
                            errors=errors)
     return page, status
 
@@ -42,7 +42,7 @@ def form() -> tuple[str, int]:
 @bp.post("/intake")
 def register() -> Response | tuple[str, int]:
     """Open a case; the receiving organisation chooses the process."""
-    raw = complaint_submission(request.form)
+    raw = complaint_submission(request.form, form_groups())
     try:
         case = engine().cases.open_case(None, raw, actor())
     except ValidationFailed as err:
