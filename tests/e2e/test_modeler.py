@@ -80,7 +80,7 @@ def test_a_broken_edit_is_marked_on_the_diagram_and_not_deployed(person, live):
     open_modeler(owner)
 
     # A new task appended to a decision gateway: its flow has no condition and is not the default.
-    owner.page.click(".djs-element[data-element-id=Gateway_Authority]", position={"x": 4, "y": 18})
+    owner.page.click(".djs-element[data-element-id=Gateway_Authority]", position={"x": 4, "y": 4})
     owner.page.click(".djs-context-pad [data-action='append.append-task']")
     response = owner.submit("#modeler-validate")
 

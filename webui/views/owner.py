@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from engine.domain import authz
 from engine.domain.errors import DeployProblem, DeployRejected, Forbidden, NotFound
 from webui.context import actor, engine
+from webui.formatting import department_name
 from webui.staging import Staging, clean_name
 
 bp = Blueprint("owner", __name__, url_prefix="/owner")
@@ -128,8 +129,13 @@ def _render_modeler(definition_id: int, name: str, xml: str, problems: list[Depl
     newest = max(d.version for d in definitions if d.process_key == info.process_key)
     marks = [{"element": p.element, "message": p.message} for p in problems or [] if p.file == name]
     page = render_template("owner/modeler.html", info=info, name=name, xml=xml, problems=problems,
-                           problem_marks=marks, staged=staged or [], newest=newest)
+                           problem_marks=marks, staged=staged or [], newest=newest, departments=_departments())
     return page, status
+
+
+def _departments() -> list[dict[str, str]]:
+    """The department picker's choices: every configured department, in the page's language."""
+    return [{"code": code, "name": department_name(code)} for code in engine().ctx.departments.codes()]
 
 
 @bp.get("/definitions/<int:definition_id>/edit/<path:name>")

@@ -1,23 +1,49 @@
 /* Browser modeler of the process owner workspace (no inline script: the page carries its data in
    attributes). #modeler holds:
      data-source       id of the <textarea> with the diagram XML (also the field the form posts)
-     data-moddle-url   the camunda moddle descriptor, so camunda:* attributes and extension elements
-                       (forms, candidate groups, due dates, timer kinds) are read and written back typed
+     data-properties   id of the element that holds the properties panel
+     data-departments  JSON list of {code, name}: the department picker's choices
      data-problems     JSON list of {element, message}: validation problems to mark on the diagram
+   The modeler itself (bpmn-js, properties panel, bpmnlint, Chinese UI) is the studio bundle,
+   window.CfStudio.createModeler (webui/frontend/modeler.js, built into static/vendor/studio/).
    Submitting #modeler-form first writes the edited diagram into the textarea. Any edit after a
    successful validation disables the deploy button until the diagram is validated again. */
 (function () {
   "use strict";
   var host = document.getElementById("modeler");
-  if (!host || typeof window.BpmnJS !== "function" || !window.fetch) {
+  if (!host || !window.CfStudio || typeof window.CfStudio.createModeler !== "function") {
     return;
   }
   var source = document.getElementById(host.getAttribute("data-source"));
   var form = document.getElementById("modeler-form");
   var state = document.getElementById("modeler-state");
+  var MIN_SCALE = 0.5;
+
+  function jsonAttribute(name) {
+    try { return JSON.parse(host.getAttribute(name) || "[]"); } catch (e) { return []; }
+  }
 
   function problems() {
-    try { return JSON.parse(host.getAttribute("data-problems") || "[]"); } catch (e) { return []; }
+    return jsonAttribute("data-problems");
+  }
+
+  /* Fit the diagram into the part of the canvas right of the palette, so the palette covers nothing;
+     a wide diagram is not shrunk below MIN_SCALE (its left part shows; the hand tool pans). */
+  function fitBesidePalette(modeler) {
+    var canvas = modeler.get("canvas");
+    var palette = host.querySelector(".djs-palette");
+    var inner = canvas.viewbox().inner;
+    var size = canvas.getSize();
+    var left = palette ? palette.getBoundingClientRect().right - host.getBoundingClientRect().left + 16 : 16;
+    var margin = 16;
+    var fit = Math.min((size.width - left - margin) / inner.width, (size.height - 2 * margin) / inner.height);
+    var scale = Math.min(Math.max(fit, MIN_SCALE), 1);
+    canvas.viewbox({
+      x: inner.x - left / scale,
+      y: inner.y - margin / scale,
+      width: size.width / scale,
+      height: size.height / scale
+    });
   }
 
   function say(text) {
@@ -98,16 +124,17 @@
     });
   }
 
-  function start(descriptor) {
+  function start() {
     host.textContent = "";
-    var modeler = new window.BpmnJS({
+    var modeler = window.CfStudio.createModeler({
       container: host,
-      moddleExtensions: { camunda: descriptor }
+      properties: document.getElementById(host.getAttribute("data-properties")),
+      departments: jsonAttribute("data-departments"),
+      locale: document.documentElement.lang
     });
     host.classList.add("loaded");
     return modeler.importXML(source.value).then(function (result) {
-      var canvas = modeler.get("canvas");
-      canvas.zoom("fit-viewport");
+      fitBesidePalette(modeler);
       markProblems(modeler);
       wireProblemLinks(modeler);
       wireForm(modeler);
@@ -120,14 +147,8 @@
     });
   }
 
-  fetch(host.getAttribute("data-moddle-url"), { credentials: "same-origin" })
-    .then(function (response) {
-      if (!response.ok) { throw new Error("moddle descriptor " + response.status); }
-      return response.json();
-    })
-    .then(start)
-    .catch(function (err) {
-      host.setAttribute("data-error", String(err && err.message || err));
-      say(host.getAttribute("data-error-text") + " " + (err && err.message || err));
-    });
+  start().catch(function (err) {
+    host.setAttribute("data-error", String(err && err.message || err));
+    say(host.getAttribute("data-error-text") + " " + (err && err.message || err));
+  });
 })();
