@@ -18,6 +18,7 @@ from engine.services.audit import AuditService
 from engine.services.cases import CaseService
 from engine.services.context import DefinitionCache, EngineContext
 from engine.services.deploy import DeployService
+from engine.services.health import HealthService
 from engine.services.mail import Mailer
 from engine.services.notices import NoticeService
 from engine.services.organisation import OrganisationService
@@ -45,6 +46,7 @@ class Engine:
     audit: AuditService
     supervision: SupervisionService
     organisation: OrganisationService
+    health: HealthService
 
     def init_db(self) -> None:
         """Create or upgrade the schema (Alembic migrations); fill report facts of older cases."""
@@ -90,5 +92,6 @@ def build(settings: Settings, clock: Clock | None = None, worker_name: str = "wo
         audit=AuditService(ctx),
         supervision=SupervisionService(ctx),
         organisation=OrganisationService(ctx),
+        health=HealthService(ctx),
     )
     return engine

@@ -1,13 +1,21 @@
-"""Engine errors to HTTP: NotFound 404, Forbidden 403, Conflict/ConcurrentUpdate 409, ValidationFailed 422."""
+"""Engine errors to HTTP: NotFound 404, Forbidden 403, Conflict/ConcurrentUpdate 409, ValidationFailed 422,
+DatabaseUnavailable 503."""
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from engine.domain.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound, ValidationFailed
+from engine.domain.errors import (
+    ConcurrentUpdate,
+    Conflict,
+    DatabaseUnavailable,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+)
 from engine.domain.model import Actor
 from webui.context import current_actor, engine
 
@@ -47,6 +55,16 @@ def invalid(err: ValidationFailed) -> Page:
     return error_page(422, gettext("输入有误"), lines)
 
 
+RETRY_AFTER = {"Retry-After": "5"}
+
+
+def unavailable(err: DatabaseUnavailable) -> tuple[str, int, dict[str, str]]:
+    """503: the database is down or does not answer; the page is drawn without asking it anything."""
+    g.actor = None  # the navigation would query the database again
+    page, status = error_page(503, gettext("服务暂不可用"), gettext("数据库暂时无法访问，请稍后重试。"))
+    return page, status, RETRY_AFTER
+
+
 def csrf_failed(err: CSRFError) -> Page:
     """400: missing or stale CSRF token."""
     return error_page(400, gettext("表单已失效"), gettext("请刷新页面后重新提交。"))
@@ -65,5 +83,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Conflict, conflict)
     app.register_error_handler(ConcurrentUpdate, conflict)
     app.register_error_handler(ValidationFailed, invalid)
+    app.register_error_handler(DatabaseUnavailable, unavailable)
     app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(HTTPException, http_error)

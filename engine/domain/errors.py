@@ -25,6 +25,10 @@ class TooManyAttempts(Forbidden):
     """Too many failed sign-ins for this user name lately; try again after the lock period."""
 
 
+class DatabaseUnavailable(EngineError):
+    """The database could not be reached or did not answer in time; the same request may succeed later."""
+
+
 class ConcurrentUpdate(EngineError):
     """Someone else changed the case or task first; reload and try again."""
 

@@ -7,8 +7,10 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -67,3 +69,19 @@ def upgrade(engine: Engine) -> None:
     """Create or upgrade the schema to the newest migration."""
     command.upgrade(alembic_config(engine), "head")
 
+
+
+def ping(engine: Engine, timeout_seconds: float) -> str:
+    """The schema's Alembic revision, read on a fresh pooled connection under a statement timeout."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT set_config('statement_timeout', :ms, true)"),
+                         {"ms": str(int(timeout_seconds * 1000))})
+        return str(conn.execute(text("SELECT version_num FROM alembic_version")).scalar())
+
+
+def is_unavailable(err: BaseException) -> bool:
+    """True for failures of the database itself (refused, lost, timed out, locked), not of the request."""
+    if isinstance(err, (OperationalError, InterfaceError, PoolTimeout)):
+        return True
+    return isinstance(err, DBAPIError) and err.connection_invalidated

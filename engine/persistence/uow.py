@@ -6,7 +6,8 @@ from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.persistence.db import make_engine, session_factory, upgrade
+from engine.domain.errors import DatabaseUnavailable
+from engine.persistence.db import is_unavailable, make_engine, ping, session_factory, upgrade
 from engine.persistence.queries import ReadQueries
 from engine.persistence.repositories import (
     ApiKeyRepository,
@@ -44,8 +45,14 @@ class UnitOfWork:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.session.rollback()
-        self.session.close()
+        try:
+            self.session.rollback()
+            self.session.close()
+        except Exception:
+            if exc is None or not is_unavailable(exc):
+                raise
+        if exc is not None and is_unavailable(exc):
+            raise DatabaseUnavailable("the database is unreachable or did not answer in time") from exc
 
     def commit(self) -> None:
         """Commit everything done in this unit (its audit events chained last, under the chain lock)."""
@@ -78,6 +85,10 @@ class Database:
     def upgrade(self) -> None:
         """Create or upgrade the schema (Alembic migrations)."""
         upgrade(self.sql_engine)
+
+    def ping(self, timeout_seconds: float) -> str:
+        """The schema version, read under a statement timeout (raises when the database does not answer)."""
+        return ping(self.sql_engine, timeout_seconds)
 
     def dispose(self) -> None:
         """Close every pooled connection."""

@@ -103,7 +103,7 @@ def test_security_headers_and_cookie_flags(client):
 def test_healthz_needs_no_login(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.text == "ok"
+    assert response.json == {"status": "ok", "database": "ok"}
 
 
 def test_english_is_selectable_and_remembered(client):

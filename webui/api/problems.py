@@ -14,6 +14,7 @@ from werkzeug.exceptions import NotFound as HTTPNotFound
 from engine.domain.errors import (
     ConcurrentUpdate,
     Conflict,
+    DatabaseUnavailable,
     DeployRejected,
     Forbidden,
     NotFound,
@@ -21,7 +22,7 @@ from engine.domain.errors import (
     WorkflowError,
 )
 from engine.schemas.errors import field_errors
-from webui.errors import record_refusal
+from webui.errors import RETRY_AFTER, record_refusal
 
 log = logging.getLogger("webui.api")
 
@@ -106,6 +107,9 @@ HANDLERS: tuple[tuple[type[Exception], Callable[[Any], Response]], ...] = (
     (Conflict, lambda e: problem(409, "Conflict", str(e), "conflict")),
     (ValidationFailed, validation_failed),
     (DeployRejected, deploy_rejected),
+    (DatabaseUnavailable, lambda e: problem(503, "Service Unavailable", "the database is unreachable or did not "
+                                            "answer in time; try again later", "database-unavailable",
+                                            headers=RETRY_AFTER)),
     (WorkflowError, lambda e: problem(500, "Workflow error", str(e), "workflow-error")),
     (CSRFError, lambda e: problem(400, "CSRF token missing or invalid", e.description, "csrf")),
     (HTTPException, http_error),

@@ -57,10 +57,10 @@ class ProblemApi(Api):  # type: ignore[misc]
 
 
 def problems(bp: Blueprint, *codes: int) -> Callable[[F], F]:
-    """Document the problem responses an operation may give (401 and 403 always)."""
+    """Document the problem responses an operation may give (401, 403 and 503 always)."""
 
     def decorate(view: F) -> F:
-        for code in sorted({401, 403, *codes}):
+        for code in sorted({401, 403, 503, *codes}):
             view = bp.alt_response(code, response=http.HTTPStatus(code).name)(view)
         return view
 
