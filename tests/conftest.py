@@ -1,4 +1,8 @@
-"""Shared fixtures: a database per test (SQLite file or a fresh PostgreSQL schema) and a deployed engine.
+"""Shared fixtures: a database per test (SQLite file or a fresh PostgreSQL database) and a deployed engine.
+
+Migrating the schema and deploying processes/ happen once per run (per xdist worker) and database kind,
+into a template; each test gets its own copy (`db_url`), so tests stay isolated and start in milliseconds.
+`empty_db_url` is a database without schema, for tests that migrate or deploy on their own.
 
 PostgreSQL comes from COMPLAINTFLOW_TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test).
 Without it the PostgreSQL parameters are skipped, unless COMPLAINTFLOW_REQUIRE_POSTGRES=1 (CI), in
@@ -16,7 +20,7 @@ import pytest
 
 from engine.bootstrap import Engine
 from tests.support.databases import postgres_base_or_skip, temporary_postgres_schema
-from tests.support.engines import CHINA_START, deployed_engine
+from tests.support.engines import CHINA_START, DeployedTemplates, make_engine
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PROCESSES = REPO_ROOT / "processes"
@@ -34,11 +38,11 @@ def db_kind(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def db_url(db_kind: str, tmp_path: Path) -> Iterator[str]:
+def empty_db_url(db_kind: str, tmp_path: Path) -> Iterator[str]:
     """A database URL of an empty database: a SQLite file in tmp_path, or a fresh PostgreSQL schema."""
     if db_kind == "sqlite":
         # A file, not :memory: -- WAL and several connections need one.
-        yield f"sqlite:///{tmp_path / 'complaintflow.db'}"
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
         return
     with temporary_postgres_schema(postgres_base_or_skip()) as url:
         yield url
@@ -50,11 +54,28 @@ def clock_start() -> datetime:
     return CHINA_START
 
 
+@pytest.fixture(scope="session")
+def deployed_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DeployedTemplates]:
+    """The migrated and deployed template databases of this run (this xdist worker), made on first use."""
+    templates = DeployedTemplates(tmp_path_factory.mktemp("templates"))
+    yield templates
+    templates.close()
+
+
+@pytest.fixture
+def db_url(db_kind: str, tmp_path: Path, clock_start: datetime,
+           deployed_templates: DeployedTemplates) -> Iterator[str]:
+    """This test's own database, with the schema migrated and processes/ deployed by an admin."""
+    with deployed_templates.copy(db_kind, tmp_path, clock_start) as url:
+        yield url
+
+
 @pytest.fixture
 def engine(db_url: str, tmp_path: Path, clock_start: datetime) -> Iterator[Engine]:
-    """An engine on the test database with the schema migrated and processes/ deployed by an admin."""
-    with deployed_engine(db_url, tmp_path, clock_start, PROCESSES) as eng:
-        yield eng
+    """An engine on the test's database (`db_url`: schema migrated, processes/ deployed by an admin)."""
+    eng = make_engine(db_url, tmp_path, clock_start)
+    yield eng
+    eng.dispose()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import pytest
 
 from engine.bootstrap import Engine
 from tests.support import scenarios_card_center as card
-from tests.support.databases import postgres_base_url, temporary_postgres_schema
 from tests.support.engines import PROCESSES, deployed_engine
 
 ORIGINAL_SENIOR_THRESHOLD = "<text>&gt; 100000</text>"
@@ -29,18 +28,12 @@ def _copy_with_lower_senior_threshold(target: Path) -> Path:
 
 
 @pytest.fixture
-def changed_engine(db_kind: str, tmp_path: Path) -> Iterator[Engine]:
+def changed_engine(empty_db_url: str, tmp_path: Path) -> Iterator[Engine]:
     """A second, fresh engine (its own database) with the edited copy of processes/ deployed."""
     processes = _copy_with_lower_senior_threshold(tmp_path / "processes_changed")
     instance = tmp_path / "changed_instance"
     instance.mkdir()
-    if db_kind == "sqlite":
-        with deployed_engine(f"sqlite:///{instance / 'changed.db'}", instance, processes_dir=processes) as eng:
-            yield eng
-        return
-    base = postgres_base_url()
-    assert base is not None  # the engine fixture has already skipped or failed otherwise
-    with temporary_postgres_schema(base) as url, deployed_engine(url, instance, processes_dir=processes) as eng:
+    with deployed_engine(empty_db_url, instance, processes_dir=processes) as eng:
         yield eng
 
 

@@ -1,4 +1,4 @@
-"""Building engines for tests: a FixedClock, test settings, processes/ deployed."""
+"""Building engines for tests: a FixedClock, test settings, processes/ deployed (once per run, then copied)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,14 @@ from pathlib import Path
 from engine.bootstrap import Engine, build
 from engine.config import Settings
 from engine.domain.clock import CHINA_TZ, FixedClock
+from tests.support.databases import (
+    PostgresServer,
+    checkpoint_sqlite,
+    copy_sqlite,
+    postgres_base_or_skip,
+    sqlite_url,
+    temporary_postgres_database,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PROCESSES = REPO_ROOT / "processes"
@@ -62,3 +70,70 @@ def deployed_engine(db_url: str, instance_dir: Path, start: datetime = CHINA_STA
         yield eng
     finally:
         eng.dispose()
+
+
+class DeployedTemplates:
+    """processes/ migrated and deployed once per run (per xdist worker) and database kind; tests get copies.
+
+    A copy is what `deployed_engine` would have built (same schema, versions, ids, audit events), made by
+    copying the SQLite file or by PostgreSQL's `CREATE DATABASE … TEMPLATE`. Templates are made on first
+    use; `close()` drops the PostgreSQL ones.
+    """
+
+    def __init__(self, folder: Path):
+        self._folder = folder
+        self._sqlite: dict[datetime, str] = {}
+        self._postgres: dict[datetime, str] = {}
+        self._server: PostgresServer | None = None
+
+    def _postgres_server(self) -> PostgresServer:
+        if self._server is None:
+            self._server = PostgresServer(postgres_base_or_skip())
+            self._server.drop_orphaned_databases()
+        return self._server
+
+    def _instance(self) -> Path:
+        folder = self._folder / f"template-{len(self._sqlite) + len(self._postgres)}"
+        folder.mkdir()
+        return folder
+
+    def _sqlite_template(self, start: datetime) -> str:
+        if start not in self._sqlite:
+            instance = self._instance()
+            url = sqlite_url(instance / "template.db")
+            with deployed_engine(url, instance, start):
+                pass
+            checkpoint_sqlite(url)
+            self._sqlite[start] = url
+        return self._sqlite[start]
+
+    def _postgres_template(self, start: datetime) -> str:
+        if start not in self._postgres:
+            server = self._postgres_server()
+            name = server.create()
+            try:
+                with deployed_engine(server.url(name), self._instance(), start):
+                    pass
+            except BaseException:
+                server.drop(name)
+                raise
+            self._postgres[start] = name
+        return self._postgres[start]
+
+    @contextmanager
+    def copy(self, kind: str, folder: Path, start: datetime = CHINA_START) -> Iterator[str]:
+        """The URL of a fresh copy, in `folder` or on the server, of the deployed template of `kind`."""
+        if kind == "sqlite":
+            yield copy_sqlite(self._sqlite_template(start), folder / "complaintflow.db")
+            return
+        template = self._postgres_template(start)
+        with temporary_postgres_database(self._postgres_server(), template) as url:
+            yield url
+
+    def close(self) -> None:
+        """Drop the PostgreSQL templates (after the copies made of them)."""
+        if self._server is None:
+            return
+        for name in self._postgres.values():
+            self._server.drop_later(name)
+        self._server.close()

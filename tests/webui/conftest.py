@@ -45,10 +45,9 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def engine(tmp_path: Path, clock: FixedClock, seeded_db: Path) -> Iterator[Engine]:
-    """An engine on its own copy of the seeded SQLite database."""
+    """An engine on its own copy of the seeded SQLite database (migrated already)."""
     shutil.copyfile(seeded_db, tmp_path / "t.db")
     eng = build(_settings(tmp_path), clock=clock)
-    eng.init_db()
     yield eng
     eng.dispose()
 
