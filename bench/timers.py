@@ -26,11 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, select  # noqa: E402
 
 from bench.common import REPO_ROOT, database, emit, machine  # noqa: E402
-from bench.support import ADMIN, CLERK, COMPLAINT, OPENED_AT, clone_case, make_engine  # noqa: E402
+from bench.support import CLERK, COMPLAINT, OPENED_AT, clone_case, deploy, make_engine  # noqa: E402
 from engine.bootstrap import Engine  # noqa: E402
 from engine.domain.clock import CHINA_TZ, FixedClock  # noqa: E402
 from engine.persistence.tables import NoticeRow, TimerRow  # noqa: E402
-from engine.services.deploy import read_diagram_dir  # noqa: E402
 
 SWEEP_AT = datetime(2024, 10, 8, 11, 0, tzinfo=CHINA_TZ)
 PROBE_DIR = REPO_ROOT / "tests" / "timers" / "diagrams"
@@ -42,7 +41,7 @@ def _engine(url: str, workdir: Path, at: datetime, name: str) -> Engine:
 
 def seed(engine: Engine, cases: int) -> None:
     """One real case, then `cases - 1` copies with fresh ids."""
-    engine.deploy.deploy(read_diagram_dir(PROBE_DIR), ADMIN)
+    deploy(engine, PROBE_DIR)
     first = engine.cases.open_case("timer_probe", dict(COMPLAINT), CLERK)
     clone_case(engine, first.id, cases - 1)
 

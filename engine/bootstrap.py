@@ -12,6 +12,7 @@ from engine.domain.clock import Clock, SystemClock
 from engine.domain.codes import CodeLists, SlaTable
 from engine.domain.departments import DepartmentDirectory
 from engine.domain.organisation_files import ORGANISATION_FILE, load_organisation
+from engine.domain.report_facts import FactsCatalogue
 from engine.persistence.uow import Database
 from engine.services.apikeys import ApiKeyService
 from engine.services.audit import AuditService
@@ -77,6 +78,7 @@ def build(settings: Settings, clock: Clock | None = None, worker_name: str = "wo
         sla=SlaTable.from_toml(processes / "sla.toml"),
         runtime=WorkflowRuntime(calendar, clock, allow_scripts=settings.allow_scripts),
         definitions=DefinitionCache(departments),
+        facts=FactsCatalogue([processes]),
     )
     engine = Engine(
         ctx=ctx,

@@ -10,9 +10,10 @@ from flask_babel import get_locale, gettext
 
 from engine.domain import authz
 from engine.domain.clock import to_china
+from engine.domain.errors import DeployProblem
 from engine.services.tasks import NAV_COUNT_CAP
 from webui.context import current_actor, engine
-from webui.labels import ACTION_LABELS, STATUS_LABELS
+from webui.labels import ACTION_LABELS, DEPLOY_PROBLEMS, STATUS_LABELS
 
 
 def china_time(value: datetime | str | None) -> str:
@@ -122,11 +123,18 @@ def count_label(n: int) -> str:
     return f"{NAV_COUNT_CAP - 1}+" if n >= NAV_COUNT_CAP else str(n)
 
 
+def deploy_problem_text(problem: DeployProblem) -> str:
+    """A deploy problem in the user's language when the engine named it by code, else its message."""
+    template = DEPLOY_PROBLEMS.get(problem.code)
+    return gettext(template, **dict(problem.params)) if template else problem.message
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and the template context."""
     app.jinja_env.filters.update(
         china_time=china_time, dept=department_name, code=code_label, days_text=days_text,
         deadline=deadline_state, yes_no=yes_no, nav_count=count_label,
+        problem_text=deploy_problem_text,
     )
     app.jinja_env.globals.update(
         status_label=lambda s: label_of(STATUS_LABELS, getattr(s, "value", s)),

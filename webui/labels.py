@@ -35,3 +35,9 @@ ACTION_LABELS = {
 }
 
 NOTICE_KINDS = {"chase": N_("催办"), "supervision": N_("督办")}
+
+# Deploy problems the engine names by code (DeployProblem.code), with their parameters.
+DEPLOY_PROBLEMS = {
+    "process_facts_missing": N_("流程 %(process)s 未声明报表事实：请在 %(file)s 中添加 [facts] 段"),
+    "process_facts_invalid": N_("%(file)s 的 [facts] 段有误：%(reason)s"),
+}

@@ -69,6 +69,7 @@ def make_engine(url: str, workdir: Path, clock: Clock | None = None, worker: str
 def deploy(engine: Engine, *directories: Path) -> None:
     """Deploy each directory's diagrams (one bundle per directory)."""
     for directory in directories:
+        engine.ctx.facts.add_directory(directory)  # a bench diagram's report facts live beside it
         engine.deploy.deploy(read_diagram_dir(directory), ADMIN)
 
 

@@ -75,6 +75,11 @@ def top_level_processes(parser: ComplaintParser) -> list[str]:
     return sorted(pid for pid in parser.get_process_ids() if pid not in called)
 
 
+def process_file(parser: ComplaintParser, process_key: str) -> str:
+    """The .bpmn file that defines a process."""
+    return str(parser.get_process_parser(process_key).filename)
+
+
 def files_for_process(parser: ComplaintParser, process_key: str) -> list[str]:
     """The files a process needs: its own, its called processes' and its decisions'."""
     keys = [process_key, *parser.get_subprocess_specs(process_key)]

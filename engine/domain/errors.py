@@ -51,11 +51,17 @@ class ValidationFailed(EngineError):
 
 @dataclass(frozen=True)
 class DeployProblem:
-    """One problem found in a diagram: where it is and what is wrong, in plain words."""
+    """One problem found in a diagram: where it is and what is wrong, in plain words.
+
+    `code` and `params` (pairs) name problems the web UI shows in the user's language; `message` is the
+    English text for the command line and the log.
+    """
 
     file: str
     element: str
     message: str
+    code: str = ""
+    params: tuple[tuple[str, str], ...] = ()
 
     def __str__(self) -> str:
         return f"{self.file}: {self.element}: {self.message}"

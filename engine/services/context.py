@@ -15,6 +15,7 @@ from engine.domain.clock import Clock
 from engine.domain.codes import CodeLists, SlaTable
 from engine.domain.departments import DepartmentDirectory
 from engine.domain.organisation import OrganisationTree
+from engine.domain.report_facts import FactsCatalogue
 from engine.persistence.records import StoredDefinition
 from engine.persistence.uow import Database
 
@@ -55,6 +56,7 @@ class EngineContext:
     sla: SlaTable
     runtime: WorkflowRuntime
     definitions: DefinitionCache
+    facts: FactsCatalogue
 
     def now(self) -> datetime:
         """The current time of the injected clock."""

@@ -5,12 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.bpmn.definitions import bundle_parser, content_hash, files_for_process, top_level_processes
+from engine.bpmn.definitions import (
+    bundle_parser,
+    content_hash,
+    files_for_process,
+    process_file,
+    top_level_processes,
+)
 from engine.bpmn.scripting import known_names
 from engine.bpmn.validation import validate_bundle
 from engine.domain import authz
 from engine.domain.errors import DeployProblem, DeployRejected, Forbidden, NotFound
 from engine.domain.model import Actor, DefinitionInfo
+from engine.domain.report_facts import ProcessFactsError
 from engine.persistence.records import StoredDefinition
 from engine.services.context import EngineContext
 
@@ -42,11 +49,24 @@ class DeployService:
         """Every problem in the bundle (empty when it may be deployed)."""
         if not files:
             return [DeployProblem("(bundle)", "(bundle)", "no .bpmn or .dmn files to deploy")]
-        return validate_bundle(
+        problems = validate_bundle(
             files, self.ctx.departments, known_names(self.ctx.calendar, self.ctx.clock),
             allow_scripts=self.ctx.settings.allow_scripts,
             max_bytes=self.ctx.settings.max_diagram_bytes,
         )
+        return problems or self._facts_problems(files)
+
+    def _facts_problems(self, files: dict[str, bytes]) -> list[DeployProblem]:
+        """A process a case can start must declare its report facts (processes/<key>.toml, [facts])."""
+        parser = bundle_parser(files)
+        problems = []
+        for key in top_level_processes(parser):
+            try:
+                self.ctx.facts.for_process(key)
+            except ProcessFactsError as exc:
+                params = tuple(sorted(exc.params.items()))
+                problems.append(DeployProblem(process_file(parser, key), key, str(exc), exc.code, params))
+        return problems
 
     def deploy(self, files: dict[str, bytes], actor: Actor) -> DeployResult:
         """Store a new version of every process whose files changed; nothing if anything is wrong."""

@@ -2,8 +2,8 @@
 
 Reports never read workflow state or JSON: `record_case_facts` runs in the same transaction as every other
 projection (from `persist_workflow`) and writes one `case_fact` row of plain columns the report queries
-aggregate. Which workflow variable holds which fact differs per diagram; `PROCESS_FACTS` says it, one
-`FactVariables` per process key (extend it when a diagram gains or renames a field).
+aggregate. Which workflow variable holds which fact differs per diagram: each process declares it in the
+`[facts]` section of `processes/<process key>.toml` (engine.domain.report_facts).
 """
 
 from __future__ import annotations
@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from engine.domain.calendar import parse_moment
 from engine.domain.clock import to_china
+from engine.domain.report_facts import FactVariables
 from engine.persistence.records import CaseFactRecord, StoredCase
 from engine.persistence.repositories import CaseFactRepository
 from engine.persistence.uow import UnitOfWork
@@ -38,68 +39,6 @@ SATISFACTION_ALIASES: Mapping[str, str] = {
 
 
 @dataclass(frozen=True)
-class FactVariables:
-    """Where one process keeps each report fact among its workflow variables; the first one present wins.
-
-    `replied`: any non-empty value means the customer has been told the result (the reply that stops
-    both clocks); a resolution on the spot is a reply too. `rectification_issued`: a non-empty value
-    means a rectification notice was issued.
-    `review_requested` likewise counts any non-empty value (a flag or the request's text). Flags
-    (`resolved_on_spot`, `review_overturned`, `rectification_closed`) count when any of their variables is
-    true or one of `yes_values`;
-    `rework_returns` is a counter the diagram keeps; compensation is the largest of the amounts named
-    (an amount decided on review replaces the first one). Facts a diagram does not record stay empty.
-    """
-
-    replied: tuple[str, ...]
-    resolved_on_spot: tuple[str, ...] = ("resolved_on_spot",)
-    compensation: tuple[str, ...] = ("compensation_amount",)
-    satisfaction: tuple[str, ...] = ("satisfaction",)
-    root_cause: tuple[str, ...] = ("root_cause",)
-    rectification_issued: tuple[str, ...] = ("rectification_no", "rectification_measures")
-    rectification_closed: tuple[str, ...] = ("rectification_closed",)
-    # The diagram has no step that closes a rectification notice: it counts as closed when the case closes.
-    rectification_closes_with_case: bool = False
-    rework_returns: tuple[str, ...] = ("rework_count",)
-    review_requested: tuple[str, ...] = ("review_requested", "review_request")
-    review_overturned: tuple[str, ...] = ("review_overturned",)
-    # Values of a variable that, besides true, mean "yes" (e.g. an enum decision).
-    yes_values: frozenset[str] = field(default_factory=lambda: frozenset({"yes", "true", "overturned"}))
-
-
-# processes/branch_complaint.bpmn: Task_OnSpot (resolved_on_spot), Task_Investigate (compensation_amount),
-# Task_Notify (notify_method = the reply; root_cause), Task_Rectify (rectification_no / _measures: the notice
-# is issued; no closing step, so it closes with the case), Task_Revisit (satisfaction).
-BRANCH = FactVariables(replied=("notify_method",), rectification_closes_with_case=True)
-
-# processes/head_office_complaint.bpmn: Task_Reply (reply_method) is the reply on every path; rework_count is
-# kept by head_office_routing.dmn / head_office_rework.dmn; Task_ReviewRequest (review_request text,
-# review_conclusion "overturned", review_compensation); Task_Investigate / Task_Rework / Task_OfficeHandle
-# (compensation_amount, root_cause); Task_Revisit (satisfaction). No rectification step.
-HEAD_OFFICE = FactVariables(
-    replied=("reply_method",), compensation=("compensation_amount", "review_compensation"),
-    review_requested=("review_request",), review_overturned=("review_conclusion",),
-)
-
-# processes/card_center_complaint.bpmn: each tier's form sets `outcome`; "seat_resolved" (the seat agent
-# resolved it within authority) is the first-contact resolution. compensation_amount (the deciding tier's)
-# or forward_compensation (the forwarded department's); Task_Reply (reply_method, root_cause);
-# Task_Revisit (satisfaction). No rework loop, review step or rectification step.
-CARD_CENTRE = FactVariables(
-    replied=("reply_method",), resolved_on_spot=("resolved_on_spot", "outcome"),
-    compensation=("compensation_amount", "forward_compensation"),
-    yes_values=frozenset({"yes", "true", "seat_resolved"}),
-)
-
-PROCESS_FACTS: dict[str, FactVariables] = {
-    "branch_complaint": BRANCH,
-    "head_office_complaint": HEAD_OFFICE,
-    "card_center_complaint": CARD_CENTRE,
-}
-DEFAULT_FACTS = FactVariables(replied=("reply_method", "notify_method"))
-
-
-@dataclass(frozen=True)
 class CaseFacts:
     """What a case's complaint and workflow data say, before the clocks are applied."""
 
@@ -117,16 +56,10 @@ class CaseFacts:
     root_cause: str | None
 
 
-def facts_for(process_key: str) -> FactVariables:
-    """The variable mapping of a process (a generic one for processes not listed)."""
-    return PROCESS_FACTS.get(process_key, DEFAULT_FACTS)
-
-
 def extract_facts(
-    process_key: str, complaint: Mapping[str, Any], data: Mapping[str, Any], finished: bool = False
+    names: FactVariables, complaint: Mapping[str, Any], data: Mapping[str, Any], finished: bool = False
 ) -> CaseFacts:
     """The report facts of a case from its complaint and its latest workflow data (pure)."""
-    names = facts_for(process_key)
     merged = {**complaint, **data}
     issued = _present(merged, names.rectification_issued)
     on_spot = _flag(merged, names.resolved_on_spot, names.yes_values)
@@ -196,7 +129,7 @@ def record_case_facts(
 ) -> None:
     """Write the case's case_fact row in the caller's transaction (the reply time is kept once set)."""
     repo = CaseFactRepository(uow.session)
-    facts = extract_facts(case.process_key, case.complaint, data, finished)
+    facts = extract_facts(ctx.facts.for_process(case.process_key), case.complaint, data, finished)
     replied_at, regulatory_due, extensions = repo.kept(case.id) or (None, _moment(data.get("regulatory_due")), 0)
     if replied_at is None and (facts.replied or finished):
         replied_at = now  # a case closes only after its customer was answered

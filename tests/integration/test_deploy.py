@@ -136,6 +136,34 @@ def test_a_broken_bundle_is_rejected_with_every_problem_and_stores_nothing(engin
     assert len(_deploy_events(engine)) == events
 
 
+@pytest.fixture
+def new_variant(tmp_path, repo_root):
+    """processes/ with the branch diagram's process renamed: a new process variant, no facts declared yet."""
+    directory = copy_processes(repo_root / "processes", tmp_path / "variant")
+    path = directory / BPMN
+    path.write_text(path.read_text(encoding="utf-8").replace('"branch_complaint"', '"branch_variant"'),
+                    encoding="utf-8")
+    return directory
+
+
+def test_a_new_process_without_report_facts_is_refused_naming_the_file(engine, new_variant):
+    before = _definition_rows(engine, "branch_variant")
+
+    with pytest.raises(DeployRejected) as caught:
+        engine.deploy.deploy(read_diagram_dir(new_variant), ADMIN)
+
+    [problem] = caught.value.problems
+    assert (problem.file, problem.element, problem.code) == (BPMN, "branch_variant", "process_facts_missing")
+    assert dict(problem.params)["file"].endswith("branch_variant.toml")
+    assert "[facts]" in problem.message and "branch_variant.toml" in problem.message
+    assert _definition_rows(engine, "branch_variant") == before == []
+
+    (new_variant / "branch_variant.toml").write_text('[facts]\nreplied = ["notify_method"]\n', encoding="utf-8")
+    engine.ctx.facts.add_directory(new_variant)
+    result = engine.deploy.deploy(read_diagram_dir(new_variant), ADMIN)
+    assert [(d.process_key, d.version) for d in result.deployed] == [("branch_variant", 1)]
+
+
 def test_only_process_owners_and_admins_deploy(engine, renamed_revisit):
     with pytest.raises(Forbidden):
         engine.deploy.deploy(read_diagram_dir(renamed_revisit), MANAGER)

@@ -7,21 +7,28 @@ from types import SimpleNamespace
 
 from sqlalchemy import delete, select
 
+from engine.domain.report_facts import FactsCatalogue, FactVariables
 from engine.persistence.tables import CaseFactRow
 from engine.services.facts import customer_key, extract_facts
 from engine.services.reports import ReportRequest
 from tests.support import complaints as forms
 from tests.support.actors import ADMIN, supervisor
 from tests.support.driver import claim_and_complete, open_case
-from tests.support.engines import at, clock_of
+from tests.support.engines import PROCESSES, at, clock_of
 
 COMPLAINT = forms.complaint(product="定期存款", amount="1200.50")
+DECLARED = FactsCatalogue([PROCESSES])  # the [facts] sections of processes/<key>.toml
+
+
+def _facts(process_key, complaint, data, finished=False):
+    """extract_facts with the process's declared variables."""
+    return extract_facts(DECLARED.for_process(process_key), complaint, data, finished)
 
 
 def test_branch_facts_from_the_diagram_variables():
     data = {**forms.NOT_ON_SPOT, **forms.INVESTIGATED_BANK_FAULT, **forms.NOTIFIED_RECTIFY, **forms.RECTIFIED,
             **forms.REVISITED, "amount": 1200.5}
-    facts = extract_facts("branch_complaint", COMPLAINT, data, finished=False)
+    facts = _facts("branch_complaint", COMPLAINT, data, finished=False)
     assert facts.product == "定期存款"
     assert (facts.amount_cents, facts.compensation_cents) == (120050, 5000)
     assert facts.replied and not facts.resolved_on_spot
@@ -29,11 +36,11 @@ def test_branch_facts_from_the_diagram_variables():
     assert facts.root_cause == "柜员培训不足"
     assert facts.rectification_issued and not facts.rectification_closed
     # the branch diagram has no closing step: the notice closes with the case
-    assert extract_facts("branch_complaint", COMPLAINT, data, finished=True).rectification_closed
+    assert _facts("branch_complaint", COMPLAINT, data, finished=True).rectification_closed
 
 
 def test_nothing_decided_yet():
-    facts = extract_facts("branch_complaint", forms.complaint(product=""), {"amount": 0.0})
+    facts = _facts("branch_complaint", forms.complaint(product=""), {"amount": 0.0})
     assert (facts.product, facts.replied, facts.satisfaction, facts.rectification_issued) == (None, False, None, False)
     assert (facts.amount_cents, facts.compensation_cents, facts.rework_returns) == (0, 0, 0)
 
@@ -42,19 +49,19 @@ def test_head_office_variables():
     data = {"reply_method": "letter", "rework_count": 3, "review_request": "客户认为应赔偿利息损失",
             "review_conclusion": "overturned", "compensation_amount": 20.0, "review_compensation": 35.5,
             "satisfaction": "basically"}
-    facts = extract_facts("head_office_complaint", forms.complaint(), data)
+    facts = _facts("head_office_complaint", forms.complaint(), data)
     assert (facts.replied, facts.rework_returns) == (True, 3)
     assert (facts.review_requested, facts.review_overturned) == (True, True)
     assert facts.compensation_cents == 3550  # the review's amount replaces the first decision's
-    upheld = extract_facts("head_office_complaint", forms.complaint(),
+    upheld = _facts("head_office_complaint", forms.complaint(),
                            data | {"review_conclusion": "upheld", "review_compensation": 0})
     assert (upheld.review_requested, upheld.review_overturned, upheld.compensation_cents) == (True, False, 2000)
 
 
-def test_unlisted_processes_use_generic_names_and_aliases():
+def test_undeclared_facts_take_the_default_names_and_aliases():
     data = {"reply_method": "phone", "rework_count": "2", "review_requested": True, "review_overturned": "yes",
             "satisfaction": "basically_satisfied", "compensation_amount": "abc"}
-    facts = extract_facts("some_new_process", forms.complaint(), data)
+    facts = extract_facts(FactVariables(replied=("reply_method",)), forms.complaint(), data)
     assert (facts.replied, facts.rework_returns) == (True, 2)
     assert (facts.review_requested, facts.review_overturned) == (True, True)
     assert facts.satisfaction == "basically"
@@ -154,8 +161,8 @@ def test_cases_stored_before_the_reports_get_their_facts(engine):
 def test_card_centre_variables():
     seat = {"outcome": "seat_resolved", "compensation_amount": 30.0, "reply_method": "phone",
             "root_cause": "年费政策未告知", "satisfaction": "satisfied"}
-    facts = extract_facts("card_center_complaint", forms.complaint(resolved_on_spot=False), seat)
+    facts = _facts("card_center_complaint", forms.complaint(resolved_on_spot=False), seat)
     assert (facts.resolved_on_spot, facts.replied, facts.compensation_cents) == (True, True, 3000)
     senior = seat | {"outcome": "senior_final", "compensation_amount": 0.0, "forward_compensation": 80.0}
-    facts = extract_facts("card_center_complaint", forms.complaint(resolved_on_spot=False), senior)
+    facts = _facts("card_center_complaint", forms.complaint(resolved_on_spot=False), senior)
     assert (facts.resolved_on_spot, facts.compensation_cents, facts.root_cause) == (False, 8000, "年费政策未告知")

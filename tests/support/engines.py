@@ -21,6 +21,8 @@ from tests.support.databases import (
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PROCESSES = REPO_ROOT / "processes"
+# The tests' own probe diagrams keep their report facts (`<process>.toml`) beside them.
+PROBE_DIAGRAMS = (REPO_ROOT / "tests" / "timers" / "diagrams", REPO_ROOT / "tests" / "integration" / "diagrams")
 
 # Friday 2024-09-27 10:00 China time: the acceptance example of DOMAIN.md (National Day follows).
 CHINA_START = datetime(2024, 9, 27, 10, 0, tzinfo=CHINA_TZ)
@@ -35,10 +37,13 @@ def make_engine(
     db_url: str, instance_dir: Path, start: datetime = CHINA_START,
     processes_dir: Path = PROCESSES, worker_name: str = "worker", **settings: object,
 ) -> Engine:
-    """An engine (not yet migrated) whose clock is a FixedClock at `start`."""
+    """An engine (not yet migrated) whose clock is a FixedClock at `start`; it knows the probes' facts."""
     cfg = Settings(instance_dir=instance_dir, database_url=db_url, processes_dir=processes_dir,
                    secret_key="test", **settings)  # type: ignore[arg-type]
-    return build(cfg, clock=FixedClock(start), worker_name=worker_name)
+    engine = build(cfg, clock=FixedClock(start), worker_name=worker_name)
+    for directory in PROBE_DIAGRAMS:
+        engine.ctx.facts.add_directory(directory)
+    return engine
 
 
 def clock_of(engine: Engine) -> FixedClock:

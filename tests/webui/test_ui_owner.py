@@ -40,6 +40,16 @@ def test_broken_diagram_shows_the_element_error(client):
     assert "/owner/deploy" not in page
 
 
+def test_a_new_process_without_report_facts_is_refused_in_the_users_language(client):
+    bpmn = (PROCESSES / "branch_complaint.bpmn").read_bytes().replace(b'"branch_complaint"', b'"branch_variant"')
+    login(client, "owner1")
+    page = _upload(client, "/owner/validate", _bundle(bpmn)).text
+    assert "流程 branch_variant 未声明报表事实" in page and "branch_variant.toml" in page
+    assert "/owner/deploy" not in page
+    english = _upload(client, "/owner/validate?lang=en", _bundle(bpmn)).text
+    assert "Process branch_variant declares no report facts: add a [facts] section to" in english
+
+
 def test_not_xml_is_reported(client):
     login(client, "owner1")
     response = _upload(client, "/owner/validate", {"x.bpmn": b"<bpmn"})

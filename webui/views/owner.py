@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from engine.domain import authz
 from engine.domain.errors import DeployProblem, DeployRejected, Forbidden, NotFound
 from webui.context import actor, engine
-from webui.formatting import department_name
+from webui.formatting import department_name, deploy_problem_text
 from webui.staging import Staging, clean_name
 
 bp = Blueprint("owner", __name__, url_prefix="/owner")
@@ -127,7 +127,7 @@ def _render_modeler(definition_id: int, name: str, xml: str, problems: list[Depl
     if info is None:
         raise NotFound(f"definition {definition_id} not found")
     newest = max(d.version for d in definitions if d.process_key == info.process_key)
-    marks = [{"element": p.element, "message": p.message} for p in problems or [] if p.file == name]
+    marks = [{"element": p.element, "message": deploy_problem_text(p)} for p in problems or [] if p.file == name]
     page = render_template("owner/modeler.html", info=info, name=name, xml=xml, problems=problems,
                            problem_marks=marks, staged=staged or [], newest=newest, departments=_departments())
     return page, status
