@@ -11,6 +11,7 @@ from engine.domain.calendar import BusinessCalendar, CalendarOverrides
 from engine.domain.clock import Clock, SystemClock
 from engine.domain.codes import CodeLists, SlaTable
 from engine.domain.departments import DepartmentDirectory
+from engine.domain.organisation import home_units
 from engine.domain.organisation_files import ORGANISATION_FILE, load_organisation
 from engine.domain.report_facts import FactsCatalogue
 from engine.persistence.uow import Database
@@ -51,7 +52,7 @@ class Engine:
 
     def init_db(self) -> None:
         """Create or upgrade the schema (Alembic migrations); fill report facts of older cases."""
-        self.ctx.db.upgrade()
+        self.ctx.db.upgrade(home_units(self.ctx.organisation))
         self.reports.backfill_facts()
 
     def dispose(self) -> None:

@@ -189,13 +189,13 @@ def cmd_calendar(engine: Engine, args: argparse.Namespace) -> None:
 def cmd_user(engine: Engine, args: argparse.Namespace) -> None:
     if args.user_command == "add":
         password = args.password or getpass.getpass("password (at least 12 characters): ")
-        info = engine.users.add(args.username, password, _split(args.departments), _split(args.roles),
+        info = engine.users.add(args.username, password, args.member, _split(args.roles),
                                 operator(), display_name=args.name or "", email=args.email)
         emit(args, info, lambda u: f"user {u.username} added")
     elif args.user_command == "list":
         emit(args, engine.users.list(operator()), lambda us: "\n".join(
             f"{u.username:<14} {'active' if u.active else 'disabled':<9} {','.join(u.roles):<24} "
-            f"{','.join(u.departments)}" for u in us))
+            f"{' '.join(str(m) for m in u.memberships)}" for u in us))
     else:
         engine.users.disable(args.username, operator())
         emit(args, {"disabled": args.username}, lambda d: f"user {d['disabled']} disabled")
@@ -299,7 +299,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = u_sub.add_parser("add")
     p.add_argument("username")
     p.add_argument("--password", help="prompted for when omitted")
-    p.add_argument("--departments", default="")
+    p.add_argument("--member", action="append", default=[], metavar="UNIT:DEPARTMENT",
+                   help="a department of an organisation unit (repeatable), e.g. SH01:branch_manager")
     p.add_argument("--roles", default="staff")
     p.add_argument("--name")
     p.add_argument("--email")

@@ -52,6 +52,17 @@ class NoticeKind(StrEnum):
 SYSTEM = "system"
 
 
+@dataclass(frozen=True, order=True)
+class Membership:
+    """A person's place in the bank: a department of a unit, written `UNIT:DEPARTMENT`."""
+
+    unit: str
+    department: str
+
+    def __str__(self) -> str:
+        return f"{self.unit}:{self.department}"
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who is acting: a signed-in user, an API client or the system itself."""
@@ -59,6 +70,8 @@ class Actor:
     username: str
     departments: frozenset[str] = frozenset()
     roles: frozenset[Role] = frozenset()
+    # (unit, department) pairs of a person; `departments` are their department codes.
+    memberships: frozenset[Membership] = frozenset()
 
     def has(self, role: Role) -> bool:
         """True when the actor holds `role`."""
@@ -208,6 +221,6 @@ class UserInfo:
 
     username: str
     display_name: str
-    departments: list[str]
+    memberships: list[Membership]
     roles: list[str]
     active: bool

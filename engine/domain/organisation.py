@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.domain.errors import EngineError
+from engine.domain.model import Membership
 
 UNIT_KINDS = ("head_office", "branch", "sub_branch", "outlet", "card_centre")
 UNIT_FIELDS = ("code", "name", "name_en", "parent", "kind", "departments")
@@ -221,3 +222,33 @@ def _units_in_cycles(units: Mapping[str, Unit]) -> list[str]:
 
 def _text(value: Any) -> str:
     return str(value).strip() if value is not None else ""
+
+
+def home_unit(tree: OrganisationTree, department: str) -> Unit | None:
+    """The first unit (in the order written) that has `department`: where a bare department code belongs."""
+    return next((u for u in tree.units.values() if department in u.departments), None)
+
+
+def home_units(tree: OrganisationTree) -> dict[str, str]:
+    """Each department's home unit code (see `home_unit`)."""
+    homes: dict[str, str] = {}
+    for unit in tree.units.values():
+        for department in unit.departments:
+            homes.setdefault(department, unit.code)
+    return homes
+
+
+def parse_memberships(tree: OrganisationTree, written: Iterable[str]) -> tuple[list[Membership], list[str]]:
+    """`UNIT:DEPARTMENT` (or a bare department, meaning its home unit) to memberships, with the problems."""
+    memberships: list[Membership] = []
+    problems: list[str] = []
+    for text in written:
+        unit_code, _, department = text.strip().rpartition(":")
+        unit = tree.get(unit_code) if unit_code else home_unit(tree, department)
+        if unit is None:
+            problems.append(f"{text}: unknown unit" if unit_code else f"{text}: no unit has this department")
+        elif department not in unit.departments:
+            problems.append(f"{text}: unit {unit.code} has no department {department}")
+        elif Membership(unit.code, department) not in memberships:
+            memberships.append(Membership(unit.code, department))
+    return memberships, problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -57,17 +58,19 @@ def session_factory(engine: Engine, writing: bool = False) -> sessionmaker[Sessi
     return sessionmaker(bind, expire_on_commit=False)
 
 
-def alembic_config(engine: Engine) -> Config:
-    """Alembic configured to run our migrations on `engine`."""
+def alembic_config(engine: Engine, home_units: Mapping[str, str] | None = None) -> Config:
+    """Alembic configured to run our migrations on `engine`; `home_units` (department -> unit code) is
+    where migrations put existing users and work that had no unit yet (default: the unit "HO")."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
+    cfg.attributes["home_units"] = dict(home_units or {})
     return cfg
 
 
-def upgrade(engine: Engine) -> None:
+def upgrade(engine: Engine, home_units: Mapping[str, str] | None = None) -> None:
     """Create or upgrade the schema to the newest migration."""
-    command.upgrade(alembic_config(engine), "head")
+    command.upgrade(alembic_config(engine, home_units), "head")
 
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from engine.domain.model import Membership
+
 
 @dataclass
 class StoredDefinition:
@@ -132,10 +134,15 @@ class StoredUser:
     username: str
     display_name: str
     password_hash: str
-    departments: list[str]
+    memberships: list[Membership]
     roles: list[str]
     email: str | None
     active: bool
+
+    @property
+    def departments(self) -> frozenset[str]:
+        """The departments the user is a member of, in any unit."""
+        return frozenset(m.department for m in self.memberships)
 
 
 @dataclass

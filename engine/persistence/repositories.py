@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.domain.errors import ConcurrentUpdate
+from engine.domain.model import Membership
 from engine.persistence import audit_chain
 from engine.persistence.records import (
     CaseFactRecord,
@@ -37,6 +38,7 @@ from engine.persistence.tables import (
     NoticeRow,
     ProcessDefinitionRow,
     TimerRow,
+    UserMembershipRow,
     UserRow,
 )
 
@@ -362,9 +364,9 @@ class NoticeRepository:
         )
 
 
-def _user(row: UserRow) -> StoredUser:
+def _user(row: UserRow, memberships: list[Membership]) -> StoredUser:
     return StoredUser(
-        row.id, row.username, row.display_name, row.password_hash, list(row.departments),
+        row.id, row.username, row.display_name, row.password_hash, memberships,
         list(row.roles), row.email, row.active,
     )
 
@@ -378,15 +380,28 @@ class UserRepository:
     def get(self, username: str) -> StoredUser | None:
         """A user by name."""
         row = self.session.scalars(select(UserRow).where(UserRow.username == username)).first()
-        return _user(row) if row else None
+        return _user(row, self._memberships([row.id]).get(row.id, [])) if row else None
+
+    def _memberships(self, user_ids: Sequence[int] | None = None) -> dict[int, list[Membership]]:
+        query = select(UserMembershipRow).order_by(UserMembershipRow.unit, UserMembershipRow.department)
+        if user_ids is not None:
+            query = query.where(UserMembershipRow.user_id.in_(list(user_ids)))
+        found: dict[int, list[Membership]] = {}
+        for row in self.session.scalars(query):
+            found.setdefault(row.user_id, []).append(Membership(row.unit, row.department))
+        return found
 
     def add(self, user: StoredUser, now: datetime) -> None:
-        """Create a user."""
-        self.session.add(UserRow(
+        """Create a user with their memberships."""
+        row = UserRow(
             username=user.username, display_name=user.display_name,
-            password_hash=user.password_hash, departments=user.departments, roles=user.roles,
+            password_hash=user.password_hash, roles=user.roles,
             email=user.email, active=user.active, created_at=now,
-        ))
+        )
+        self.session.add(row)
+        self.session.flush()
+        self.session.add_all(UserMembershipRow(user_id=row.id, unit=m.unit, department=m.department)
+                             for m in user.memberships)
         self.session.flush()
 
     def update(self, username: str, **values: Any) -> bool:
@@ -398,11 +413,13 @@ class UserRepository:
 
     def all(self) -> list[StoredUser]:
         """Every user, by name."""
-        return [_user(r) for r in self.session.scalars(select(UserRow).order_by(UserRow.username))]
+        memberships = self._memberships()
+        rows = self.session.scalars(select(UserRow).order_by(UserRow.username))
+        return [_user(r, memberships.get(r.id, [])) for r in rows]
 
     def in_department(self, department: str) -> list[StoredUser]:
         """Active users of a department (for reassignment and notices)."""
-        return [u for u in self.all() if u.active and department in u.departments]
+        return [u for u in self.all() if u.active and any(m.department == department for m in u.memberships)]
 
 
 class CaseFactRepository:

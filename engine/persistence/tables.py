@@ -179,11 +179,21 @@ class UserRow(Base):
     username: Mapped[str] = mapped_column(String(80), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
-    departments: Mapped[list[Any]] = mapped_column(JSON, default=list)
     roles: Mapped[list[Any]] = mapped_column(JSON, default=list)
     email: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+
+
+class UserMembershipRow(Base):
+    """A user's membership of one department of one organisation unit."""
+
+    __tablename__ = "user_membership"
+    __table_args__ = (Index("ix_user_membership_queue", "unit", "department"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(40), primary_key=True)
+    department: Mapped[str] = mapped_column(String(80), primary_key=True)
 
 
 class CaseFactRow(Base):

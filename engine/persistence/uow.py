@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import TracebackType
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -82,9 +83,9 @@ class Database:
         """`sqlite` or `postgresql`."""
         return str(self.sql_engine.dialect.name)
 
-    def upgrade(self) -> None:
-        """Create or upgrade the schema (Alembic migrations)."""
-        upgrade(self.sql_engine)
+    def upgrade(self, home_units: Mapping[str, str] | None = None) -> None:
+        """Create or upgrade the schema (Alembic migrations); see db.alembic_config for `home_units`."""
+        upgrade(self.sql_engine, home_units)
 
     def ping(self, timeout_seconds: float) -> str:
         """The schema version, read under a statement timeout (raises when the database does not answer)."""

@@ -17,7 +17,7 @@ class DemoUser:
 
     username: str
     display_name: str
-    departments: tuple[str, ...]
+    members: tuple[str, ...]  # UNIT:DEPARTMENT
     roles: tuple[str, ...]
 
 
@@ -25,19 +25,26 @@ DEMO_USERS = (
     DemoUser("admin", "系统管理员", (), ("admin",)),
     DemoUser("owner", "流程管理员", (), ("process_owner",)),
     DemoUser("auditor", "审计员", (), ("auditor",)),
-    DemoUser("teller", "网点柜员 李明", ("branch_front",), ("staff",)),
-    DemoUser("manager", "投诉管理人 王芳", ("branch_manager",), ("staff",)),
-    DemoUser("branchhead", "网点负责人 赵强", ("branch_head",), ("staff",)),
-    DemoUser("hocm", "投诉管理部 陈静", ("complaint_mgmt",), ("staff", "supervisor")),
-    DemoUser("csgroup", "业务管理组 刘洋", ("cs_business_group",), ("staff",)),
-    DemoUser("office", "办公室 周敏", ("office",), ("staff",)),
-    DemoUser("retail", "零售银行部 孙磊", ("retail_banking",), ("staff",)),
-    DemoUser("ebank", "电子银行部 吴婷", ("ebanking",), ("staff",)),
-    DemoUser("seat", "座席员 郑浩", ("card_seat",), ("staff",)),
-    DemoUser("care", "客户关怀组 冯雪", ("card_care",), ("staff",)),
-    DemoUser("csmanager", "客服经理 何伟", ("card_cs_manager",), ("staff",)),
-    DemoUser("senior", "高级经理 高峰", ("card_senior_manager",), ("staff",)),
-    DemoUser("supervisor", "督办专员 马丽", ("complaint_mgmt", "branch_manager", "branch_head"),
+    DemoUser("teller", "上海浦东网点柜员 李明", ("SH01:branch_front",), ("staff",)),
+    DemoUser("manager", "上海浦东网点投诉管理人 王芳", ("SH01:branch_manager",), ("staff",)),
+    DemoUser("branchhead", "上海浦东网点负责人 赵强", ("SH01:branch_head",), ("staff",)),
+    DemoUser("manager_xh", "上海徐汇网点投诉管理人 钱芸", ("SH02:branch_manager",), ("staff",)),
+    DemoUser("teller_hd", "北京海淀网点柜员 林涛", ("BJ01:branch_front",), ("staff",)),
+    DemoUser("manager_hd", "北京海淀网点投诉管理人 杨帆", ("BJ01:branch_manager",), ("staff",)),
+    DemoUser("head_hd", "北京海淀网点负责人 许杰", ("BJ01:branch_head",), ("staff",)),
+    DemoUser("sh_service", "上海分行服务管理部 蒋琳", ("SH:service_mgmt",), ("staff", "supervisor")),
+    DemoUser("bj_service", "北京分行服务管理部 韩冬", ("BJ:service_mgmt",), ("staff", "supervisor")),
+    DemoUser("hocm", "投诉管理部 陈静", ("HO:complaint_mgmt",), ("staff", "supervisor")),
+    DemoUser("csgroup", "业务管理组 刘洋", ("HO:cs_business_group",), ("staff",)),
+    DemoUser("office", "办公室 周敏", ("HO:office",), ("staff",)),
+    DemoUser("retail", "零售银行部 孙磊", ("HO:retail_banking",), ("staff",)),
+    DemoUser("ebank", "电子银行部 吴婷", ("HO:ebanking",), ("staff",)),
+    DemoUser("operations", "运营管理部 彭程", ("HO:operations",), ("staff",)),
+    DemoUser("seat", "座席员 郑浩", ("CC:card_seat",), ("staff",)),
+    DemoUser("care", "客户关怀组 冯雪", ("CC:card_care",), ("staff",)),
+    DemoUser("csmanager", "客服经理 何伟", ("CC:card_cs_manager",), ("staff",)),
+    DemoUser("senior", "高级经理 高峰", ("CC:card_senior_manager",), ("staff",)),
+    DemoUser("supervisor", "督办专员 马丽", ("HO:complaint_mgmt", "SH01:branch_manager", "SH01:branch_head"),
              ("staff", "supervisor")),
 )
 
@@ -64,7 +71,7 @@ def seed_demo(engine: Any, admin: Actor) -> dict[str, int]:
     users = 0
     for demo in DEMO_USERS:
         try:
-            engine.users.add(demo.username, DEMO_PASSWORD, list(demo.departments), list(demo.roles),
+            engine.users.add(demo.username, DEMO_PASSWORD, list(demo.members), list(demo.roles),
                              admin, display_name=demo.display_name)
             users += 1
         except Conflict:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from datetime import timedelta
 
 from engine.domain import authz
 from engine.domain.errors import Conflict, Forbidden, NotFound, TooManyAttempts, ValidationFailed
-from engine.domain.model import Actor, Role, UserInfo
+from engine.domain.model import Actor, Membership, Role, UserInfo
+from engine.domain.organisation import parse_memberships
 from engine.persistence.records import StoredUser
 from engine.persistence.uow import UnitOfWork
 from engine.services.context import EngineContext
@@ -39,7 +41,8 @@ def check_password(password: str, stored: str) -> bool:
 
 def actor_of(user: StoredUser) -> Actor:
     """The actor a signed-in user acts as."""
-    return Actor(user.username, frozenset(user.departments), frozenset(Role(r) for r in user.roles))
+    return Actor(user.username, user.departments, frozenset(Role(r) for r in user.roles),
+                 frozenset(user.memberships))
 
 
 class UserService:
@@ -49,39 +52,44 @@ class UserService:
         self.ctx = ctx
 
     def add(
-        self, username: str, password: str, departments: list[str], roles: list[str],
+        self, username: str, password: str, members: Sequence[str], roles: list[str],
         actor: Actor, display_name: str = "", email: str | None = None,
     ) -> UserInfo:
-        """Create a user (admins only)."""
+        """Create a user (admins only). `members` are `UNIT:DEPARTMENT` pairs; a bare department code
+        means that department of its home unit (the first unit of the tree that has it)."""
         if not authz.may_manage_users(actor):
             raise Forbidden("only admins manage users")
-        self._check(username, password, departments, roles)
+        memberships = self._check(username, password, members, roles)
         with self.ctx.db.write() as uow:
             if uow.users.get(username) is not None:
                 raise Conflict(f"user {username} already exists")
             uow.users.add(StoredUser(0, username, display_name or username, hash_password(password),
-                                     departments, roles, email, True), self.ctx.now())
+                                     memberships, roles, email, True), self.ctx.now())
             uow.audit.add(self.ctx.now(), actor.username, "user_added",
-                          data={"user": username, "departments": departments, "roles": roles})
+                          data={"user": username, "memberships": [str(m) for m in memberships], "roles": roles})
             uow.commit()
-        return UserInfo(username, display_name or username, departments, roles, True)
+        return UserInfo(username, display_name or username, memberships, roles, True)
 
-    def _check(self, username: str, password: str, departments: list[str], roles: list[str]) -> None:
+    def _check(self, username: str, password: str, members: Sequence[str], roles: list[str]) -> list[Membership]:
         errors: dict[str, list[str]] = {}
         if not username or not username.replace("_", "").replace(".", "").isalnum():
             errors["username"] = ["letters, digits, '.' and '_' only"]
         if len(password) < MIN_PASSWORD:
             errors["password"] = [f"至少 {MIN_PASSWORD} 个字符 / at least {MIN_PASSWORD} characters"]
-        errors |= authz.membership_errors(self.ctx.departments, departments, roles)
+        memberships, problems = parse_memberships(self.ctx.organisation, members)
+        if problems:
+            errors["memberships"] = problems
+        errors |= authz.membership_errors(self.ctx.departments, [m.department for m in memberships], roles)
         if errors:
             raise ValidationFailed(errors)
+        return memberships
 
     def list(self, actor: Actor) -> list[UserInfo]:
         """Every user (admins and auditors)."""
         if not (authz.may_manage_users(actor) or actor.has(Role.AUDITOR)):
             raise Forbidden("only admins and auditors list users")
         with self.ctx.db.read() as uow:
-            return [UserInfo(u.username, u.display_name, u.departments, u.roles, u.active)
+            return [UserInfo(u.username, u.display_name, u.memberships, u.roles, u.active)
                     for u in uow.users.all()]
 
     def disable(self, username: str, actor: Actor) -> None:
