@@ -273,6 +273,16 @@ class IdempotencyKeyRow(Base):
     created_at: Mapped[datetime]
 
 
+
+class RateCounterRow(Base):
+    """Hits of one key (failed sign-ins of a user name, refusals of a source address) in a fixed window."""
+
+    __tablename__ = "rate_counter"
+
+    key: Mapped[str] = mapped_column(String(250), primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
 # Indexes of the report queries on tables defined above (migration 0003).
 Index("ix_notice_created_at", NoticeRow.created_at)
 Index("ix_human_task_open_due", HumanTaskRow.status, HumanTaskRow.due_at)

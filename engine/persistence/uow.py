@@ -8,6 +8,7 @@ from types import TracebackType
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.domain.errors import DatabaseUnavailable
+from engine.persistence.counters import CounterRepository
 from engine.persistence.db import is_unavailable, make_engine, ping, session_factory, upgrade
 from engine.persistence.queries import ReadQueries
 from engine.persistence.repositories import (
@@ -40,6 +41,7 @@ class UnitOfWork:
         self.users = UserRepository(self.session)
         self.api_keys = ApiKeyRepository(self.session)
         self.idempotency = IdempotencyRepository(self.session)
+        self.counters = CounterRepository(self.session)
         self.read = ReadQueries(self.session)
         return self
 

@@ -12,11 +12,12 @@ from engine.domain import authz
 from engine.domain.errors import Conflict, Forbidden, NotFound, TooManyAttempts, ValidationFailed
 from engine.domain.model import Actor, Membership, Role, UserInfo
 from engine.domain.organisation import parse_memberships
+from engine.domain.throttle import counter_key
 from engine.persistence.records import StoredUser
-from engine.persistence.uow import UnitOfWork
 from engine.services.context import EngineContext
 
 MIN_PASSWORD = 12
+SIGN_IN = "signin"  # counter kind: attempts per user name
 _ITERATIONS = 240_000
 
 
@@ -104,23 +105,32 @@ class UserService:
 
     def authenticate(self, username: str, password: str) -> Actor | None:
         """The actor for valid credentials of an active user; failures are audited. After
-        `login_max_failures` failures within `login_lock_minutes` the name is locked for that long
-        (TooManyAttempts), whatever the password: guessing gets nowhere, and the lock ends by itself."""
-        with self.ctx.db.write() as uow:
-            self._refuse_when_locked(uow, username)
+        `login_max_failures` failed attempts in a window of `login_lock_minutes` (from the first) the name
+        is locked until the window ends (TooManyAttempts), whatever the password. Each attempt takes its
+        place in the count atomically before the password is checked, so parallel guesses get no more
+        checks than the limit; a successful sign-in clears the count."""
+        self._reserve_attempt(username)
+        with self.ctx.db.read() as uow:
             user = uow.users.get(username)
-            ok = user is not None and user.active and check_password(password, user.password_hash)
+        ok = user is not None and user.active and check_password(password, user.password_hash)
+        with self.ctx.db.write() as uow:
+            if ok:
+                uow.counters.clear(counter_key(SIGN_IN, username))
             uow.audit.add(self.ctx.now(), username, "login" if ok else "login_failed")
             uow.commit()
         return actor_of(user) if ok and user is not None else None
 
-    def _refuse_when_locked(self, uow: UnitOfWork, username: str) -> None:
-        settings = self.ctx.settings
-        since = self.ctx.now() - timedelta(minutes=settings.login_lock_minutes)
-        if uow.audit.count_since(username, "login_failed", since) < settings.login_max_failures:
-            return
-        uow.audit.add(self.ctx.now(), username, "login_locked")
-        uow.commit()
+    def _reserve_attempt(self, username: str) -> None:
+        settings, now = self.ctx.settings, self.ctx.now()
+        with self.ctx.db.write() as uow:
+            counter = uow.counters.hit(counter_key(SIGN_IN, username),
+                                       timedelta(minutes=settings.login_lock_minutes), now)
+            if counter.hits <= settings.login_max_failures:
+                uow.commit()
+                return
+            if counter.hits == settings.login_max_failures + 1:  # audited once per lock, not per attempt
+                uow.audit.add(now, username, "login_locked")
+            uow.commit()
         raise TooManyAttempts(f"too many failed sign-ins; try again in {settings.login_lock_minutes} minutes")
 
     def actor(self, username: str) -> Actor | None:
