@@ -8,6 +8,7 @@ from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from engine.domain.model import FormField, FormSpec
+from engine.schemas.limits import AMOUNT_MESSAGE, MAX_AMOUNT
 from engine.schemas.text import CONTROL_MESSAGE
 from webui.intake_fields import IntakeGroup
 from webui.labels import N_
@@ -30,6 +31,8 @@ def message(text: str) -> str:
     """A service's validation message in the user's language where we know it."""
     if text.startswith("Must be one of"):
         return gettext("请从列表中选择")
+    if text == AMOUNT_MESSAGE:
+        return gettext("金额不能超过 %(max)s 元", max=f"{MAX_AMOUNT:,}")
     known = _MESSAGES.get(text)
     return gettext(known) if known else text
 

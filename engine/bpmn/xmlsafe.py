@@ -34,6 +34,23 @@ def parse_xml(filename: str, content: bytes, max_bytes: int = DEFAULT_MAX_BYTES)
     return root
 
 
+def as_utf8(filename: str, content: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The diagram as UTF-8 bytes: a file in another encoding its XML declaration or byte-order mark names
+    (UTF-16 from Windows tools) is decoded and written again as UTF-8. Files that are UTF-8 already, or
+    that cannot be parsed, come back unchanged (validation then says what is wrong with them)."""
+    try:
+        content.decode("utf-8")
+        return content
+    except UnicodeDecodeError:
+        pass
+    try:
+        root = parse_xml(filename, content, max_bytes)
+    except XmlRejected:
+        return content
+    written: bytes = etree.tostring(root.getroottree(), encoding="UTF-8", xml_declaration=True)
+    return written
+
+
 def safe_parser() -> etree.XMLParser:
     """A parser that never loads DTDs, resolves entities or touches the network."""
     return etree.XMLParser(

@@ -11,6 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from engine.domain.clock import CHINA_TZ
 from engine.domain.codes import CodeLists
 from engine.schemas.labels import N_
+from engine.schemas.limits import within_max_amount
 from engine.schemas.text import PlainTextSchema
 
 PHONE = r"^(\+?86)?1\d{10}$|^0\d{2,3}-?\d{7,8}$"
@@ -83,7 +84,8 @@ def complaint_schema_class(codes: CodeLists) -> type[Schema]:
             allow_none=True,
             places=2,
             as_string=True,
-            validate=validate.Range(min=0, error="金额不能为负 / amount must not be negative"),
+            validate=[validate.Range(min=0, error="金额不能为负 / amount must not be negative"),
+                      within_max_amount()],
             metadata=_shown(N_("争议金额（元）"), BUSINESS),
         )
         cause = _coded(codes, "causes", N_("投诉原因"), CLASSIFICATION, required=True)

@@ -7,8 +7,10 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 from engine.domain.model import FormField, FormSpec
+from engine.schemas.limits import within_max_amount
 from engine.schemas.text import PlainTextSchema
 
+NUMBER_TYPES = ("long", "double", "decimal")
 _TYPES: dict[str, type[fields.Field]] = {
     "string": fields.String,
     "long": fields.Integer,
@@ -29,6 +31,8 @@ def _validators(field: FormField) -> list[Any]:
         found.append(validate.Length(min=_int(config.get("minlength")), max=_int(config.get("maxlength"))))
     if "min" in config or "max" in config:
         found.append(validate.Range(min=_num(config.get("min")), max=_num(config.get("max"))))
+    if field.type in NUMBER_TYPES:
+        found.append(within_max_amount())
     return found
 
 

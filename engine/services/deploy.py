@@ -14,6 +14,7 @@ from engine.bpmn.definitions import (
 )
 from engine.bpmn.scripting import known_names
 from engine.bpmn.validation import validate_bundle
+from engine.bpmn.xmlsafe import as_utf8
 from engine.domain import authz
 from engine.domain.errors import DeployProblem, DeployRejected, Forbidden, NotFound
 from engine.domain.model import Actor, DefinitionInfo
@@ -45,8 +46,13 @@ class DeployService:
     def __init__(self, ctx: EngineContext):
         self.ctx = ctx
 
+    def as_utf8(self, files: dict[str, bytes]) -> dict[str, bytes]:
+        """The bundle with every diagram in UTF-8 (the encoding versions are stored and read in)."""
+        return {name: as_utf8(name, content, self.ctx.settings.max_diagram_bytes) for name, content in files.items()}
+
     def validate(self, files: dict[str, bytes]) -> list[DeployProblem]:
         """Every problem in the bundle (empty when it may be deployed)."""
+        files = self.as_utf8(files)
         if not files:
             return [DeployProblem("(bundle)", "(bundle)", "no .bpmn or .dmn files to deploy")]
         problems = validate_bundle(
@@ -75,6 +81,7 @@ class DeployService:
                 uow.audit.add(self.ctx.now(), actor.username, "access_denied", data={"action": "deploy"})
                 uow.commit()
             raise Forbidden("only process owners and admins deploy diagrams", audited=True)
+        files = self.as_utf8(files)
         problems = self.validate(files)
         if problems:
             raise DeployRejected(problems)

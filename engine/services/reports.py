@@ -22,6 +22,7 @@ from engine.domain.errors import Forbidden, ValidationFailed
 from engine.domain.model import SYSTEM, Actor
 from engine.persistence.queries import ReportQueries
 from engine.persistence.records import ReportScope
+from engine.schemas.complaint import EARLIEST_RECEIPT, LATEST_RECEIPT
 from engine.services.context import EngineContext
 from engine.services.facts import BASICALLY, DISSATISFIED, EPOCH, MINUTES_PER_DAY, SATISFIED, record_case_facts
 
@@ -212,6 +213,12 @@ class ReportService:
     def validate(self, request: ReportRequest) -> ReportRequest:
         """The request if it makes sense, else ValidationFailed naming the field."""
         errors: dict[str, list[str]] = {}
+        first, last = EARLIEST_RECEIPT.date(), LATEST_RECEIPT.date() - timedelta(days=1)
+        for name, day in (("start", request.start), ("end", request.end)):
+            if not first <= day <= last:
+                errors[name] = [f"日期须在 {first} 至 {last} 之间 / dates lie between {first} and {last}"]
+        if errors:
+            raise ValidationFailed(errors)
         if request.end < request.start:
             errors["end"] = ["结束日期早于开始日期 / the end date is before the start date"]
         elif (request.end - request.start).days >= MAX_RANGE_DAYS:

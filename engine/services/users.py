@@ -13,7 +13,9 @@ from engine.domain.errors import Conflict, Forbidden, NotFound, TooManyAttempts,
 from engine.domain.model import Actor, Membership, Role, UserInfo
 from engine.domain.organisation import parse_memberships
 from engine.domain.throttle import counter_key
+from engine.persistence.limits import TEXT_LIMITS
 from engine.persistence.records import StoredUser
+from engine.schemas.text import has_control_characters
 from engine.services.context import EngineContext
 
 MIN_PASSWORD = 12
@@ -38,6 +40,11 @@ def check_password(password: str, stored: str) -> bool:
         return False
     mine = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), int(iterations)).hex()
     return hmac.compare_digest(mine, digest)
+
+
+def possible_username(username: str) -> bool:
+    """False for a name no account can have: longer than the column holding it, or with control characters."""
+    return 0 < len(username) <= TEXT_LIMITS.username and not has_control_characters(username)
 
 
 def actor_of(user: StoredUser) -> Actor:
@@ -75,6 +82,8 @@ class UserService:
         errors: dict[str, list[str]] = {}
         if not username or not username.replace("_", "").replace(".", "").isalnum():
             errors["username"] = ["letters, digits, '.' and '_' only"]
+        elif not possible_username(username):
+            errors["username"] = [f"at most {TEXT_LIMITS.username} characters"]
         if len(password) < MIN_PASSWORD:
             errors["password"] = [f"至少 {MIN_PASSWORD} 个字符 / at least {MIN_PASSWORD} characters"]
         memberships, problems = parse_memberships(self.ctx.organisation, members)
@@ -108,7 +117,10 @@ class UserService:
         `login_max_failures` failed attempts in a window of `login_lock_minutes` (from the first) the name
         is locked until the window ends (TooManyAttempts), whatever the password. Each attempt takes its
         place in the count atomically before the password is checked, so parallel guesses get no more
-        checks than the limit; a successful sign-in clears the count."""
+        checks than the limit; a successful sign-in clears the count. A name no account can have is
+        refused at once (nothing to check, count or audit under it)."""
+        if not possible_username(username):
+            return None
         self._reserve_attempt(username)
         with self.ctx.db.read() as uow:
             user = uow.users.get(username)
