@@ -40,4 +40,9 @@ NOTICE_KINDS = {"chase": N_("催办"), "supervision": N_("督办")}
 DEPLOY_PROBLEMS = {
     "process_facts_missing": N_("流程 %(process)s 未声明报表事实：请在 %(file)s 中添加 [facts] 段"),
     "process_facts_invalid": N_("%(file)s 的 [facts] 段有误：%(reason)s"),
+    "process_id_too_long": N_("流程 id 有 %(length)s 个字符，数据库最多保存 %(limit)s 个"),
+    "process_name_too_long": N_("流程名称有 %(length)s 个字符，数据库最多保存 %(limit)s 个"),
+    "element_id_too_long": N_("元素 id 有 %(length)s 个字符，数据库最多保存 %(limit)s 个"),
+    "task_name_too_long": N_("任务名称有 %(length)s 个字符，数据库最多保存 %(limit)s 个"),
+    "lane_name_too_long": N_("泳道名称有 %(length)s 个字符，数据库最多保存 %(limit)s 个"),
 }

@@ -17,6 +17,7 @@ from engine.bpmn.validation import validate_bundle
 from engine.bpmn.xmlsafe import XmlRejected, parse_xml
 from engine.domain.departments import DepartmentDirectory
 from engine.domain.errors import DeployProblem
+from engine.persistence.limits import TEXT_LIMITS
 
 HERE = Path(__file__).parent
 GOOD = HERE / "good_diagrams"
@@ -46,7 +47,7 @@ def bundle_with(bad_name: str) -> dict[str, bytes]:
 
 def validate(files: dict[str, bytes], **options: Any) -> list[DeployProblem]:
     """validate_bundle with the test departments and functions."""
-    return validate_bundle(files, DEPARTMENTS, KNOWN, **options)
+    return validate_bundle(files, DEPARTMENTS, KNOWN, TEXT_LIMITS, **options)
 
 
 def test_good_bundle_is_valid() -> None:

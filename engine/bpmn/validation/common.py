@@ -9,6 +9,7 @@ from lxml import etree  # type: ignore[import-untyped]
 from engine.bpmn.xmlsafe import FILE_ELEMENT
 from engine.domain.departments import DepartmentDirectory
 from engine.domain.errors import DeployProblem
+from engine.domain.limits import TextLimits
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
@@ -38,6 +39,7 @@ class Rules:
     allow_scripts: bool
     decision_ids: frozenset[str]
     processes: dict[str, bool]  # process id -> isExecutable
+    limits: TextLimits  # how long the database keeps each stored id and name
 
 
 def file_kind(filename: str) -> str | None:
