@@ -25,6 +25,7 @@ from engine.services.mail import Mailer
 from engine.services.notices import NoticeService
 from engine.services.organisation import OrganisationService
 from engine.services.reports import ReportService
+from engine.services.sessions import SessionService
 from engine.services.supervision import SupervisionService
 from engine.services.tasks import TaskService
 from engine.services.timers import TimerService
@@ -49,6 +50,7 @@ class Engine:
     supervision: SupervisionService
     organisation: OrganisationService
     health: HealthService
+    sessions: SessionService
 
     def init_db(self) -> None:
         """Create or upgrade the schema (Alembic migrations); fill report facts of older cases."""
@@ -96,5 +98,6 @@ def build(settings: Settings, clock: Clock | None = None, worker_name: str = "wo
         supervision=SupervisionService(ctx),
         organisation=OrganisationService(ctx),
         health=HealthService(ctx),
+        sessions=SessionService(ctx),
     )
     return engine

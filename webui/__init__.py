@@ -26,8 +26,8 @@ def create_app(
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.secure_cookies,  # on behind HTTPS: COMPLAINTFLOW_SECURE_COOKIES=true
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_idle_minutes),
-        # Only responses that change the session send the cookie (every page does: it records activity).
-        # Otherwise a slow static file response carrying the old cookie could undo a sign-out or sign-in.
+        # Only responses that change the session send the cookie (sign-in, sign-out, language); activity is
+        # recorded on the server. Otherwise a slow response carrying the old cookie could undo a sign-out.
         SESSION_REFRESH_EACH_REQUEST=False,
         MAX_CONTENT_LENGTH=max(settings.max_diagram_bytes * 10, 1_000_000),
         WTF_CSRF_TIME_LIMIT=None,

@@ -196,6 +196,11 @@ def cmd_user(engine: Engine, args: argparse.Namespace) -> None:
         emit(args, engine.users.list(operator()), lambda us: "\n".join(
             f"{u.username:<14} {'active' if u.active else 'disabled':<9} {','.join(u.roles):<24} "
             f"{' '.join(str(m) for m in u.memberships)}" for u in us))
+    elif args.user_command == "password":
+        password = args.password or getpass.getpass("new password (at least 12 characters): ")
+        engine.users.set_password(args.username, password, operator())
+        emit(args, {"password_changed": args.username},
+             lambda d: f"password of {d['password_changed']} changed; their sessions ended")
     else:
         engine.users.disable(args.username, operator())
         emit(args, {"disabled": args.username}, lambda d: f"user {d['disabled']} disabled")
@@ -305,6 +310,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name")
     p.add_argument("--email")
     p = u_sub.add_parser("list")
+    p = u_sub.add_parser("password", help="set a new password (the user's open sessions end)")
+    p.add_argument("username")
+    p.add_argument("--password", help="prompted for when omitted")
     p = u_sub.add_parser("disable")
     p.add_argument("username")
     for p in u_sub.choices.values():

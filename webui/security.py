@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,53 +32,40 @@ def init_app(app: Flask) -> None:
 
 
 def start_session(username: str) -> None:
-    """A fresh session for a user who just signed in (nothing carried over but the language)."""
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    """A fresh session for a user who just signed in (nothing carried over but the language): its id is
+    stored on the server and carried in the signed cookie."""
+    _forget()
     session.permanent = True
-    session["user"] = username
-    touch()
+    session["sid"] = engine().sessions.start(username)
 
 
 def end_session() -> None:
-    """Forget everything about the signed-in user (the language choice stays)."""
+    """End the signed-in session on the server (every copy of the cookie with it); the language stays."""
+    sid = session.get("sid")
+    if isinstance(sid, str):
+        engine().sessions.end(sid)
+    _forget()
+
+
+def _forget() -> None:
     lang = session.get("lang")
     session.clear()
     if lang:
         session["lang"] = lang
 
 
-def touch() -> None:
-    """Record activity now (engine clock, so tests can travel in time)."""
-    session["seen"] = engine().ctx.now().timestamp()
-
-
-def _idle_expired() -> bool:
-    seen = session.get("seen")
-    if not isinstance(seen, (int, float)):
-        return True
-    idle = engine().ctx.now() - datetime.fromtimestamp(seen, engine().ctx.now().tzinfo)
-    return idle.total_seconds() > engine().ctx.settings.session_idle_minutes * 60
-
-
 def load_actor() -> Response | None:
-    """Re-read the signed-in actor every request; send anyone else to the sign-in page."""
+    """Check the session against the database on every request; send anyone else to the sign-in page."""
     g.actor = None
     if request.endpoint in ("static", "health.healthz"):
         return None
-    username = session.get("user")
-    if username:
-        if _idle_expired():
-            end_session()
-            g.session_expired = True
-        else:
-            g.actor = engine().users.actor(str(username))
-            if g.actor is None:
-                end_session()
-            else:
-                touch()
+    sid = session.get("sid")
+    if isinstance(sid, str):
+        resumed = engine().sessions.resume(sid)
+        g.actor = resumed.actor
+        if g.actor is None:
+            _forget()
+            g.session_expired = resumed.expired
     if g.actor is None and request.endpoint not in PUBLIC_ENDPOINTS and not request.path.startswith("/api/"):
         args: dict[str, Any] = {"next": request.full_path.rstrip("?")} if request.method == "GET" else {}
         if g.get("session_expired"):

@@ -283,6 +283,17 @@ class RateCounterRow(Base):
     hits: Mapped[int] = mapped_column(Integer)
     expires_at: Mapped[datetime] = mapped_column(index=True)
 
+
+class WebSessionRow(Base):
+    """A signed-in web session: the cookie carries the id, the database only its hash. Signing out deletes it."""
+
+    __tablename__ = "web_session"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime] = mapped_column(index=True)
+
 # Indexes of the report queries on tables defined above (migration 0003).
 Index("ix_notice_created_at", NoticeRow.created_at)
 Index("ix_human_task_open_due", HumanTaskRow.status, HumanTaskRow.due_at)

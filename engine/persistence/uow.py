@@ -22,6 +22,7 @@ from engine.persistence.repositories import (
     TimerRepository,
     UserRepository,
 )
+from engine.persistence.sessions import SessionRepository
 
 
 class UnitOfWork:
@@ -42,6 +43,7 @@ class UnitOfWork:
         self.api_keys = ApiKeyRepository(self.session)
         self.idempotency = IdempotencyRepository(self.session)
         self.counters = CounterRepository(self.session)
+        self.sessions = SessionRepository(self.session)
         self.read = ReadQueries(self.session)
         return self
 

@@ -103,13 +103,23 @@ class UserService:
                     for u in uow.users.all()]
 
     def disable(self, username: str, actor: Actor) -> None:
-        """Stop a user from signing in."""
+        """Stop a user from signing in; their open sessions end."""
+        self._change(username, actor, "user_disabled", active=False)
+
+    def set_password(self, username: str, password: str, actor: Actor) -> None:
+        """Give a user a new password (admins); every open session of the user ends."""
+        if len(password) < MIN_PASSWORD:
+            raise ValidationFailed({"password": [f"至少 {MIN_PASSWORD} 个字符 / at least {MIN_PASSWORD} characters"]})
+        self._change(username, actor, "password_changed", password_hash=hash_password(password))
+
+    def _change(self, username: str, actor: Actor, action: str, **values: object) -> None:
         if not authz.may_manage_users(actor):
             raise Forbidden("only admins manage users")
         with self.ctx.db.write() as uow:
-            if not uow.users.update(username, active=False):
+            if not uow.users.update(username, **values):
                 raise NotFound(f"user {username} not found")
-            uow.audit.add(self.ctx.now(), actor.username, "user_disabled", data={"user": username})
+            ended = uow.sessions.delete_user(username)
+            uow.audit.add(self.ctx.now(), actor.username, action, data={"user": username, "sessions_ended": ended})
             uow.commit()
 
     def authenticate(self, username: str, password: str) -> Actor | None:

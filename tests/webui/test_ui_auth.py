@@ -32,10 +32,11 @@ def test_wrong_password_is_refused_and_audited(client, engine):
 def test_login_starts_a_new_session(client):
     with client.session_transaction() as sess:
         sess["planted"] = "by an attacker"
+        sess["sid"] = "chosen-by-an-attacker"
     login(client, "front1")
     with client.session_transaction() as sess:
         assert "planted" not in sess
-        assert sess["user"] == "front1"
+        assert sess["sid"] != "chosen-by-an-attacker"
 
 
 def test_next_parameter_never_leaves_the_site(client):
