@@ -16,6 +16,7 @@ from engine.bpmn.parser import ComplaintParser
 from engine.bpmn.xmlsafe import parse_xml
 from engine.domain.departments import DepartmentDirectory, department_variable
 from engine.domain.model import FormField, FormSpec, TimerKind, UserTaskSpec
+from engine.domain.supervision import SUPERVISING_DEPARTMENT
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,6 @@ class TimerSpec:
 
 
 SUPERVISION_CODE = "supervision"
-DEFAULT_SUPERVISION_DEPARTMENT = "complaint_mgmt"
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ def _is_supervision_escalation(task_spec: Any) -> bool:
 
 
 def _escalation_spec(task_spec: Any, departments: DepartmentDirectory) -> EscalationSpec:
-    label = task_spec.complaint_properties.get("department") or DEFAULT_SUPERVISION_DEPARTMENT
+    label = task_spec.complaint_properties.get("department") or SUPERVISING_DEPARTMENT
     dept = departments.resolve(label)
     return EscalationSpec(task_spec.bpmn_id, dept.code if dept else label, department_variable(label))
 

@@ -9,8 +9,22 @@ from datetime import datetime, timedelta
 
 from engine.domain.calendar import BusinessCalendar
 
-REGULATORY_WARNING = timedelta(days=5)
-STALL_GRADES = ("important", "urgent")
+# The department that keeps the supervision list and is addressed when a supervised case has no open task
+# (head-office complaint management, 总行投诉管理部门; a code of processes/departments.toml).
+SUPERVISING_DEPARTMENT = "complaint_mgmt"
+
+
+@dataclass(frozen=True)
+class SupervisionThresholds:
+    """The limits of the supervision rules; the candidate query and the rules both take them from here."""
+
+    regulatory_warning: timedelta = timedelta(days=5)  # supervise this long before the regulatory deadline
+    unanswered_chases: int = 2  # chases of one open task that put its case under supervision
+    stall_workdays: int = 1  # working days without progress that put an important or urgent case under it
+    stall_grades: tuple[str, ...] = ("important", "urgent")
+
+
+THRESHOLDS = SupervisionThresholds()
 
 
 @dataclass(frozen=True)
@@ -34,17 +48,18 @@ class SupervisionRule:
     reason: str
 
 
-def rule_that_applies(case: SupervisionCandidate, now: datetime, calendar: BusinessCalendar) -> SupervisionRule | None:
+def rule_that_applies(case: SupervisionCandidate, now: datetime, calendar: BusinessCalendar,
+                      limits: SupervisionThresholds = THRESHOLDS) -> SupervisionRule | None:
     """The first rule that applies to the case at `now`, or None."""
-    if case.regulatory_due_at is not None and now >= case.regulatory_due_at - REGULATORY_WARNING:
+    if case.regulatory_due_at is not None and now >= case.regulatory_due_at - limits.regulatory_warning:
         due = case.regulatory_due_at.strftime("%Y-%m-%d")
         return SupervisionRule("regulatory_clock",
                                f"监管时限将于 {due} 届满，尚未办结 / the regulatory deadline {due} is near")
-    if case.most_chases_on_an_open_task >= 2:
+    if case.most_chases_on_an_open_task >= limits.unanswered_chases:
         return SupervisionRule("second_chase_unanswered", "二次催办后仍未办理 / a second chase went unanswered")
-    if case.grade in STALL_GRADES:
+    if case.grade in limits.stall_grades:
         since = case.last_progress_at or case.received_at
-        if calendar.add_workdays(since, 1) <= now:
+        if calendar.add_workdays(since, limits.stall_workdays) <= now:
             return SupervisionRule("no_progress",
                                    "重要/紧急投诉一个工作日无进展 / an important or urgent case made no progress "
                                    "for a working day")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, case, func, select
@@ -20,7 +20,7 @@ from engine.domain.model import (
     NoticeKind,
     TaskStatus,
 )
-from engine.domain.supervision import SupervisionCandidate
+from engine.domain.supervision import SupervisionCandidate, SupervisionThresholds
 from engine.persistence.records import ReportScope
 from engine.persistence.tables import (
     AuditEventRow,
@@ -389,8 +389,8 @@ class ReportQueries:
         return list(self.session.scalars(query))
 
 
-def supervision_candidates(session: Session, now: datetime, regulatory_warning: timedelta,
-                           stall_grades: Sequence[str]) -> list[SupervisionCandidate]:
+def supervision_candidates(session: Session, now: datetime,
+                           limits: SupervisionThresholds) -> list[SupervisionCandidate]:
     """Open cases not yet supervised that some supervision rule might apply to (the rules decide)."""
     open_task = HumanTaskRow.status.in_(("ready", "claimed"))
     chases = (select(HumanTaskRow.case_id, func.max(HumanTaskRow.chase_count).label("chases"))
@@ -403,8 +403,8 @@ def supervision_candidates(session: Session, now: datetime, regulatory_warning: 
         .outerjoin(chases, chases.c.case_id == CaseRow.id)
         .outerjoin(progress, progress.c.case_id == CaseRow.id)
         .where(CaseRow.status == "open", CaseRow.supervised.is_(False))
-        .where((CaseRow.regulatory_due_at <= now + regulatory_warning) | (chases.c.chases >= 2)
-               | CaseRow.grade.in_(list(stall_grades)))
+        .where((CaseRow.regulatory_due_at <= now + limits.regulatory_warning)
+               | (chases.c.chases >= limits.unanswered_chases) | CaseRow.grade.in_(list(limits.stall_grades)))
         .order_by(CaseRow.id)
     )
     return [SupervisionCandidate(r[0], r[1] or "", r[2], r[3], r[4], r[5], int(r[6] or 0))

@@ -7,6 +7,7 @@ from datetime import timedelta
 from engine.domain import authz
 from engine.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.domain.model import Actor, Notice, NoticeKind, TaskStatus
+from engine.domain.supervision import SUPERVISING_DEPARTMENT
 from engine.services.context import EngineContext
 from engine.services.projection import record_notice
 
@@ -78,7 +79,7 @@ class NoticeService:
 
     def supervision_list(self, actor: Actor) -> list[object]:
         """Open supervised cases (head-office supervision list)."""
-        if not authz.reads_everything(actor) and "complaint_mgmt" not in actor.departments:
+        if not authz.reads_everything(actor) and SUPERVISING_DEPARTMENT not in actor.departments:
             raise Forbidden("the supervision list is for supervisors and the complaint management department")
         with self.ctx.db.read() as uow:
             return list(uow.read.supervised_cases())

@@ -5,30 +5,36 @@ from __future__ import annotations
 import logging
 
 from engine.domain.model import SYSTEM, HumanTask, NoticeKind
-from engine.domain.supervision import REGULATORY_WARNING, STALL_GRADES, SupervisionRule, rule_that_applies
+from engine.domain.supervision import (
+    SUPERVISING_DEPARTMENT,
+    THRESHOLDS,
+    SupervisionRule,
+    SupervisionThresholds,
+    rule_that_applies,
+)
 from engine.persistence.queries import supervision_candidates
 from engine.persistence.uow import UnitOfWork
 from engine.services.context import EngineContext
 from engine.services.projection import record_notice
 
 log = logging.getLogger("engine.supervision")
-NO_OPEN_TASK_DEPARTMENT = "complaint_mgmt"
 
 
 class SupervisionService:
     """Puts cases under supervision when a rule of engine/domain/supervision.py applies."""
 
-    def __init__(self, ctx: EngineContext):
+    def __init__(self, ctx: EngineContext, limits: SupervisionThresholds = THRESHOLDS):
         self.ctx = ctx
+        self.limits = limits
 
     def apply_rules(self) -> int:
         """Supervise every open case a rule applies to now; returns how many were supervised."""
         now = self.ctx.now()
         with self.ctx.db.read() as uow:
-            candidates = supervision_candidates(uow.session, now, REGULATORY_WARNING, STALL_GRADES)
+            candidates = supervision_candidates(uow.session, now, self.limits)
         supervised = 0
         for candidate in candidates:
-            rule = rule_that_applies(candidate, now, self.ctx.calendar)
+            rule = rule_that_applies(candidate, now, self.ctx.calendar, self.limits)
             if rule is not None and self._supervise(candidate.case_id, rule):
                 supervised += 1
         return supervised
@@ -48,7 +54,7 @@ class SupervisionService:
     def _addressees(self, uow: UnitOfWork, case_id: int) -> list[tuple[HumanTask | None, str]]:
         """Each open task's department (and assignee); the complaint management department if none."""
         open_tasks = [t for t in uow.read.case_tasks(case_id) if t.status.value in ("ready", "claimed")]
-        return [(t, t.department) for t in open_tasks] or [(None, NO_OPEN_TASK_DEPARTMENT)]
+        return [(t, t.department) for t in open_tasks] or [(None, SUPERVISING_DEPARTMENT)]
 
     def _notify(self, uow: UnitOfWork, case_id: int, number: str, task: HumanTask | None, department: str,
                 rule: SupervisionRule) -> None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from engine.domain.supervision import SupervisionThresholds
 from engine.scheduler import sweep_once
+from engine.services.supervision import SupervisionService
 from tests.support import complaints as forms
 from tests.support.actors import HEAD_OFFICE, supervisor
 from tests.support.driver import audit_actions, claim_and_complete, open_case, task_by_bpmn_id
@@ -85,3 +87,14 @@ def test_closed_cases_are_left_alone(engine):
         claim_and_complete(engine, case.id, bpmn_id, data)
     assert _sweep_at(engine, at(2024, 10, 11, 10)) == 0
     assert _rules(engine, case.id) == []
+
+
+def test_the_thresholds_reach_the_candidate_query_and_the_rules(engine):
+    """Changing a threshold in engine/domain/supervision.py is the only edit: the query takes it too."""
+    case = _investigating(engine)
+    task = task_by_bpmn_id(engine, case.id, "Task_Investigate")
+    engine.notices.chase(task.id, "请尽快调查", SUPERVISOR)
+    clock_of(engine).set(at(2024, 9, 27, 13))
+    assert engine.supervision.apply_rules() == 0  # one chase: the default wants a second
+    assert SupervisionService(engine.ctx, SupervisionThresholds(unanswered_chases=1)).apply_rules() == 1
+    assert _rules(engine, case.id) == [("second_chase_unanswered", "branch_manager")]
