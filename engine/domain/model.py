@@ -151,9 +151,8 @@ class AuditEvent:
 
 @dataclass
 class Notice:
-    """A chase or supervision notice addressed to a department (and maybe a person)."""
+    """A chase or supervision notice addressed to a department (and maybe a person); id 0 until stored."""
 
-    id: int
     kind: NoticeKind
     case_id: int
     case_number: str
@@ -163,7 +162,28 @@ class Notice:
     sender: str
     reason: str
     created_at: datetime
+    id: int = 0
     read_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """A calling system's API key as everyone sees it: never its secret, nor the secret's hash."""
+
+    name: str
+    prefix: str
+    scopes: list[str]
+    departments: list[str]
+    roles: list[str]
+    created_at: datetime
+    created_by: str
+    revoked_at: datetime | None = None
+    revoked_by: str | None = None
+
+    @property
+    def active(self) -> bool:
+        """True until revoked."""
+        return self.revoked_at is None
 
 
 @dataclass

@@ -111,22 +111,6 @@ class DueTimer:
 
 
 @dataclass
-class NewNotice:
-    """A notice to store."""
-
-    kind: str
-    case_id: int
-    case_number: str
-    task_id: str | None
-    department: str
-    addressee: str | None
-    sender: str
-    reason: str
-    created_at: datetime
-    email: bool = False
-
-
-@dataclass
 class StoredUser:
     """A user with the password hash (services only; never shown)."""
 
@@ -191,23 +175,6 @@ class ReportScope:
     received_before: datetime
     organisation: str | None
     now: datetime
-
-
-@dataclass
-class StoredApiKey:
-    """An API key as stored: the hash of its secret, never the secret."""
-
-    id: int
-    name: str
-    prefix: str
-    secret_hash: str
-    scopes: list[str]
-    departments: list[str]
-    roles: list[str]
-    created_at: datetime
-    created_by: str
-    revoked_at: datetime | None = None
-    revoked_by: str | None = None
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.domain.errors import ConcurrentUpdate
-from engine.domain.model import Membership
+from engine.domain.model import ApiKey, Membership, Notice
 from engine.persistence import audit_chain
 from engine.persistence.records import (
     CaseFactRecord,
     CaseProjection,
     DueTimer,
     NewCase,
-    NewNotice,
-    StoredApiKey,
     StoredCase,
     StoredDefinition,
     StoredIdempotencyKey,
@@ -287,6 +285,13 @@ class AuditRepository:
         self.session.add(row)
         self._unsealed.append(row)
 
+    def denied(
+        self, at: datetime, actor: str, action: str, case_id: int | None = None, task_id: str | None = None,
+        **details: Any,
+    ) -> None:
+        """Record a refused attempt at `action` (an `access_denied` event), with any further details."""
+        self.add(at, actor, "access_denied", case_id, task_id, {"action": action, **details})
+
     def seal(self) -> None:
         """Chain this transaction's events; called by the unit of work right before COMMIT."""
         audit_chain.seal(self.session, self._unsealed)
@@ -313,13 +318,13 @@ class NoticeRepository:
     def __init__(self, session: Session):
         self.session = session
 
-    def add(self, notice: NewNotice) -> int:
-        """Store a notice (email queued when asked); returns its id."""
+    def add(self, notice: Notice, email: bool) -> int:
+        """Store a notice (its email queued when `email`); returns its id."""
         row = NoticeRow(
-            kind=notice.kind, case_id=notice.case_id, case_number=notice.case_number,
+            kind=notice.kind.value, case_id=notice.case_id, case_number=notice.case_number,
             task_id=notice.task_id, department=notice.department, addressee=notice.addressee,
             sender=notice.sender, reason=notice.reason, created_at=notice.created_at,
-            email_status="pending" if notice.email else "none",
+            email_status="pending" if email else "none",
         )
         self.session.add(row)
         self.session.flush()
@@ -453,10 +458,10 @@ class CaseFactRepository:
             self.session.execute(insert(CaseFactRow), [asdict(f) for f in facts])
 
 
-def _api_key(row: ApiKeyRow) -> StoredApiKey:
-    return StoredApiKey(
-        row.id, row.name, row.prefix, row.secret_hash, list(row.scopes), list(row.departments),
-        list(row.roles), row.created_at, row.created_by, row.revoked_at, row.revoked_by,
+def _api_key(row: ApiKeyRow) -> ApiKey:
+    return ApiKey(
+        row.name, row.prefix, list(row.scopes), list(row.departments), list(row.roles), row.created_at,
+        row.created_by, row.revoked_at, row.revoked_by,
     )
 
 
@@ -466,10 +471,10 @@ class ApiKeyRepository:
     def __init__(self, session: Session):
         self.session = session
 
-    def add(self, key: StoredApiKey) -> int:
-        """Store a new key; returns its id."""
+    def add(self, key: ApiKey, secret_hash: str) -> int:
+        """Store a new key with the hash of its secret; returns its id."""
         row = ApiKeyRow(
-            name=key.name, prefix=key.prefix, secret_hash=key.secret_hash, scopes=key.scopes,
+            name=key.name, prefix=key.prefix, secret_hash=secret_hash, scopes=key.scopes,
             departments=key.departments, roles=key.roles, created_at=key.created_at,
             created_by=key.created_by,
         )
@@ -477,17 +482,17 @@ class ApiKeyRepository:
         self.session.flush()
         return row.id
 
-    def by_name(self, name: str) -> StoredApiKey | None:
+    def by_name(self, name: str) -> ApiKey | None:
         """A key by its name."""
         row = self.session.scalars(select(ApiKeyRow).where(ApiKeyRow.name == name)).first()
         return _api_key(row) if row else None
 
-    def by_prefix(self, prefix: str) -> StoredApiKey | None:
-        """A key by the public prefix of its token."""
+    def by_prefix(self, prefix: str) -> tuple[ApiKey, str] | None:
+        """A key by the public prefix of its token, with the stored hash of its secret."""
         row = self.session.scalars(select(ApiKeyRow).where(ApiKeyRow.prefix == prefix)).first()
-        return _api_key(row) if row else None
+        return (_api_key(row), row.secret_hash) if row else None
 
-    def all(self) -> list[StoredApiKey]:
+    def all(self) -> list[ApiKey]:
         """Every key, by name."""
         return [_api_key(r) for r in self.session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.name))]
 

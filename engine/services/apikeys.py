@@ -7,12 +7,10 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
 
 from engine.domain import authz
 from engine.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from engine.domain.model import Actor, Role
-from engine.persistence.records import StoredApiKey
+from engine.domain.model import Actor, ApiKey, Role
 from engine.services.context import EngineContext
 
 # What a key may be allowed to call, by endpoint group.
@@ -34,30 +32,10 @@ NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,59}$")
 
 
 @dataclass(frozen=True)
-class ApiKeyInfo:
-    """An API key as lists show it (never the secret or its hash)."""
-
-    name: str
-    prefix: str
-    scopes: list[str]
-    departments: list[str]
-    roles: list[str]
-    created_at: datetime
-    created_by: str
-    revoked_at: datetime | None = None
-    revoked_by: str | None = None
-
-    @property
-    def active(self) -> bool:
-        """True until revoked."""
-        return self.revoked_at is None
-
-
-@dataclass(frozen=True)
 class CreatedApiKey:
     """A new key and its token: the only time the token is ever available."""
 
-    info: ApiKeyInfo
+    info: ApiKey
     token: str
 
 
@@ -73,11 +51,6 @@ class ApiKeyGrant:
 def secret_hash(token: str) -> str:
     """SHA-256 of a token (tokens are 256-bit random, so a fast hash is enough)."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _info(key: StoredApiKey) -> ApiKeyInfo:
-    return ApiKeyInfo(key.name, key.prefix, key.scopes, key.departments, key.roles, key.created_at,
-                      key.created_by, key.revoked_at, key.revoked_by)
 
 
 def _token_prefix(token: str) -> str | None:
@@ -103,17 +76,16 @@ class ApiKeyService:
         prefix = secrets.token_hex(4)
         token = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
         now = self.ctx.now()
-        stored = StoredApiKey(0, name, prefix, secret_hash(token), scopes, sorted(set(departments)),
-                              sorted(set(roles)), now, actor.username)
+        key = ApiKey(name, prefix, scopes, sorted(set(departments)), sorted(set(roles)), now, actor.username)
         with self.ctx.db.write() as uow:
             if uow.api_keys.by_name(name) is not None:
                 raise Conflict(f"an API key named {name} already exists")
-            uow.api_keys.add(stored)
+            uow.api_keys.add(key, secret_hash(token))
             uow.audit.add(now, actor.username, "api_key_added",
                           data={"name": name, "prefix": prefix, "scopes": scopes,
-                                "departments": stored.departments, "roles": stored.roles})
+                                "departments": key.departments, "roles": key.roles})
             uow.commit()
-        return CreatedApiKey(_info(stored), token)
+        return CreatedApiKey(key, token)
 
     def _check(self, name: str, scopes: list[str], departments: list[str], roles: list[str]) -> None:
         errors: dict[str, list[str]] = {}
@@ -126,12 +98,12 @@ class ApiKeyService:
         if errors:
             raise ValidationFailed(errors)
 
-    def list(self, actor: Actor) -> list[ApiKeyInfo]:
+    def list(self, actor: Actor) -> list[ApiKey]:
         """Every key, active and revoked (admins and auditors)."""
         if not (authz.may_manage_users(actor) or actor.has(Role.AUDITOR)):
             raise Forbidden("only admins and auditors list API keys")
         with self.ctx.db.read() as uow:
-            return [_info(k) for k in uow.api_keys.all()]
+            return uow.api_keys.all()
 
     def revoke(self, name: str, actor: Actor) -> None:
         """Stop a key from working, at once and for good."""
@@ -146,9 +118,9 @@ class ApiKeyService:
         """The grant of an active key whose token this is; None (and an audit event) otherwise."""
         prefix = _token_prefix(token)
         with self.ctx.db.read() as uow:
-            key = uow.api_keys.by_prefix(prefix) if prefix else None
-        valid = key is not None and key.revoked_at is None and hmac.compare_digest(
-            key.secret_hash, secret_hash(token))
+            found = uow.api_keys.by_prefix(prefix) if prefix else None
+        key, stored_hash = found if found is not None else (None, "")
+        valid = key is not None and key.active and hmac.compare_digest(stored_hash, secret_hash(token))
         if not valid or key is None:
             with self.ctx.db.write() as uow:
                 uow.audit.add(self.ctx.now(), f"{ACTOR_PREFIX}?", "api_key_rejected",
@@ -163,8 +135,7 @@ class ApiKeyService:
         if scope in grant.scopes:
             return
         with self.ctx.db.write() as uow:
-            uow.audit.add(self.ctx.now(), grant.actor.username, "access_denied",
-                          data={"action": "api", "scope": scope})
+            uow.audit.denied(self.ctx.now(), grant.actor.username, "api", scope=scope)
             uow.commit()
         raise Forbidden(f"this API key is not allowed the scope {scope}", audited=True)
 

@@ -17,7 +17,7 @@ class AuditService:
     def record_denied(self, actor: Actor, action: str, reason: str = "") -> None:
         """Record a refusal that no service recorded (a page or API operation outside the actor's role)."""
         with self.ctx.db.write() as uow:
-            uow.audit.add(self.ctx.now(), actor.username, "access_denied", data={"action": action, "reason": reason})
+            uow.audit.denied(self.ctx.now(), actor.username, action, reason=reason)
             uow.commit()
 
     def verify(self, actor: Actor) -> ChainReport:

@@ -233,4 +233,4 @@ class CaseService:
                                   uow.read.touched_by(actor.username, case_id))
 
     def _deny(self, uow: UnitOfWork, actor: Actor, action: str, case_id: int | None) -> None:
-        uow.audit.add(self.ctx.now(), actor.username, "access_denied", case_id, None, {"action": action})
+        uow.audit.denied(self.ctx.now(), actor.username, action, case_id)

@@ -79,7 +79,7 @@ class DeployService:
         """Store a new version of every process whose files changed; nothing if anything is wrong."""
         if not authz.may_deploy(actor):
             with self.ctx.db.write() as uow:
-                uow.audit.add(self.ctx.now(), actor.username, "access_denied", data={"action": "deploy"})
+                uow.audit.denied(self.ctx.now(), actor.username, "deploy")
                 uow.commit()
             raise Forbidden("only process owners and admins deploy diagrams", audited=True)
         files = self.as_utf8(files)

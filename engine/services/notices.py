@@ -29,8 +29,7 @@ class NoticeService:
             if task is None:
                 raise NotFound(f"task {task_id} not found")
             if not (authz.may_chase(actor) and authz.may_see_task(actor, task)):
-                uow.audit.add(now, actor.username, "access_denied", task.case_id, task_id,
-                              {"action": "chase"})
+                uow.audit.denied(now, actor.username, "chase", task.case_id, task_id)
                 uow.commit()
                 if not authz.may_see_task(actor, task):  # another department's task looks like a missing one
                     raise NotFound(f"task {task_id} not found")
@@ -70,8 +69,8 @@ class NoticeService:
             )
             if not mine:
                 if notice is not None:
-                    uow.audit.add(self.ctx.now(), actor.username, "access_denied", notice.case_id,
-                                  notice.task_id, {"action": "mark_notice_read"})
+                    uow.audit.denied(self.ctx.now(), actor.username, "mark_notice_read", notice.case_id,
+                                     notice.task_id)
                     uow.commit()
                 raise NotFound(f"notice {notice_id} not found")
             uow.notices.mark_read(notice_id, self.ctx.now())

@@ -7,10 +7,9 @@ from typing import Any
 from engine.bpmn.definitions import LoadedDefinition
 from engine.bpmn.runtime import FiredTimer, ReadyUserTask
 from engine.domain.errors import WorkflowError
-from engine.domain.model import SYSTEM, HumanTask, NoticeKind, TimerKind, UserTaskSpec
+from engine.domain.model import SYSTEM, HumanTask, Notice, NoticeKind, TimerKind, UserTaskSpec
 from engine.persistence.records import (
     CaseProjection,
-    NewNotice,
     StoredCase,
     TaskProjection,
     TimerProjection,
@@ -115,11 +114,11 @@ def record_notice(ctx: EngineContext, uow: UnitOfWork, kind: NoticeKind, case_id
                   task: HumanTask | None, department: str, reason: str, sender: str = SYSTEM) -> int:
     """Store a chase or supervision notice to `department` (and the task's assignee), email queued when
     SMTP is configured; returns its id. The caller writes the audit event that says why."""
-    return uow.notices.add(NewNotice(
-        kind=kind.value, case_id=case_id, case_number=case_number, task_id=task.id if task else None,
+    return uow.notices.add(Notice(
+        kind=kind, case_id=case_id, case_number=case_number, task_id=task.id if task else None,
         department=department, addressee=task.assignee if task else None, sender=sender,
-        reason=reason, created_at=ctx.now(), email=ctx.settings.smtp.enabled,
-    ))
+        reason=reason, created_at=ctx.now(),
+    ), email=ctx.settings.smtp.enabled)
 
 
 def _should_auto_chase(ctx: EngineContext, uow: UnitOfWork, timer: FiredTimer) -> bool:

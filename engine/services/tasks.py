@@ -106,8 +106,7 @@ class TaskService:
         if task is None:
             raise NotFound(f"task {task_id} not found")
         if not authz.may_see_task(actor, task):
-            uow.audit.add(self.ctx.now(), actor.username, "access_denied", task.case_id, task_id,
-                          {"action": action})
+            uow.audit.denied(self.ctx.now(), actor.username, action, task.case_id, task_id)
             uow.commit()
             raise NotFound(f"task {task_id} not found")
         return task
@@ -181,8 +180,7 @@ class TaskService:
         return {"status": task.status.value, "assignee": task.assignee}
 
     def _deny(self, uow: UnitOfWork, actor: Actor, task: HumanTask, action: str) -> None:
-        uow.audit.add(self.ctx.now(), actor.username, "access_denied", task.case_id, task.id,
-                      {"action": action})
+        uow.audit.denied(self.ctx.now(), actor.username, action, task.case_id, task.id)
         uow.commit()
         raise Forbidden(f"you may not {action} this task", audited=True)
 
