@@ -26,6 +26,8 @@ function createModeler({ container, properties, departments, locale }) {
   return new Modeler({
     container,
     propertiesPanel: { parent: properties },
+    // Write each change at once: a value typed just before 保存并校验 must be in the saved diagram.
+    debounceInput: false,
     linting: { bpmnlint: bpmnlintConfig, active: true },
     studio: { departments: departments || [] },
     additionalModules: [

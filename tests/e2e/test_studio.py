@@ -1,0 +1,138 @@
+"""Process owner's studio in the browser: build a task with the properties panel, deploy, run a case."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.diagrams import files_of, latest, loaded
+from tests.e2e.pages import COMPLAINT
+from tests.e2e.studio import (
+    attach_boundary_event,
+    box_of,
+    choose,
+    connect,
+    context_action,
+    create_from_palette,
+    open_group,
+    replace_with,
+    reveal,
+    select,
+    selected_id,
+    type_into,
+)
+from tests.e2e.support import Person
+
+pytestmark = pytest.mark.e2e
+
+PROCESS = "branch_complaint"
+DIAGRAM = "branch_complaint.bpmn"
+NEW_TASK = "Task_VerifyIdentity"
+NEW_TIMER = "Chase_Task_VerifyIdentity"
+
+
+def open_modeler(owner: Person) -> None:
+    """The latest branch diagram in the modeler, ready to edit."""
+    owner.goto("/owner/")
+    owner.submit(f"a.edit-link[href$='/{DIAGRAM}']")
+    owner.page.wait_for_selector("#modeler[data-ready=true]")
+
+
+def insert_user_task_after_start(owner: Person) -> None:
+    """Start_Received → new user task → Task_OnSpot instead of Start_Received → Task_OnSpot; the new task
+    is dropped on free space in the first lane, right of the on-the-spot gateway."""
+    select(owner, "Flow_Start")
+    context_action(owner, "delete")
+    gateway = box_of(owner, "Gateway_OnSpot")
+    create_from_palette(owner, "create.task", gateway["x"] + 120, gateway["y"] + gateway["height"] / 2)
+    owner.page.keyboard.type("核实客户身份")
+    owner.page.keyboard.press("Enter")
+    replace_with(owner, "user-task")
+    type_into(owner, "id", NEW_TASK)
+    connect(owner, "Start_Received", NEW_TASK)
+    connect(owner, NEW_TASK, "Task_OnSpot")
+
+
+def give_department_due_date_and_form(owner: Person) -> None:
+    """Department from the picker, a due date, and a generated form with two fields."""
+    select(owner, NEW_TASK)
+    choose(owner, "department", "branch_manager")
+    type_into(owner, "dueDate", "add_workdays(now(), 1)")
+    choose(owner, "formType", "formData")
+    open_group(owner, "CamundaPlatform__FormData")
+    for index, (field_id, label, kind) in enumerate([("identity_checked", "身份已核实", "boolean"),
+                                                     ("identity_note", "核实说明", "string")]):
+        owner.page.click("#modeler-properties [data-group-id='group-CamundaPlatform__FormData'] "
+                         ".bio-properties-panel-add-entry")
+        prefix = f"{NEW_TASK}-formField-{index}"
+        type_into(owner, f"{prefix}-formFieldID", field_id)
+        type_into(owner, f"{prefix}-formFieldLabel", label)
+        choose(owner, f"{prefix}-formFieldType", kind)
+
+
+def add_chase_timer(owner: Person) -> None:
+    """A non-interrupting boundary timer of kind chase on the new task, ending in its own end event."""
+    attach_boundary_event(owner, NEW_TASK)
+    replace_with(owner, "non-interrupting-timer-boundary")
+    type_into(owner, "id", NEW_TIMER)
+    choose(owner, "timerKind", "chase")
+    choose(owner, "timerEventDefinitionType", "timeCycle")
+    type_into(owner, "timerEventDefinitionValue", "chase_cycle(task_due)")
+    context_action(owner, "append.end-event")
+
+
+@pytest.mark.parametrize("e2e_db_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+                         indirect=True)
+def test_a_user_task_built_in_the_browser_is_deployed_and_reached_by_the_next_case(person, live):
+    before = latest(live.engine, PROCESS)
+    owner = person("owner")
+    open_modeler(owner)
+    insert_user_task_after_start(owner)
+    give_department_due_date_and_form(owner)
+    add_chase_timer(owner)
+    select(owner, NEW_TASK)
+    assert selected_id(owner) == NEW_TASK
+
+    response = owner.submit("#modeler-validate")
+    assert response.status == 200, owner.page.inner_text("main")
+    owner.page.wait_for_selector("#modeler[data-ready=true]")
+    owner.submit("#modeler-deploy")
+    assert f"已部署 {PROCESS} 第 {before.version + 1} 版" in owner.page.inner_text("main")
+    owner.assert_clean()
+
+    after = latest(live.engine, PROCESS)
+    spec = loaded(live.engine, files_of(live.engine, after), PROCESS)
+    task = spec.user_tasks[NEW_TASK]
+    assert task.name == "核实客户身份"
+    assert [f.id for f in task.form.fields] == ["identity_checked", "identity_note"]
+
+    teller = live.engine.users.actor("teller")
+    case = live.engine.cases.open_case(None, dict(COMPLAINT), teller)
+    manager = person("manager")
+    manager.goto("/queue/branch_manager")
+    row = manager.page.locator("table.list tbody tr", has_text=case.number)
+    assert row.count() == 1
+    assert "核实客户身份" in row.inner_text()
+    manager.assert_clean()
+
+
+def _overlaps(a: dict[str, float], b: dict[str, float]) -> bool:
+    return a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and \
+        a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+
+
+@pytest.mark.parametrize(("lang", "create_task", "department"), [("zh", "新建任务", "处理部门"),
+                                                                  ("en", "Create task", "Department")])
+def test_the_modeler_speaks_the_page_language_and_its_palette_covers_no_element(person, live, lang,
+                                                                                create_task, department):
+    owner = person("owner", lang=lang)
+    open_modeler(owner)
+    assert owner.page.get_attribute(".djs-palette [data-action='create.task']", "aria-label") == create_task
+    select(owner, "Task_OnSpot")
+    reveal(owner, "department")
+    assert owner.page.inner_text("#modeler-properties label[for='bio-properties-panel-department']") == department
+    palette = owner.page.locator(".djs-palette").bounding_box()
+    assert palette is not None
+    shapes = owner.page.locator("#modeler .djs-shape").all()
+    assert shapes and not [s.get_attribute("data-element-id") for s in shapes
+                           if (box := s.bounding_box()) and _overlaps(palette, box)]
+    owner.assert_clean()
