@@ -22,11 +22,11 @@ from engine.services.context import DefinitionCache, EngineContext
 from engine.services.deploy import DeployService
 from engine.services.health import HealthService
 from engine.services.mail import Mailer
-from engine.services.notices import NoticeService
 from engine.services.organisation import OrganisationService
+from engine.services.oversight.notices import NoticeService
+from engine.services.oversight.supervision import SupervisionService
 from engine.services.reports import ReportService
 from engine.services.sessions import SessionService
-from engine.services.supervision import SupervisionService
 from engine.services.tasks import TaskService
 from engine.services.timers import TimerService
 from engine.services.users import UserService

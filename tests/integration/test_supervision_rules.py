@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from engine.domain.supervision import SupervisionThresholds
 from engine.scheduler import sweep_once
-from engine.services.supervision import SupervisionService
+from engine.services.oversight.supervision import SupervisionService
 from tests.support import complaints as forms
 from tests.support.actors import HEAD_OFFICE, supervisor
 from tests.support.driver import audit_actions, claim_and_complete, open_case, task_by_bpmn_id
@@ -46,7 +46,7 @@ def test_regulatory_clock_at_day_10_of_15(engine):
     assert _sweep_at(engine, at(2024, 10, 7, 10, 0)) == 1
     assert _rules(engine, case.id) == [("regulatory_clock", "branch_front")]
     assert engine.cases.summary(case.id).supervised
-    assert [c.id for c in engine.notices.supervision_list(HEAD_OFFICE)] == [case.id]
+    assert [c.id for c in engine.supervision.supervision_list(HEAD_OFFICE)] == [case.id]
     assert _sweep_at(engine, at(2024, 10, 7, 11)) == 0  # once per case
     assert len(_rules(engine, case.id)) == 1
 

@@ -107,7 +107,7 @@ def test_chase_before_due_none_on_holidays_daily_after_and_supervision_at_due(en
         [MANAGER.username] * 4
     assert len(audit_actions(engine, case.id, "auto_chase")) == len(EXPECTED_CHASE_DAYS)
     assert len(audit_actions(engine, case.id, "supervision")) == 1
-    assert [c.id for c in engine.notices.supervision_list(HEAD_OFFICE)] == [case.id]
+    assert [c.id for c in engine.supervision.supervision_list(HEAD_OFFICE)] == [case.id]
 
 
 def test_a_sweep_that_misses_days_sends_one_chase_not_a_backlog(engine, investigating):

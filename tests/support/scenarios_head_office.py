@@ -225,7 +225,7 @@ def third_return_raises_supervision(engine: Engine) -> int:
     assert engine.cases.summary(case.id).supervised
     notices = [(n.case_id, n.kind.value, n.department) for n in engine.notices.for_actor(worker_for("ebanking"))]
     assert notices == [(case.id, "supervision", "ebanking")]
-    supervision_list = engine.notices.supervision_list(worker_for("complaint_mgmt"))
+    supervision_list = engine.supervision.supervision_list(worker_for("complaint_mgmt"))
     assert case.id in [getattr(c, "id", None) for c in supervision_list]
     case.step("Task_ReviewProposal", APPROVED)
     case.step("Task_Reply", REPLIED)

@@ -65,7 +65,7 @@ def chase(task_id: str) -> Response | tuple[str, int]:
 @bp.get("/supervision")
 def supervision() -> str:
     """Open supervised cases (head-office supervision list)."""
-    return render_template("supervisor/supervision.html", cases=engine().notices.supervision_list(actor()))
+    return render_template("supervisor/supervision.html", cases=engine().supervision.supervision_list(actor()))
 
 
 @bp.get("/tasks/<task_id>/chases")

@@ -1,4 +1,4 @@
-"""Manual chase by a supervisor, and the notices departments and people read."""
+"""Chasing by hand (supervisors, the business group), and the notices departments and people read."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from datetime import timedelta
 from engine.domain import authz
 from engine.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.domain.model import Actor, Notice, NoticeKind, TaskStatus
-from engine.domain.supervision import SUPERVISING_DEPARTMENT
 from engine.services.context import EngineContext
-from engine.services.projection import record_notice
+from engine.services.oversight.record import record_notice
 
 
 class NoticeService:
@@ -75,10 +74,3 @@ class NoticeService:
                 raise NotFound(f"notice {notice_id} not found")
             uow.notices.mark_read(notice_id, self.ctx.now())
             uow.commit()
-
-    def supervision_list(self, actor: Actor) -> list[object]:
-        """Open supervised cases (head-office supervision list)."""
-        if not authz.reads_everything(actor) and SUPERVISING_DEPARTMENT not in actor.departments:
-            raise Forbidden("the supervision list is for supervisors and the complaint management department")
-        with self.ctx.db.read() as uow:
-            return list(uow.read.supervised_cases())

@@ -1,10 +1,12 @@
-"""Supervision by rule (not by a diagram timer): run by the worker after each timer sweep."""
+"""Supervision by rule (not by a diagram timer), run by the worker after each timer sweep; the supervision list."""
 
 from __future__ import annotations
 
 import logging
 
-from engine.domain.model import SYSTEM, HumanTask, NoticeKind
+from engine.domain import authz
+from engine.domain.errors import Forbidden
+from engine.domain.model import SYSTEM, Actor, CaseSummary, HumanTask, NoticeKind
 from engine.domain.supervision import (
     SUPERVISING_DEPARTMENT,
     THRESHOLDS,
@@ -15,7 +17,7 @@ from engine.domain.supervision import (
 from engine.persistence.queries import supervision_candidates
 from engine.persistence.uow import UnitOfWork
 from engine.services.context import EngineContext
-from engine.services.projection import record_notice
+from engine.services.oversight.record import record_notice
 
 log = logging.getLogger("engine.supervision")
 
@@ -38,6 +40,13 @@ class SupervisionService:
             if rule is not None and self._supervise(candidate.case_id, rule):
                 supervised += 1
         return supervised
+
+    def supervision_list(self, actor: Actor) -> list[CaseSummary]:
+        """Open supervised cases (the head-office supervision list)."""
+        if not authz.reads_everything(actor) and SUPERVISING_DEPARTMENT not in actor.departments:
+            raise Forbidden("the supervision list is for supervisors and the complaint management department")
+        with self.ctx.db.read() as uow:
+            return uow.read.supervised_cases()
 
     def _supervise(self, case_id: int, rule: SupervisionRule) -> bool:
         with self.ctx.db.write() as uow:

@@ -1,0 +1,42 @@
+"""Chase and supervision timers of the diagrams that went off: the notice, the audit event, the counters."""
+
+from __future__ import annotations
+
+from engine.bpmn.runtime import FiredTimer
+from engine.domain.model import SYSTEM, NoticeKind, TimerKind
+from engine.persistence.records import StoredCase
+from engine.persistence.uow import UnitOfWork
+from engine.services.context import EngineContext
+from engine.services.oversight.record import record_notice
+from engine.services.oversight.texts import automatic_reason
+
+
+def apply_fired_timer(ctx: EngineContext, uow: UnitOfWork, case: StoredCase, timer: FiredTimer) -> None:
+    """Turn a chase or supervision timer that went off into a notice, an audit event and counters."""
+    if timer.kind == TimerKind.OTHER:
+        uow.audit.add(ctx.now(), SYSTEM, "timer_fired", case.id, timer.attached_task_id,
+                      {"timer": timer.bpmn_id})
+        return
+    task = uow.read.task(timer.attached_task_id) if timer.attached_task_id else None
+    if timer.kind == TimerKind.CHASE and not should_auto_chase(ctx, uow, timer):
+        return
+    kind = NoticeKind.CHASE if timer.kind == TimerKind.CHASE else NoticeKind.SUPERVISION
+    department = task.department if task else (timer.department or "")
+    reason = automatic_reason(kind, task, ctx.now().tzinfo)
+    record_notice(ctx, uow, kind, case.id, case.number, task, department, reason)
+    if kind == NoticeKind.CHASE and timer.attached_task_id:
+        uow.tasks.note_chase(timer.attached_task_id, ctx.now())
+    action = "auto_chase" if kind == NoticeKind.CHASE else "supervision"
+    uow.audit.add(ctx.now(), SYSTEM, action, case.id, timer.attached_task_id,
+                  {"timer": timer.bpmn_id, "department": department, "reason": reason})
+
+
+def should_auto_chase(ctx: EngineContext, uow: UnitOfWork, timer: FiredTimer) -> bool:
+    """Automatic chases go out on working days only, at most once per task per day."""
+    now = ctx.now()
+    if not ctx.calendar.is_workday(now.date()):
+        return False
+    if timer.attached_task_id is None:
+        return True
+    last = uow.notices.last_for_task(timer.attached_task_id, NoticeKind.CHASE.value, SYSTEM)
+    return last is None or last.astimezone(now.tzinfo).date() != now.date()

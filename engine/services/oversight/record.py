@@ -1,0 +1,18 @@
+"""Storing a chase or supervision notice in the caller's transaction."""
+
+from __future__ import annotations
+
+from engine.domain.model import SYSTEM, HumanTask, Notice, NoticeKind
+from engine.persistence.uow import UnitOfWork
+from engine.services.context import EngineContext
+
+
+def record_notice(ctx: EngineContext, uow: UnitOfWork, kind: NoticeKind, case_id: int, case_number: str,
+                  task: HumanTask | None, department: str, reason: str, sender: str = SYSTEM) -> int:
+    """Store a chase or supervision notice to `department` (and the task's assignee), email queued when
+    SMTP is configured; returns its id. The caller writes the audit event that says why."""
+    return uow.notices.add(Notice(
+        kind=kind, case_id=case_id, case_number=case_number, task_id=task.id if task else None,
+        department=department, addressee=task.assignee if task else None, sender=sender,
+        reason=reason, created_at=ctx.now(),
+    ), email=ctx.settings.smtp.enabled)
