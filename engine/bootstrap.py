@@ -28,6 +28,7 @@ from engine.services.oversight.supervision import SupervisionService
 from engine.services.reports import ReportService
 from engine.services.sessions import SessionService
 from engine.services.tasks import TaskService
+from engine.services.throttle import ThrottleService
 from engine.services.timers import TimerService
 from engine.services.users import UserService
 
@@ -51,6 +52,7 @@ class Engine:
     organisation: OrganisationService
     health: HealthService
     sessions: SessionService
+    throttle: ThrottleService
 
     def init_db(self) -> None:
         """Create or upgrade the schema (Alembic migrations); fill report facts of older cases."""
@@ -99,5 +101,6 @@ def build(settings: Settings, clock: Clock | None = None, worker_name: str = "wo
         organisation=OrganisationService(ctx),
         health=HealthService(ctx),
         sessions=SessionService(ctx),
+        throttle=ThrottleService(ctx),
     )
     return engine

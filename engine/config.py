@@ -54,6 +54,8 @@ class Settings:
     login_max_failures: int = 5
     secure_cookies: bool = False
     login_lock_minutes: int = 15
+    failures_per_source: int = 60
+    failure_window_minutes: int = 10
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
 
     def __post_init__(self) -> None:
@@ -84,6 +86,8 @@ class Settings:
             login_max_failures=int(get("LOGIN_MAX_FAILURES", "5")),
             secure_cookies=_flag(get("SECURE_COOKIES")),
             login_lock_minutes=int(get("LOGIN_LOCK_MINUTES", "15")),
+            failures_per_source=int(get("FAILURES_PER_SOURCE", "60")),
+            failure_window_minutes=int(get("FAILURE_WINDOW_MINUTES", "10")),
             smtp=SmtpSettings(
                 host=get("SMTP_HOST"),
                 port=int(get("SMTP_PORT", "25")),

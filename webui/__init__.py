@@ -43,7 +43,7 @@ def create_app(
 
 def _install(app: Flask) -> None:
     """Wire extensions, hooks, filters and blueprints."""
-    from webui import api, errors, formatting, i18n, reports, security
+    from webui import api, errors, formatting, i18n, ratelimit, reports, security
     from webui.views import register_blueprints
 
     i18n.init_app(app)
@@ -53,3 +53,4 @@ def _install(app: Flask) -> None:
     register_blueprints(app)
     reports.init_app(app)
     api.init_app(app)
+    ratelimit.init_app(app, api.blueprint_names())

@@ -12,6 +12,7 @@ from engine.domain import authz
 from engine.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.domain.model import Actor, ApiKey, Role
 from engine.services.context import EngineContext
+from engine.services.throttle import audit_once_per_window
 
 # What a key may be allowed to call, by endpoint group.
 SCOPES: dict[str, str] = {
@@ -114,8 +115,9 @@ class ApiKeyService:
             uow.audit.add(self.ctx.now(), actor.username, "api_key_revoked", data={"name": name})
             uow.commit()
 
-    def authenticate(self, token: str) -> ApiKeyGrant | None:
-        """The grant of an active key whose token this is; None (and an audit event) otherwise."""
+    def authenticate(self, token: str, source: str = "") -> ApiKeyGrant | None:
+        """The grant of an active key whose token this is; None otherwise (audited once per window and
+        source address: the rest of the window is counted, not written)."""
         prefix = _token_prefix(token)
         with self.ctx.db.read() as uow:
             found = uow.api_keys.by_prefix(prefix) if prefix else None
@@ -123,8 +125,8 @@ class ApiKeyService:
         valid = key is not None and key.active and hmac.compare_digest(stored_hash, secret_hash(token))
         if not valid or key is None:
             with self.ctx.db.write() as uow:
-                uow.audit.add(self.ctx.now(), f"{ACTOR_PREFIX}?", "api_key_rejected",
-                              data={"prefix": (prefix or "")[:16]})
+                audit_once_per_window(self.ctx, uow, "api-key", source, f"{ACTOR_PREFIX}?", "api_key_rejected",
+                                      {"prefix": (prefix or "")[:16], "source": source})
                 uow.commit()
             return None
         actor = Actor(ACTOR_PREFIX + key.name, frozenset(key.departments), frozenset(Role(r) for r in key.roles))

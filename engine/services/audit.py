@@ -6,6 +6,7 @@ from engine.domain.errors import Forbidden
 from engine.domain.model import Actor, Role
 from engine.persistence.audit_chain import ChainReport
 from engine.services.context import EngineContext
+from engine.services.throttle import audit_once_per_window
 
 
 class AuditService:
@@ -18,6 +19,13 @@ class AuditService:
         """Record a refusal that no service recorded (a page or API operation outside the actor's role)."""
         with self.ctx.db.write() as uow:
             uow.audit.denied(self.ctx.now(), actor.username, action, reason=reason)
+            uow.commit()
+
+    def record_throttled(self, source: str, limit: str) -> None:
+        """Record that a source address passed the rate limit of failures (once per window)."""
+        with self.ctx.db.write() as uow:
+            audit_once_per_window(self.ctx, uow, "throttled", source, "anonymous", "rate_limited",
+                                  {"source": source, "limit": limit})
             uow.commit()
 
     def verify(self, actor: Actor) -> ChainReport:

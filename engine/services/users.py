@@ -17,6 +17,7 @@ from engine.persistence.limits import TEXT_LIMITS
 from engine.persistence.records import StoredUser
 from engine.schemas.text import has_control_characters
 from engine.services.context import EngineContext
+from engine.services.throttle import audit_once_per_window
 
 MIN_PASSWORD = 12
 SIGN_IN = "signin"  # counter kind: attempts per user name
@@ -122,13 +123,14 @@ class UserService:
             uow.audit.add(self.ctx.now(), actor.username, action, data={"user": username, "sessions_ended": ended})
             uow.commit()
 
-    def authenticate(self, username: str, password: str) -> Actor | None:
+    def authenticate(self, username: str, password: str, source: str = "") -> Actor | None:
         """The actor for valid credentials of an active user; failures are audited. After
         `login_max_failures` failed attempts in a window of `login_lock_minutes` (from the first) the name
         is locked until the window ends (TooManyAttempts), whatever the password. Each attempt takes its
         place in the count atomically before the password is checked, so parallel guesses get no more
-        checks than the limit; a successful sign-in clears the count. A name no account can have is
-        refused at once (nothing to check, count or audit under it)."""
+        checks than the limit; a successful sign-in clears the count. Only the first failure of a window is
+        audited (with `source`, the caller's address), and the lock once: guessing cannot grow the audit
+        trail. A name no account can have is refused at once (nothing to check, count or audit under it)."""
         if not possible_username(username):
             return None
         self._reserve_attempt(username)
@@ -138,7 +140,10 @@ class UserService:
         with self.ctx.db.write() as uow:
             if ok:
                 uow.counters.clear(counter_key(SIGN_IN, username))
-            uow.audit.add(self.ctx.now(), username, "login" if ok else "login_failed")
+                uow.audit.add(self.ctx.now(), username, "login")
+            else:  # the first failure of the name's window is audited; the lock tells how many followed
+                audit_once_per_window(self.ctx, uow, SIGN_IN, username, username, "login_failed",
+                                      {"source": source}, timedelta(minutes=self.ctx.settings.login_lock_minutes))
             uow.commit()
         return actor_of(user) if ok and user is not None else None
 
@@ -151,7 +156,7 @@ class UserService:
                 uow.commit()
                 return
             if counter.hits == settings.login_max_failures + 1:  # audited once per lock, not per attempt
-                uow.audit.add(now, username, "login_locked")
+                uow.audit.add(now, username, "login_locked", data={"failures": settings.login_max_failures})
             uow.commit()
         raise TooManyAttempts(f"too many failed sign-ins; try again in {settings.login_lock_minutes} minutes")
 

@@ -35,6 +35,11 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = api
 
 
+def blueprint_names() -> list[str]:
+    """The names of the API's resource blueprints (the rate limiter covers them)."""
+    return [module.bp.name for module in RESOURCES]
+
+
 def _numeric_bounds(component: dict[str, Any]) -> None:
     """apispec writes a Decimal field's Range as strings ("0.00"); OpenAPI wants numbers there."""
     for prop in component.get("properties", {}).values():

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from engine.domain.model import Actor
 from webui.context import current_actor, engine
+from webui.ratelimit import source_address
 from webui.security import csrf
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -56,7 +57,7 @@ def _key_actor(header: str, scope: str | None) -> Actor:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise _not_authenticated("the Authorization header must be 'Bearer <API key>'")
-    grant = engine().api_keys.authenticate(token.strip())
+    grant = engine().api_keys.authenticate(token.strip(), source_address())
     if grant is None:
         raise _not_authenticated("unknown or revoked API key")
     if scope is not None:

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from engine.domain.errors import TooManyAttempts
 from webui.context import engine
+from webui.ratelimit import source_address
 from webui.security import end_session, safe_next, start_session
 
 bp = Blueprint("auth", __name__)
@@ -24,7 +25,7 @@ def login() -> str | Response | tuple[str, int]:
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
     try:
-        who = engine().users.authenticate(username, password) if username and password else None
+        who = engine().users.authenticate(username, password, source_address()) if username and password else None
     except TooManyAttempts:
         error = gettext("登录失败次数过多，请稍后再试")
         page = render_template("auth/login.html", error=error, username=username, next=request.form.get("next", ""))
