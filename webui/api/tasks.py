@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask_smorest import Blueprint
+from marshmallow import Schema
 
 from engine.domain.filters import TaskFilter
 from engine.domain.model import HumanTask, Notice
@@ -25,6 +27,7 @@ from webui.context import engine
 bp = Blueprint("api_tasks", __name__, url_prefix="/api/v1/tasks", description="User tasks")
 
 TASK = "/<string:task_id>"
+View = TypeVar("View", bound=Callable[..., Any])
 
 
 @bp.get("")
@@ -55,39 +58,38 @@ def get_task(task_id: str) -> TaskForm:
     return engine().tasks.form(task_id, api_actor())
 
 
-@bp.post(f"{TASK}/claim")
-@requires("tasks:write")
-@bp.response(200, TaskSchema)
-@problems(bp, 404, 409)
+def _task_post(action: str, scope: str, answer: type[Schema], codes: tuple[int, ...],
+               body: type[Schema] | None = None, status: int = 200) -> Callable[[View], View]:
+    """POST .../`action` needing `scope`, reading `body` (if any), answering `answer`; `codes` documented."""
+
+    def register(view: View) -> View:
+        wrapped = bp.response(status, answer)(problems(bp, *codes)(view))
+        if body is not None:
+            wrapped = bp.arguments(body)(wrapped)
+        return bp.post(f"{TASK}/{action}")(requires(scope)(wrapped))
+
+    return register
+
+
+@_task_post("claim", "tasks:write", TaskSchema, (404, 409))
 def claim(task_id: str) -> HumanTask:
     """Take a task from its department's queue."""
     return engine().tasks.claim(task_id, api_actor())
 
 
-@bp.post(f"{TASK}/unclaim")
-@requires("tasks:write")
-@bp.response(200, TaskSchema)
-@problems(bp, 404, 409)
+@_task_post("unclaim", "tasks:write", TaskSchema, (404, 409))
 def unclaim(task_id: str) -> HumanTask:
     """Put a claimed task back into its department's queue."""
     return engine().tasks.unclaim(task_id, api_actor())
 
 
-@bp.post(f"{TASK}/complete")
-@requires("tasks:write")
-@bp.arguments(CompleteSchema)
-@bp.response(200, TaskSchema)
-@problems(bp, 400, 404, 409, 415, 422)
+@_task_post("complete", "tasks:write", TaskSchema, (400, 404, 409, 415, 422), body=CompleteSchema)
 def complete(body: dict[str, Any], task_id: str) -> HumanTask:
     """Complete a claimed task with its form's values; the case runs on to its next wait."""
     return engine().tasks.complete(task_id, body["data"], api_actor())
 
 
-@bp.post(f"{TASK}/chase")
-@requires("tasks:chase")
-@bp.arguments(ChaseSchema)
-@bp.response(201, NoticeSchema)
-@problems(bp, 400, 404, 409, 415, 422)
+@_task_post("chase", "tasks:chase", NoticeSchema, (400, 404, 409, 415, 422), body=ChaseSchema, status=201)
 def chase(body: dict[str, Any], task_id: str) -> Notice:
     """Send a chase notice to the task's department and assignee (supervisors, business group)."""
     return engine().notices.chase(task_id, body["reason"], api_actor())

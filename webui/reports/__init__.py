@@ -14,7 +14,7 @@ from webui.context import actor, current_actor, engine
 from webui.forms import field_errors
 from webui.reports.charts import chart_data
 from webui.reports.export import XLSX_MIME, csv_text, xlsx_bytes
-from webui.reports.tables import DAYS, MONEY, RATE, Cell, Column, report_tables, table_by_key
+from webui.reports.tables import MONEY, Cell, Column, figure_text, report_tables, table_by_key
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates",
                static_folder="static", static_url_path="/static")
@@ -111,12 +111,9 @@ def _download(body: bytes, mimetype: str, key: str, ext: str, wanted: ReportRequ
 
 def format_cell(value: Cell, column: Column) -> str:
     """A table cell as the page shows it."""
-    if value is None:
-        return "—"
-    if column.kind == RATE and isinstance(value, int | float):
-        return f"{value * 100:.2f}%"
-    if column.kind == DAYS and isinstance(value, int | float):
-        return f"{value:.2f}"
+    figure = figure_text(value, column, "—")
+    if figure is not None:
+        return figure
     if column.kind == MONEY:
         return f"{value:,.2f}"
     return str(value)

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.worksheet import Worksheet
 
-from webui.reports.tables import DAYS, INT, MONEY, RATE, Cell, Column, Table
+from webui.reports.tables import DAYS, INT, MONEY, RATE, Cell, Column, Table, figure_text
 
 # A text cell starting with one of these would be read as a formula by a spreadsheet (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -74,11 +74,8 @@ def _write_sheet(sheet: Worksheet, table: Table) -> None:
 
 
 def _csv_cell(value: Cell, column: Column) -> str:
-    if value is None:
-        return ""
-    if column.kind == RATE and isinstance(value, int | float):
-        return f"{value * 100:.2f}%"
-    if column.kind == DAYS and isinstance(value, int | float):
-        return f"{value:.2f}"
+    figure = figure_text(value, column, "")
+    if figure is not None:
+        return figure
     text = str(value)
     return "'" + text if isinstance(value, str) and text.startswith(FORMULA_START) else text

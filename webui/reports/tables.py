@@ -32,6 +32,18 @@ class Table:
     rows: list[list[Cell]]
 
 
+def figure_text(value: Cell, column: Column, empty: str) -> str | None:
+    """`empty` for no value, a rate as a percentage, days with two decimals (as the page and CSV show
+    them); None for any other cell."""
+    if value is None:
+        return empty
+    if column.kind == RATE and isinstance(value, int | float):
+        return f"{value * 100:.2f}%"
+    if column.kind == DAYS and isinstance(value, int | float):
+        return f"{value:.2f}"
+    return None
+
+
 def report_tables(report: Report) -> list[Table]:
     """Every table of the report, in page order."""
     v = report.volume
