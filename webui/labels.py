@@ -45,4 +45,11 @@ DEPLOY_PROBLEMS = {
     "element_id_too_long": N_("元素 id 有 %(length)s 个字符，数据库最多保存 %(limit)s 个"),
     "task_name_too_long": N_("任务名称有 %(length)s 个字符，数据库最多保存 %(limit)s 个"),
     "lane_name_too_long": N_("泳道名称有 %(length)s 个字符，数据库最多保存 %(limit)s 个"),
+    "flow_without_id": N_("从 %(source)s 到 %(target)s 的顺序流没有 id"),
+    "element_disconnected": N_("该元素没有连接任何顺序流"),
+    "element_unreachable": N_("没有顺序流通向该元素，工单永远不会到达这里"),
+    "element_dead_end": N_("没有顺序流离开该元素：请以结束事件结束这条路径"),
+    "no_path_to_end": N_("从该元素出发没有路径到达结束事件，工单在此无法结束"),
+    "task_nobody_works": N_("没有人能办理该任务：请改为指定部门和表单的用户任务"),
+    "task_type_unsupported": N_("引擎不执行 %(kind)s 类型的元素：请使用用户任务或业务规则任务"),
 }

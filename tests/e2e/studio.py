@@ -23,10 +23,25 @@ def deselect(owner: Person) -> None:
     raise AssertionError("the context pad stays open")
 
 
+def scroll_into_view(owner: Person, element_id: str) -> None:
+    """Scroll the canvas sideways with the mouse wheel until the element is well inside it."""
+    canvas = owner.page.locator("#modeler").bounding_box()
+    assert canvas is not None
+    for _ in range(20):
+        box = box_of(owner, element_id)
+        overshoot = box["x"] + box["width"] - (canvas["x"] + canvas["width"] - 60)
+        if overshoot <= 0:
+            return
+        owner.page.mouse.move(canvas["x"] + canvas["width"] / 2, canvas["y"] + canvas["height"] / 2)
+        owner.page.mouse.wheel(min(overshoot + 20, 300), 0)
+    raise AssertionError(f"{element_id} does not scroll into view")
+
+
 def select(owner: Person, element_id: str) -> None:
     """Click an element: a flow midway; a shape low and left of its middle (lint markers sit top right,
     flows usually end at the middle of a side, boundary events on the right of the bottom edge)."""
     deselect(owner)
+    scroll_into_view(owner, element_id)
     drawn = owner.page.locator(element(element_id))
     box = drawn.bounding_box()
     assert box is not None, element_id

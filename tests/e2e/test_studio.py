@@ -136,3 +136,29 @@ def test_the_modeler_speaks_the_page_language_and_its_palette_covers_no_element(
     assert shapes and not [s.get_attribute("data-element-id") for s in shapes
                            if (box := s.bounding_box()) and _overlaps(palette, box)]
     owner.assert_clean()
+
+
+def lint_messages(owner: Person, element_id: str) -> str:
+    """The bpmnlint problems shown on an element."""
+    overlay = owner.page.locator(f"#modeler .djs-overlays[data-container-id={element_id}] .bjsl-overlay")
+    overlay.first.wait_for(state="attached")
+    return " ".join(overlay.all_text_contents())
+
+
+def test_deleting_a_flow_is_marked_while_editing_and_deploy_refuses(person, live):
+    before = latest(live.engine, PROCESS)
+    owner = person("owner")
+    open_modeler(owner)
+    assert owner.page.locator("#modeler .djs-overlays[data-container-id=Task_Revisit] .bjsl-overlay").count() == 0
+    select(owner, "Flow_ToArchive")
+    context_action(owner, "delete")
+
+    assert "没有顺序流离开该元素" in lint_messages(owner, "Task_Revisit")
+    assert "没有顺序流通向该元素" in lint_messages(owner, "Task_Archive")
+    response = owner.submit("#modeler-validate")
+    assert response.status == 422
+    listed = owner.page.eval_on_selector_all(".problems tbody tr", "rows => rows.map(r => r.dataset.element)")
+    assert {"Task_Revisit", "Task_Archive"} <= set(listed)
+    assert owner.page.locator("#modeler-deploy").count() == 0
+    owner.assert_clean()
+    assert latest(live.engine, PROCESS).version == before.version

@@ -13,7 +13,7 @@ from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.expressions import SafeEnvironment
-from engine.bpmn.validation import validate_bundle
+from engine.bpmn.validation import spiff_problems, validate_bundle
 from engine.bpmn.xmlsafe import XmlRejected, parse_xml
 from engine.domain.departments import DepartmentDirectory
 from engine.domain.errors import DeployProblem
@@ -123,16 +123,19 @@ def test_lane_may_use_a_department_alias() -> None:
 
 
 def test_spiff_parser_problems_become_deploy_problems() -> None:
-    """Problems only SpiffWorkflow finds (here: no start event) still come back as DeployProblems."""
+    """Problems SpiffWorkflow finds (here: no start event) come back as DeployProblems; the structure checks
+    see this one first, naming the task nothing leads to."""
     data = (BAD / "missing_decision.bpmn").read_bytes()
     data = data.replace(b'decisionRef="Decision_Missing"', b'decisionRef="Decision_Grade"')
     start_event = b'<bpmn:startEvent id="StartEvent_1"><bpmn:outgoing>Flow_1</bpmn:outgoing></bpmn:startEvent>'
     data = data.replace(start_event, b"")
     data = data.replace(b'<bpmn:sequenceFlow id="Flow_1" sourceRef="StartEvent_1" targetRef="Task_Handle" />', b"")
     data = data.replace(b"<bpmn:incoming>Flow_1</bpmn:incoming>", b"")
-    problems = validate(bundle_with("missing_decision.bpmn") | {"missing_decision.bpmn": data})
+    files = bundle_with("missing_decision.bpmn") | {"missing_decision.bpmn": data}
+    problems = spiff_problems(files)
     assert [(p.file, p.element) for p in problems] == [("missing_decision.bpmn", "Process_Bad")]
     assert "No start event found" in problems[0].message
+    assert [(p.element, p.code) for p in validate(files)] == [("Task_Handle", "element_unreachable")]
 
 
 def test_schema_errors_are_reported() -> None:

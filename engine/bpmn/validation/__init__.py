@@ -1,8 +1,9 @@
 """Deploy-time validation of a bundle of BPMN/DMN files: every problem, with file, element and plain words.
 
 One module per kind of check: `bundle` (files, sizes, safe parse, duplicate ids), `bpmn_rules`,
-`dmn_rules`, `lengths` (ids and names longer than the database keeps), and `spiff` (SpiffWorkflow's own
-parse, run only when everything else passed);
+`dmn_rules`, `lengths` (ids and names longer than the database keeps), `structure` (flows with ids,
+connected elements, a path to an end, tasks someone can work) and `spiff` (SpiffWorkflow's own parse,
+run only when everything else passed);
 `common` holds the namespaces, the deployment's `Rules` and how a problem names its element.
 """
 
@@ -14,6 +15,7 @@ from engine.bpmn.validation.common import BUNDLE, Rules
 from engine.bpmn.validation.dmn_rules import HIT_POLICIES, dmn_problems
 from engine.bpmn.validation.lengths import length_problems
 from engine.bpmn.validation.spiff import spiff_problems
+from engine.bpmn.validation.structure import structure_problems
 from engine.bpmn.xmlsafe import DEFAULT_MAX_BYTES
 from engine.domain.departments import DepartmentDirectory
 from engine.domain.errors import DeployProblem
@@ -45,6 +47,7 @@ def validate_bundle(
     for name, root in bpmn.items():
         problems += bpmn_problems(name, root, rules)
         problems += length_problems(name, root, rules.limits)
+        problems += structure_problems(name, root)
     for name, root in dmn.items():
         problems += dmn_problems(name, root, rules)
     if not problems:

@@ -50,20 +50,25 @@
     if (state) { state.textContent = text; }
   }
 
+  /* One marker and one badge per element; the badge's title lists all of its problems. */
   function markProblems(modeler) {
     var registry = modeler.get("elementRegistry");
     var canvas = modeler.get("canvas");
     var overlays = modeler.get("overlays");
+    var messages = {};
     problems().forEach(function (problem) {
-      var element = registry.get(problem.element);
-      if (!element) { return; }
-      canvas.addMarker(element.id, "cf-problem");
+      if (registry.get(problem.element)) {
+        (messages[problem.element] = messages[problem.element] || []).push(problem.message);
+      }
+    });
+    Object.keys(messages).forEach(function (elementId) {
+      canvas.addMarker(elementId, "cf-problem");
       var badge = document.createElement("div");
       badge.className = "cf-problem-badge";
-      badge.setAttribute("data-element", element.id);
-      badge.title = problem.message;
+      badge.setAttribute("data-element", elementId);
+      badge.title = messages[elementId].join("\n");
       badge.textContent = "!";
-      overlays.add(element.id, "cf-problem", { position: { top: -10, right: 10 }, html: badge });
+      overlays.add(elementId, "cf-problem", { position: { top: -10, right: 10 }, html: badge });
     });
   }
 
