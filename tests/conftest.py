@@ -24,6 +24,7 @@ from tests.support.engines import CHINA_START, DeployedTemplates, make_engine
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PROCESSES = REPO_ROOT / "processes"
+FAST_TIER = REPO_ROOT / "tests" / "unit"
 
 DATABASES = [
     pytest.param("sqlite", id="sqlite"),
@@ -82,6 +83,15 @@ def engine(db_url: str, tmp_path: Path, clock_start: datetime) -> Iterator[Engin
 def repo_root() -> Path:
     """The repository root (where processes/ lives)."""
     return REPO_ROOT
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """`-n auto` (the default, see pyproject.toml) runs the fast tier alone in this process:
+    starting workers would take longer than its tests."""
+    paths = [Path(str(arg).split("::", 1)[0]).resolve() for arg in config.args]
+    if paths and all(path.is_relative_to(FAST_TIER) for path in paths):
+        return 0
+    return None
 
 
 def pytest_report_header(config: pytest.Config) -> str:

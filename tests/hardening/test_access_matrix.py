@@ -25,10 +25,10 @@ from werkzeug.test import TestResponse
 from tests.support.engines import clock_of
 from tests.support.matrix_table import judge, parse_matrix
 from tests.support.matrix_world import (
-    DATABASES,
     KEY_OF_ROLE,
     USER_OF_ROLE,
     World,
+    databases_on_one_worker,
     is_login_redirect,
     seeded_world,
     sign_in,
@@ -190,7 +190,7 @@ HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 CSRF_VALUE = re.compile(r'name="csrf_token" value="[^"]*"')
 
 
-@pytest.fixture(scope="module", params=DATABASES)
+@pytest.fixture(scope="module", params=databases_on_one_worker("access_matrix"))
 def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """The seeded data set, once per database for this module."""
     with seeded_world(str(request.param), tmp_path_factory.mktemp("matrix")) as seeded:

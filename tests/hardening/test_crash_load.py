@@ -49,7 +49,10 @@ MAX_CASES = 30
 KILL_GAP = (0.2, 1.2)  # seconds between kills
 WORKER_STEP = timedelta(hours=3)  # each worker run sweeps 3 hours later than the one before
 
-pytestmark = pytest.mark.parametrize("db_kind", [pytest.param("postgresql", marks=pytest.mark.postgres)])
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.parametrize("db_kind", [pytest.param("postgresql", marks=pytest.mark.postgres)]),
+]
 
 
 @dataclass

@@ -19,13 +19,13 @@ import pytest
 
 from engine.domain import authz
 from tests.support.matrix_journey import JOURNEY_COMPLAINT, PERSONAL, Journey, Seen, run_journey
-from tests.support.matrix_world import DATABASES, USER_OF_ROLE, World, seeded_world
+from tests.support.matrix_world import USER_OF_ROLE, World, databases_on_one_worker, seeded_world
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 URL_ATTRIBUTE = re.compile(r'(?:href|src|action|formaction|data-url|data-diagram-url)="([^"]*)"')
 
 
-@pytest.fixture(scope="module", params=DATABASES)
+@pytest.fixture(scope="module", params=databases_on_one_worker("personal_data"))
 def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """The seeded data set, once per database for this module."""
     with seeded_world(str(request.param), tmp_path_factory.mktemp("pii")) as seeded:

@@ -45,7 +45,10 @@ CLOCK_STEP = timedelta(minutes=7)  # the clock moves on every 20 operations, so 
 CLOCK_EVERY = 20
 TRACKED = frozenset(AUDIT_ACTION.values()) | {"access_denied"}
 
-pytestmark = pytest.mark.parametrize("db_kind", [pytest.param("postgresql", marks=pytest.mark.postgres)])
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.parametrize("db_kind", [pytest.param("postgresql", marks=pytest.mark.postgres)]),
+]
 
 
 @pytest.fixture

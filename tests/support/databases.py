@@ -1,8 +1,8 @@
 """Test databases: where PostgreSQL is, throwaway schemas and databases, and copies of a template.
 
-Every database or schema made here has a unique name carrying the creating process's id
-(`cft_<pid>_<hex>`): other runs share the server, and a run that was killed leaves names whose
-process is gone, which the next run drops (`drop_orphaned_databases`).
+Every schema made here has a unique name carrying the creating process's id (`cft_<pid>_<hex>`):
+other runs share the server, and a run that was killed leaves schemas whose process is gone, which the
+next run drops (`PostgresSchemas.drop_orphans`).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import os
 import queue
 import re
 import shutil
+import subprocess
 import threading
 import uuid
 from collections.abc import Iterator
@@ -21,8 +22,9 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 URL_ENV = "COMPLAINTFLOW_TEST_DATABASE_URL"
-DATABASE_PREFIX = "cft"
-_OWNED_NAME = re.compile(rf"^{DATABASE_PREFIX}_(\d+)_[0-9a-f]+$")
+SCHEMA_PREFIX = "cft"
+SCHEMA_PLACEHOLDER = "__cft_template_schema__"
+_OWNED_NAME = re.compile(rf"^{SCHEMA_PREFIX}_(\d+)_[0-9a-f]+$")
 REQUIRE_ENV = "COMPLAINTFLOW_REQUIRE_POSTGRES"
 
 
@@ -72,7 +74,7 @@ def temporary_postgres_schema(base_url: str) -> Iterator[str]:
     from sqlalchemy import create_engine, text
     from sqlalchemy.pool import NullPool
 
-    schema = f"cf_test_{uuid.uuid4().hex[:12]}"
+    schema = unique_schema_name()
     admin = create_engine(_driver_url(base_url), poolclass=NullPool)
     try:
         with admin.begin() as conn:
@@ -84,16 +86,9 @@ def temporary_postgres_schema(base_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-def unique_database_name() -> str:
-    """A database name no other run uses, naming this process (so orphans can be recognised)."""
-    return f"{DATABASE_PREFIX}_{os.getpid()}_{uuid.uuid4().hex[:12]}"
-
-
-def with_database(url: str, name: str) -> str:
-    """`url` pointing at database `name` on the same server (options such as search_path dropped)."""
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "options"]
-    return urlunsplit(parts._replace(path=f"/{name}", query=urlencode(query)))
+def unique_schema_name() -> str:
+    """A schema name no other run uses, naming this process (so orphans can be recognised)."""
+    return f"{SCHEMA_PREFIX}_{os.getpid()}_{uuid.uuid4().hex[:12]}"
 
 
 def _process_alive(pid: int) -> bool:
@@ -106,78 +101,97 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-class PostgresServer:
-    """Creates and drops whole databases on the server of `base_url` (CREATE DATABASE … TEMPLATE).
+class PostgresSchemas:
+    """Throwaway schemas on the PostgreSQL database of `base_url`: empty ones, and clones of a template.
 
-    Drops run on a background thread, so a test does not wait for the one before it to be cleaned up;
-    `close()` waits for them.
+    A clone replays `pg_dump` of the template schema (tables, indexes, constraints, rows, sequence values)
+    under a new name: a schema, not a database per test, because DROP DATABASE forces a checkpoint of the
+    whole (shared) server. Drops run on a background thread; `close()` waits for them.
     """
 
     def __init__(self, base_url: str):
-        from sqlalchemy import create_engine
-        from sqlalchemy.pool import NullPool
+        import psycopg
 
         self.base_url = base_url
-        self._admin = create_engine(_driver_url(base_url), poolclass=NullPool, isolation_level="AUTOCOMMIT")
+        self._admin = psycopg.connect(base_url, autocommit=True)
         self._drops: queue.Queue[str | None] = queue.Queue()
-        self._dropper = threading.Thread(target=self._drop_queued, name="cft-drop", daemon=True)
+        self._dropper = threading.Thread(target=self._drop_queued, args=(psycopg.connect(base_url, autocommit=True),),
+                                         name="cft-drop-schemas", daemon=True)
         self._dropper.start()
 
-    def _execute(self, sql: str) -> list[Any]:
-        from sqlalchemy import text
-
-        with self._admin.connect() as conn:
-            result = conn.execute(text(sql))
-            return list(result) if result.returns_rows else []
-
-    def create(self, template: str | None = None) -> str:
-        """A new, uniquely named database (a copy of `template` when given); returns its name."""
-        name = unique_database_name()
-        source = f' TEMPLATE "{template}" STRATEGY WAL_LOG' if template else ""
-        self._execute(f'CREATE DATABASE "{name}"{source}')
+    def create(self) -> str:
+        """A new, empty, uniquely named schema; returns its name."""
+        name = unique_schema_name()
+        self._admin.execute(f'CREATE SCHEMA "{name}"')
         return name
 
     def url(self, name: str) -> str:
-        """The URL of database `name`."""
-        return with_database(self.base_url, name)
+        """The URL whose connections work in schema `name`."""
+        return with_search_path(self.base_url, name)
+
+    def snapshot(self, name: str) -> str:
+        """The SQL that rebuilds schema `name` with its rows, its own name replaced by SCHEMA_PLACEHOLDER."""
+        dump = subprocess.run(
+            [_pg_dump(), "--schema", name, "--inserts", "--no-owner", "--no-privileges", "--no-comments",
+             "--dbname", self.base_url],
+            check=True, capture_output=True, text=True,
+        ).stdout
+        lines = [line for line in dump.splitlines() if not line.startswith("\\")]  # psql meta-commands
+        return "\n".join(lines).replace(name, SCHEMA_PLACEHOLDER)
+
+    def clone(self, snapshot: str) -> str:
+        """A new, uniquely named schema rebuilt from `snapshot`; returns its name."""
+        name = unique_schema_name()
+        with self._admin.transaction():
+            self._admin.execute(snapshot.replace(SCHEMA_PLACEHOLDER, name))
+        return name
 
     def drop_later(self, name: str) -> None:
-        """Drop database `name` (closing any connection still open to it) on the background thread."""
+        """Drop schema `name` with everything in it, on the background thread."""
         self._drops.put(name)
 
     def drop(self, name: str) -> None:
-        """Drop database `name` now, closing any connection still open to it."""
-        self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        """Drop schema `name` with everything in it, now."""
+        self._admin.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
 
-    def _drop_queued(self) -> None:
-        while (name := self._drops.get()) is not None:
-            # A failed drop leaves an orphan, which the next run drops.
-            with contextlib.suppress(Exception):
-                self.drop(name)
+    def _drop_queued(self, conn: Any) -> None:
+        with conn:
+            while (name := self._drops.get()) is not None:
+                # A failed drop leaves an orphan, which the next run drops.
+                with contextlib.suppress(Exception):
+                    conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
 
-    def drop_orphaned_databases(self) -> None:
-        """Drop the test databases of runs whose process no longer exists (killed or interrupted runs)."""
-        rows = self._execute(f"SELECT datname FROM pg_database WHERE datname LIKE '{DATABASE_PREFIX}\\_%'")
+    def drop_orphans(self) -> None:
+        """Drop the test schemas of runs whose process no longer exists (killed or interrupted runs)."""
+        rows = self._admin.execute(
+            f"SELECT nspname FROM pg_namespace WHERE nspname LIKE '{SCHEMA_PREFIX}\\_%'").fetchall()
         for (name,) in rows:
             match = _OWNED_NAME.match(name)
             if match and not _process_alive(int(match.group(1))):
                 self.drop(name)
 
     def close(self) -> None:
-        """Finish the queued drops and close the admin connection."""
+        """Finish the queued drops and close the connections."""
         self._drops.put(None)
         self._dropper.join()
-        self._admin.dispose()
+        self._admin.close()
+
+
+def _pg_dump() -> str:
+    found = shutil.which("pg_dump")
+    if found is None:
+        raise RuntimeError("the PostgreSQL tests copy a template schema with pg_dump; install postgresql-client")
+    return found
 
 
 @contextmanager
-def temporary_postgres_database(server: PostgresServer, template: str | None = None) -> Iterator[str]:
-    """The URL of a new database (a copy of `template` when given), dropped afterwards."""
-    name = server.create(template)
+def cloned_postgres_schema(schemas: PostgresSchemas, snapshot: str) -> Iterator[str]:
+    """The URL of a new schema rebuilt from `snapshot` (see PostgresSchemas.snapshot), dropped afterwards."""
+    name = schemas.clone(snapshot)
     try:
-        yield server.url(name)
+        yield schemas.url(name)
     finally:
-        server.drop_later(name)
+        schemas.drop_later(name)
 
 
 def sqlite_url(path: Path) -> str:

@@ -11,12 +11,12 @@ from engine.bootstrap import Engine, build
 from engine.config import Settings
 from engine.domain.clock import CHINA_TZ, FixedClock
 from tests.support.databases import (
-    PostgresServer,
+    PostgresSchemas,
     checkpoint_sqlite,
+    cloned_postgres_schema,
     copy_sqlite,
     postgres_base_or_skip,
     sqlite_url,
-    temporary_postgres_database,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -80,22 +80,23 @@ def deployed_engine(db_url: str, instance_dir: Path, start: datetime = CHINA_STA
 class DeployedTemplates:
     """processes/ migrated and deployed once per run (per xdist worker) and database kind; tests get copies.
 
-    A copy is what `deployed_engine` would have built (same schema, versions, ids, audit events), made by
-    copying the SQLite file or by PostgreSQL's `CREATE DATABASE … TEMPLATE`. Templates are made on first
-    use; `close()` drops the PostgreSQL ones.
+    A copy is what `deployed_engine` would have built (same schema, versions, ids, audit events): a copy
+    of the SQLite file, or on PostgreSQL a new schema rebuilt from a dump of the template schema.
+    Templates are made on first use; `close()` drops the PostgreSQL ones.
     """
 
     def __init__(self, folder: Path):
         self._folder = folder
         self._sqlite: dict[datetime, str] = {}
         self._postgres: dict[datetime, str] = {}
-        self._server: PostgresServer | None = None
+        self._schemas: PostgresSchemas | None = None
+        self._templates: list[str] = []
 
-    def _postgres_server(self) -> PostgresServer:
-        if self._server is None:
-            self._server = PostgresServer(postgres_base_or_skip())
-            self._server.drop_orphaned_databases()
-        return self._server
+    def _postgres_schemas(self) -> PostgresSchemas:
+        if self._schemas is None:
+            self._schemas = PostgresSchemas(postgres_base_or_skip())
+            self._schemas.drop_orphans()
+        return self._schemas
 
     def _instance(self) -> Path:
         folder = self._folder / f"template-{len(self._sqlite) + len(self._postgres)}"
@@ -112,17 +113,14 @@ class DeployedTemplates:
             self._sqlite[start] = url
         return self._sqlite[start]
 
-    def _postgres_template(self, start: datetime) -> str:
+    def _postgres_snapshot(self, start: datetime) -> str:
         if start not in self._postgres:
-            server = self._postgres_server()
-            name = server.create()
-            try:
-                with deployed_engine(server.url(name), self._instance(), start):
-                    pass
-            except BaseException:
-                server.drop(name)
-                raise
-            self._postgres[start] = name
+            schemas = self._postgres_schemas()
+            name = schemas.create()
+            self._templates.append(name)
+            with deployed_engine(schemas.url(name), self._instance(), start):
+                pass
+            self._postgres[start] = schemas.snapshot(name)
         return self._postgres[start]
 
     @contextmanager
@@ -131,14 +129,14 @@ class DeployedTemplates:
         if kind == "sqlite":
             yield copy_sqlite(self._sqlite_template(start), folder / "complaintflow.db")
             return
-        template = self._postgres_template(start)
-        with temporary_postgres_database(self._postgres_server(), template) as url:
+        snapshot = self._postgres_snapshot(start)
+        with cloned_postgres_schema(self._postgres_schemas(), snapshot) as url:
             yield url
 
     def close(self) -> None:
         """Drop the PostgreSQL templates (after the copies made of them)."""
-        if self._server is None:
+        if self._schemas is None:
             return
-        for name in self._postgres.values():
-            self._server.drop_later(name)
-        self._server.close()
+        for name in self._templates:
+            self._schemas.drop_later(name)
+        self._schemas.close()

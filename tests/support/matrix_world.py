@@ -50,6 +50,13 @@ DATABASES = [
     pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
 ]
 
+
+def databases_on_one_worker(module: str) -> list[Any]:
+    """DATABASES for a module-scoped world: each database's tests of `module` stay on one xdist worker
+    (`--dist loadgroup`), so they share one world and see it as they would in a run without workers."""
+    return [pytest.param(*p.values, id=p.id, marks=[*p.marks, pytest.mark.xdist_group(f"{module}-{p.id}")])
+            for p in DATABASES]
+
 # Personal data of the two cases: distinctive, so a leak anywhere is found by a plain substring search.
 OWN_COMPLAINT = complaint(
     complainant_name="欧阳明远", contact_phone="13911112222", id_number="110101198803150019",

@@ -60,6 +60,7 @@ def _assert_each_case_once(engine: Engine, cases: list[int]) -> None:
     assert _due_armed_timers(engine) == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("db_kind", ["postgresql"])
 def test_two_workers_fire_1000_due_timers_exactly_once(probe_engine, db_url, tmp_path):
     cases = _open_probe_cases(probe_engine, 500)  # two timers each
