@@ -56,7 +56,8 @@ class Engine:
 
     def init_db(self) -> None:
         """Create or upgrade the schema (Alembic migrations); fill report facts of older cases."""
-        self.ctx.db.upgrade(home_units(self.ctx.organisation))
+        tree = self.ctx.organisation
+        self.ctx.db.upgrade(home_units(tree), tree.root.code)
         self.reports.backfill_facts()
 
     def dispose(self) -> None:

@@ -124,7 +124,7 @@ def cmd_worker(engine: Engine, args: argparse.Namespace) -> None:
 
 def cmd_open_case(engine: Engine, args: argparse.Namespace) -> None:
     actor = user_actor(engine, args.user) if args.user else operator()
-    case = engine.cases.open_case(args.process_key, read_data(args.data), actor)
+    case = engine.cases.open_case(args.process_key, read_data(args.data), actor, args.unit)
     emit(args, case, lambda c: f"{c.number} opened (case {c.id})")
 
 
@@ -277,6 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("process_key")
     p.add_argument("--data", required=True, help="JSON file with the complaint, or - for stdin")
     p.add_argument("--user", help="the first responder (a user name)")
+    p.add_argument("--unit", help="the receiving organisation unit (default: the first responder's unit)")
     p = add("tasks", cmd_tasks, "list open tasks")
     p.add_argument("--department")
     p.add_argument("--user")

@@ -16,6 +16,7 @@ from engine.bpmn.parser import ComplaintParser
 from engine.bpmn.xmlsafe import parse_xml
 from engine.domain.departments import DepartmentDirectory, department_variable
 from engine.domain.model import FormField, FormSpec, TimerKind, UserTaskSpec
+from engine.domain.organisation import split_level
 from engine.domain.supervision import SUPERVISING_DEPARTMENT
 
 
@@ -158,7 +159,8 @@ def _is_timer(task_spec: Any) -> bool:
 
 
 def _user_task_spec(task_spec: Any, departments: DepartmentDirectory) -> UserTaskSpec:
-    label = task_spec.candidate_groups[0] if task_spec.candidate_groups else task_spec.lane
+    written = task_spec.candidate_groups[0] if task_spec.candidate_groups else task_spec.lane
+    level, label = split_level(written or "")
     dept = departments.resolve(label)
     variable = department_variable(label)
     return UserTaskSpec(
@@ -168,6 +170,7 @@ def _user_task_spec(task_spec: Any, departments: DepartmentDirectory) -> UserTas
         lane=task_spec.lane,
         form=form_spec(task_spec.form),
         department_variable=variable,
+        level=level,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from engine.domain.departments import DepartmentDirectory
-from engine.domain.model import Actor, HumanTask, Role
+from engine.domain.model import Actor, HumanTask, Membership, Role
 
 READ_ALL = frozenset({Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR})
 PII_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR})
@@ -26,21 +26,37 @@ def may_see_case(actor: Actor, case_departments: set[str], touched: bool) -> boo
     return reads_everything(actor) or touched or bool(actor.departments & case_departments)
 
 
+def queues_of(actor: Actor, department: str | None = None) -> frozenset[Membership] | None:
+    """The (unit, department) queues a person works (of one department, if given). None for an actor
+    without units (an API key, the shell), who acts for its departments in every unit."""
+    if not actor.memberships:
+        return None
+    return frozenset(m for m in actor.memberships if department is None or m.department == department)
+
+
+def in_queue(actor: Actor, task: HumanTask) -> bool:
+    """The task waits in one of the actor's queues: its unit and department, or its department for an
+    actor without units."""
+    if actor.memberships:
+        return Membership(task.unit, task.department) in actor.memberships
+    return task.department in actor.departments
+
+
 def may_see_task(actor: Actor, task: HumanTask) -> bool:
-    """A task is visible to its department's members, its assignee and those who read everything."""
-    return reads_everything(actor) or task.department in actor.departments or task.assignee == actor.username
+    """A task is visible to its queue's members, its assignee and those who read everything."""
+    return reads_everything(actor) or in_queue(actor, task) or task.assignee == actor.username
 
 
 def may_work_task(actor: Actor, task: HumanTask) -> bool:
-    """Claim/complete: a member of the task's department (not an auditor)."""
-    return may_change(actor) and task.department in actor.departments
+    """Claim/complete: a member of the task's queue (unit and department), not an auditor."""
+    return may_change(actor) and in_queue(actor, task)
 
 
 def may_reassign(actor: Actor, task: HumanTask) -> bool:
-    """Supervisors reassign within their departments; admins anywhere."""
+    """Supervisors reassign within their queues; admins anywhere."""
     if actor.has(Role.ADMIN):
         return True
-    return actor.has(Role.SUPERVISOR) and task.department in actor.departments
+    return actor.has(Role.SUPERVISOR) and in_queue(actor, task)
 
 
 def may_chase(actor: Actor) -> bool:

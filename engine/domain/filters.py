@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from engine.domain.model import Membership
+
 
 @dataclass(frozen=True)
 class TaskFilter:
     """Filters and paging for task lists."""
 
     departments: frozenset[str] | None = None
+    # (unit, department) queues; None: any
+    queues: frozenset[Membership] | None = None
     assignee: str | None = None
     completed_by: str | None = None
     statuses: tuple[str, ...] = ("ready", "claimed")

@@ -112,6 +112,8 @@ class UserTaskSpec:
     form: FormSpec
     # Set when candidateGroups is `${var}`: the department code is read from the task's data.
     department_variable: str | None = None
+    # Set when the candidate group names a level of the tree (`branch:service_mgmt`): a unit kind.
+    level: str | None = None
 
 
 @dataclass
@@ -134,6 +136,7 @@ class HumanTask:
     completed_at: datetime | None = None
     completed_by: str | None = None
     chase_count: int = 0
+    unit: str = ""  # the organisation unit whose department queue holds the task
 
 
 @dataclass

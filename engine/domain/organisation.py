@@ -252,3 +252,31 @@ def parse_memberships(tree: OrganisationTree, written: Iterable[str]) -> tuple[l
         elif Membership(unit.code, department) not in memberships:
             memberships.append(Membership(unit.code, department))
     return memberships, problems
+
+
+def split_level(label: str) -> tuple[str | None, str]:
+    """`branch:service_mgmt` -> ("branch", "service_mgmt"): a candidate group may name the tree level."""
+    level, sep, rest = label.partition(":")
+    if sep and level.strip() in UNIT_KINDS:
+        return level.strip(), rest.strip()
+    return None, label
+
+
+def task_unit(tree: OrganisationTree, case_unit: str, department: str, level: str | None = None) -> str:
+    """The unit whose `department` queue gets a task of a case at `case_unit`.
+
+    With a level (a unit kind), the nearest unit of that kind up from the case's unit (itself
+    included); without one, the case's unit or the nearest unit above it that has the department.
+    A department found nowhere up the tree goes to its home unit; a case outside the tree stays put.
+    """
+    start = tree.nearest(case_unit, level) if level else None
+    found = tree.with_department(start.code if start else case_unit, department)
+    if found is None:
+        found = home_unit(tree, department)
+    return found.code if found else case_unit
+
+
+def receiving_unit(tree: OrganisationTree, memberships: Iterable[Membership]) -> str:
+    """Where a complaint registered by someone lands: their first unit in the tree's order, else the head office."""
+    mine = {m.unit for m in memberships}
+    return next((code for code in tree.units if code in mine), tree.root.code)

@@ -58,19 +58,20 @@ def session_factory(engine: Engine, writing: bool = False) -> sessionmaker[Sessi
     return sessionmaker(bind, expire_on_commit=False)
 
 
-def alembic_config(engine: Engine, home_units: Mapping[str, str] | None = None) -> Config:
-    """Alembic configured to run our migrations on `engine`; `home_units` (department -> unit code) is
-    where migrations put existing users and work that had no unit yet (default: the unit "HO")."""
+def alembic_config(engine: Engine, home_units: Mapping[str, str] | None = None, root_unit: str = "") -> Config:
+    """Alembic configured to run our migrations on `engine`; `home_units` (department -> unit code) and
+    `root_unit` say where migrations put existing users and work that had no unit yet (default "HO")."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
     cfg.attributes["home_units"] = dict(home_units or {})
+    cfg.attributes["root_unit"] = root_unit
     return cfg
 
 
-def upgrade(engine: Engine, home_units: Mapping[str, str] | None = None) -> None:
+def upgrade(engine: Engine, home_units: Mapping[str, str] | None = None, root_unit: str = "") -> None:
     """Create or upgrade the schema to the newest migration."""
-    command.upgrade(alembic_config(engine, home_units), "head")
+    command.upgrade(alembic_config(engine, home_units, root_unit), "head")
 
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.domain.filters import TaskFilter
@@ -16,6 +16,7 @@ from engine.domain.model import (
     CaseSummary,
     DefinitionInfo,
     HumanTask,
+    Membership,
     Notice,
     NoticeKind,
     TaskStatus,
@@ -37,10 +38,18 @@ from engine.persistence.tables import (
 WORK_ACTIONS = ("case_opened", "claim", "unclaim", "reassign", "complete")
 
 
+def _in_queues(queues: frozenset[Membership]) -> ColumnElement[bool]:
+    """Rows of these (unit, department) queues: plain equalities, so one queue is read in index order."""
+    if not queues:
+        return false()
+    return or_(*(and_(HumanTaskRow.unit == q.unit, HumanTaskRow.department == q.department)
+                 for q in sorted(queues)))
+
+
 def _task(row: HumanTaskRow) -> HumanTask:
     return HumanTask(
         id=row.id, case_id=row.case_id, case_number=row.case_number, process_key=row.process_key,
-        bpmn_id=row.bpmn_id, title=row.title, department=row.department, lane=row.lane,
+        bpmn_id=row.bpmn_id, title=row.title, unit=row.unit, department=row.department, lane=row.lane,
         status=TaskStatus(row.status), assignee=row.assignee, created_at=row.created_at,
         due_at=row.due_at, grade=row.grade, completed_at=row.completed_at,
         completed_by=row.completed_by, chase_count=row.chase_count,
@@ -95,6 +104,8 @@ class ReadQueries:
         query = select(HumanTaskRow).where(HumanTaskRow.status.in_(flt.statuses))
         if flt.departments is not None:
             query = query.where(HumanTaskRow.department.in_(sorted(flt.departments)))
+        if flt.queues is not None:
+            query = query.where(_in_queues(flt.queues))
         if flt.assignee is not None:
             query = query.where(HumanTaskRow.assignee == flt.assignee)
         if flt.completed_by is not None:

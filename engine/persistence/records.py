@@ -38,6 +38,7 @@ class StoredCase:
     received_at: datetime
     grade: str | None
     supervised: bool
+    unit: str = ""  # the receiving organisation unit
 
 
 @dataclass
@@ -58,6 +59,7 @@ class NewCase:
     regulatory_due_at: datetime | None
     calendar_warning: str | None
     now: datetime
+    unit: str = ""
 
 
 @dataclass
@@ -85,6 +87,7 @@ class TaskProjection:
     department: str
     lane: str | None
     due_at: datetime | None
+    unit: str = ""
 
 
 @dataclass

@@ -97,8 +97,8 @@ class CaseRepository:
         row = CaseRow(
             definition_id=new.definition_id, process_key=new.process_key, status="open",
             version=0, state="", complaint=new.complaint, channel=new.channel,
-            organisation=new.organisation, grade=new.grade, category=new.category, cause=new.cause,
-            received_at=new.received_at, received_by=new.received_by,
+            organisation=new.organisation, unit=new.unit, grade=new.grade, category=new.category,
+            cause=new.cause, received_at=new.received_at, received_by=new.received_by,
             internal_due_at=new.internal_due_at, regulatory_due_at=new.regulatory_due_at,
             calendar_warning=new.calendar_warning, created_at=new.now, updated_at=new.now,
             process_data={}, completed_elements=[], current_elements=[], regulatory_extensions=[],
@@ -124,7 +124,7 @@ class CaseRepository:
             return None
         return StoredCase(
             row.id, row.number or "", row.definition_id, row.process_key, row.status, row.version,
-            row.state, dict(row.complaint), row.received_at, row.grade, row.supervised,
+            row.state, dict(row.complaint), row.received_at, row.grade, row.supervised, row.unit,
         )
 
     def save(self, case_id: int, expected_version: int, proj: CaseProjection) -> int:
@@ -184,7 +184,7 @@ class TaskRepository:
             if task.id not in existing:
                 self.session.add(HumanTaskRow(
                     id=task.id, case_id=case_id, case_number=case_number, process_key=process_key,
-                    bpmn_id=task.bpmn_id, title=task.title, department=task.department,
+                    bpmn_id=task.bpmn_id, title=task.title, unit=task.unit, department=task.department,
                     lane=task.lane, grade=grade, status="ready", assignee=None, created_at=now,
                     due_at=task.due_at, chase_count=0,
                 ))

@@ -51,6 +51,7 @@ class CaseRow(Base):
     current_elements: Mapped[list[Any]] = mapped_column(JSON, default=list)
     channel: Mapped[str] = mapped_column(String(40))
     organisation: Mapped[str] = mapped_column(String(40), index=True)
+    unit: Mapped[str] = mapped_column(String(40), index=True)
     grade: Mapped[str | None] = mapped_column(String(20))
     category: Mapped[str | None] = mapped_column(String(40))
     cause: Mapped[str | None] = mapped_column(String(40))
@@ -72,7 +73,8 @@ class HumanTaskRow(Base):
     __tablename__ = "human_task"
     __table_args__ = (
         # In the lists' order (due_at IS NULL, due_at, created_at): a page is read in index order, not sorted.
-        Index("ix_human_task_queue_order", "department", "status", text("(due_at IS NULL)"), "due_at", "created_at"),
+        Index("ix_human_task_queue_order", "unit", "department", "status", text("(due_at IS NULL)"), "due_at",
+              "created_at"),
         Index("ix_human_task_assignee_order", "assignee", "status", text("(due_at IS NULL)"), "due_at",
               "created_at"),
         Index("ix_human_task_done_by", "completed_by", "completed_at"),
@@ -84,6 +86,7 @@ class HumanTaskRow(Base):
     process_key: Mapped[str] = mapped_column(String(120))
     bpmn_id: Mapped[str] = mapped_column(String(120))
     title: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(40))
     department: Mapped[str] = mapped_column(String(80))
     lane: Mapped[str | None] = mapped_column(String(120))
     grade: Mapped[str | None] = mapped_column(String(20))

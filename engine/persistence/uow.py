@@ -87,9 +87,9 @@ class Database:
         """`sqlite` or `postgresql`."""
         return str(self.sql_engine.dialect.name)
 
-    def upgrade(self, home_units: Mapping[str, str] | None = None) -> None:
-        """Create or upgrade the schema (Alembic migrations); see db.alembic_config for `home_units`."""
-        upgrade(self.sql_engine, home_units)
+    def upgrade(self, home_units: Mapping[str, str] | None = None, root_unit: str = "") -> None:
+        """Create or upgrade the schema (Alembic migrations); see db.alembic_config for the units."""
+        upgrade(self.sql_engine, home_units, root_unit)
 
     def ping(self, timeout_seconds: float) -> str:
         """The schema version, read under a statement timeout (raises when the database does not answer)."""

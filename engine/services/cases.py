@@ -15,6 +15,7 @@ from engine.domain.clock import ensure_aware, to_china
 from engine.domain.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound, ValidationFailed
 from engine.domain.masking import mask_complaint
 from engine.domain.model import Actor, CaseDetail, CaseSummary, Role
+from engine.domain.organisation import receiving_unit
 from engine.persistence.records import NewCase, StoredCase, StoredIdempotencyKey
 from engine.persistence.uow import UnitOfWork
 from engine.schemas.complaint import complaint_schema_class, workflow_variables
@@ -65,19 +66,23 @@ class CaseService:
             raise ValidationFailed({"organisation": [f"unknown organisation {organisation!r}"]})
         return org.process
 
-    def open_case(self, process_key: str | None, raw: dict[str, Any], actor: Actor) -> CaseSummary:
-        """Validate the complaint, number it, start its workflow and run it to the first wait."""
+    def open_case(self, process_key: str | None, raw: dict[str, Any], actor: Actor,
+                  unit: str | None = None) -> CaseSummary:
+        """Validate the complaint, number it, start its workflow and run it to the first wait.
+        `unit` is the receiving organisation unit (default: the registering person's unit)."""
         if not authz.may_change(actor):
             raise Forbidden("auditors cannot register complaints")
         complaint = self.validate_complaint(raw)
         process_key = process_key or self.process_for(complaint["organisation"])
+        unit = self._receiving_unit(unit, actor)
         with self.ctx.db.write() as uow:
-            case_id = self._open(uow, process_key, complaint, actor)
+            case_id = self._open(uow, process_key, complaint, actor, unit)
             uow.commit()
         return self.summary(case_id)
 
     def open_case_once(
-        self, process_key: str | None, raw: dict[str, Any], actor: Actor, idempotency_key: str
+        self, process_key: str | None, raw: dict[str, Any], actor: Actor, idempotency_key: str,
+        unit: str | None = None,
     ) -> tuple[CaseSummary, bool]:
         """open_case, safe to retry: the same caller and key give the first case back (and True: replayed).
 
@@ -89,10 +94,11 @@ class CaseService:
         complaint = self.validate_complaint(raw)
         process_key = process_key or self.process_for(complaint["organisation"])
         fingerprint = request_fingerprint(process_key, raw)
+        unit = self._receiving_unit(unit, actor)
         with self.ctx.db.write() as uow:
             earlier = uow.idempotency.find(actor.username, idempotency_key)
             if earlier is None:
-                case_id = self._open(uow, process_key, complaint, actor)
+                case_id = self._open(uow, process_key, complaint, actor, unit)
                 record = StoredIdempotencyKey(actor.username, idempotency_key, fingerprint, case_id)
                 if uow.idempotency.add(record, self.ctx.now()):
                     uow.commit()
@@ -106,7 +112,16 @@ class CaseService:
                 "已用于另一份不同的投诉 / already used for a different request; use a new key"]})
         return self.summary(earlier.case_id), True
 
-    def _open(self, uow: UnitOfWork, process_key: str, complaint: dict[str, Any], actor: Actor) -> int:
+    def _receiving_unit(self, unit: str | None, actor: Actor) -> str:
+        tree = self.ctx.organisation
+        if unit is None:
+            return receiving_unit(tree, actor.memberships)
+        if tree.get(unit) is None:
+            raise ValidationFailed({"unit": [f"unknown organisation unit {unit!r}"]})
+        return unit
+
+    def _open(self, uow: UnitOfWork, process_key: str, complaint: dict[str, Any], actor: Actor,
+              unit: str) -> int:
         stored_def = uow.definitions.latest(process_key)
         if stored_def is None:
             raise NotFound(f"process {process_key!r} is not deployed")
@@ -120,7 +135,7 @@ class CaseService:
             grade=complaint.get("grade"), category=complaint.get("category"),
             cause=complaint.get("cause"), received_at=received, received_by=actor.username,
             internal_due_at=internal_due, regulatory_due_at=regulatory_due,
-            calendar_warning=warning, now=now,
+            calendar_warning=warning, now=now, unit=unit,
         ))
         number = complaint_number(received, case_id)
         uow.cases.set_number(case_id, number)
@@ -130,7 +145,7 @@ class CaseService:
         }
         workflow, fired = self.ctx.runtime.start(defn, variables)
         stored = StoredCase(case_id, number, stored_def.id, process_key, "open", 0, "", complaint,
-                            received, complaint.get("grade"), False)
+                            received, complaint.get("grade"), False, unit)
         persist_workflow(self.ctx, uow, stored, defn, workflow, fired)
         uow.audit.add(now, actor.username, "case_opened", case_id, None,
                       {"number": number, "process": process_key,

@@ -8,6 +8,7 @@ from engine.bpmn.definitions import LoadedDefinition
 from engine.bpmn.runtime import FiredTimer, ReadyUserTask
 from engine.domain.errors import WorkflowError
 from engine.domain.model import SYSTEM, TimerKind, UserTaskSpec
+from engine.domain.organisation import task_unit
 from engine.persistence.records import (
     CaseProjection,
     StoredCase,
@@ -47,7 +48,7 @@ def persist_workflow(
             supervised=supervised,
         ),
     )
-    ready = [_task_projection(ctx, defn, t) for t in snap.ready]
+    ready = [_task_projection(ctx, defn, t, case.unit) for t in snap.ready]
     uow.tasks.sync(case.id, case.number, case.process_key, case.grade, ready, now, completed or {})
     uow.timers.replace(
         case.id,
@@ -64,15 +65,18 @@ def persist_workflow(
     return version
 
 
-def _task_projection(ctx: EngineContext, defn: LoadedDefinition, ready: ReadyUserTask) -> TaskProjection:
+def _task_projection(ctx: EngineContext, defn: LoadedDefinition, ready: ReadyUserTask,
+                     case_unit: str) -> TaskProjection:
     spec = defn.user_tasks.get(ready.bpmn_id)
+    department = _department_of(ctx, spec, ready)
     return TaskProjection(
         id=ready.id,
         bpmn_id=ready.bpmn_id,
         title=spec.name if spec else ready.bpmn_id,
-        department=_department_of(ctx, spec, ready),
+        department=department,
         lane=spec.lane if spec else None,
         due_at=ready.due_at,
+        unit=task_unit(ctx.organisation, case_unit, department, spec.level if spec else None),
     )
 
 

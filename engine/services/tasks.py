@@ -12,7 +12,7 @@ from engine.bpmn.definitions import LoadedDefinition
 from engine.domain import authz
 from engine.domain.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound, ValidationFailed
 from engine.domain.filters import TaskFilter
-from engine.domain.model import Actor, FormSpec, HumanTask, Role, TaskStatus
+from engine.domain.model import Actor, FormSpec, HumanTask, Membership, Role, TaskStatus
 from engine.persistence.uow import UnitOfWork
 from engine.schemas.errors import field_errors
 from engine.schemas.forms import dump_form_values, form_schema
@@ -44,6 +44,7 @@ class TaskService:
     def queue(self, actor: Actor, department: str | None = None, **filters: Any) -> list[HumanTask]:
         """Unclaimed tasks of my departments (or one of them)."""
         return self._list(actor, TaskFilter(departments=self._scope(actor, department),
+                                            queues=self._queues(actor, department),
                                             statuses=("ready",), **filters))
 
     def inbox(self, actor: Actor, **filters: Any) -> list[HumanTask]:
@@ -60,7 +61,7 @@ class TaskService:
         if not authz.reads_everything(actor):
             allowed = frozenset(actor.departments)
             depts = allowed if flt.departments is None else flt.departments & allowed
-            flt = TaskFilter(**{**flt.__dict__, "departments": depts})
+            flt = TaskFilter(**{**flt.__dict__, "departments": depts, "queues": authz.queues_of(actor)})
         return self._list(actor, flt)
 
     def counts(self, actor: Actor) -> dict[str, int]:
@@ -72,13 +73,15 @@ class TaskService:
             def count(flt: TaskFilter) -> int:
                 return uow.read.count_tasks(flt, cap=NAV_COUNT_CAP)
 
+            queues = authz.queues_of(actor)
             counts = {
-                "queue": count(TaskFilter(departments=depts, statuses=("ready",))),
+                "queue": count(TaskFilter(departments=depts, queues=queues, statuses=("ready",))),
                 "inbox": count(TaskFilter(assignee=actor.username, statuses=("claimed",))),
-                "overdue": count(TaskFilter(departments=depts, due_before=now)),
+                "overdue": count(TaskFilter(departments=depts, queues=queues, due_before=now)),
             }
             if len(depts) > 1:
-                counts |= {f"queue:{d}": count(TaskFilter(departments=frozenset({d}), statuses=("ready",)))
+                counts |= {f"queue:{d}": count(TaskFilter(departments=frozenset({d}), queues=self._queues(actor, d),
+                                                          statuses=("ready",)))
                            for d in sorted(depts)}
             return counts
 
@@ -88,6 +91,11 @@ class TaskService:
         if department not in actor.departments and not authz.reads_everything(actor):
             raise Forbidden(f"you are not a member of department {department}")
         return frozenset({department})
+
+    def _queues(self, actor: Actor, department: str | None) -> frozenset[Membership] | None:
+        """The actor's own queues of `department` (all units of it for a reader-of-everything who has none)."""
+        queues = authz.queues_of(actor, department)
+        return queues if queues else None
 
     def _list(self, actor: Actor, flt: TaskFilter) -> list[HumanTask]:
         with self.ctx.db.read() as uow:
@@ -175,8 +183,9 @@ class TaskService:
         if not authz.may_reassign(actor, task):
             self._deny(uow, actor, task, action)
         user = uow.users.get(to_user or "")
-        if user is None or not user.active or task.department not in user.departments:
-            raise ValidationFailed({"assignee": [f"{to_user} is not an active member of {task.department}"]})
+        if user is None or not user.active or Membership(task.unit, task.department) not in user.memberships:
+            raise ValidationFailed({"assignee": [
+                f"{to_user} is not an active member of {task.unit}:{task.department}"]})
         return {"status": task.status.value, "assignee": task.assignee}
 
     def _deny(self, uow: UnitOfWork, actor: Actor, task: HumanTask, action: str) -> None:

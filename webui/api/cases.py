@@ -36,6 +36,9 @@ class OpenCaseQuery(Schema):
     """Which process to start (default: the one of the complaint's receiving organisation)."""
 
     process = fields.String(validate=validate.Length(1, 120))
+    unit = fields.String(validate=validate.Length(1, 40), metadata={
+        "description": "the receiving organisation unit's code (see `complaintflow units`); default: "
+                       "the caller's unit, the head office for an API key"})
 
 
 COMPLAINT_BODY = {
@@ -52,14 +55,14 @@ COMPLAINT_BODY = {
 @bp.response(201, CaseSchema)
 @problems(bp, 400, 404, 409, 415, 422)
 def open_case(
-    idempotency_key: str | None = None, process: str | None = None
+    idempotency_key: str | None = None, process: str | None = None, unit: str | None = None
 ) -> tuple[CaseSummary, int, dict[str, str]]:
     """Open a complaint: validated by the complaint schema, numbered, started on its process."""
     raw = complaint_body()
     if idempotency_key:
-        case, replayed = engine().cases.open_case_once(process, raw, api_actor(), idempotency_key)
+        case, replayed = engine().cases.open_case_once(process, raw, api_actor(), idempotency_key, unit)
     else:
-        case, replayed = engine().cases.open_case(process, raw, api_actor()), False
+        case, replayed = engine().cases.open_case(process, raw, api_actor(), unit), False
     case.complaint = mask_complaint(case.complaint)  # full values only on the case page, each view audited
     headers = {"Location": f"/api/v1/cases/{case.number}"}
     if replayed:

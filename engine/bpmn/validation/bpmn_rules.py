@@ -15,6 +15,7 @@ from engine.bpmn.expressions import FORBIDDEN_BUILTINS, check_expression, check_
 from engine.bpmn.validation.common import CAMUNDA, NS, PYTHON_LANGUAGES, Rules, describe, problem_at, shape_of
 from engine.domain.departments import department_variable
 from engine.domain.errors import DeployProblem
+from engine.domain.organisation import split_level
 
 FORM_FIELD_TYPES = ("string", "long", "boolean", "date", "enum", "double", "decimal")
 
@@ -126,7 +127,7 @@ def _user_task_problems(file: str, task: etree._Element, lanes: dict[str, str], 
     if not groups and not _lane_of(task, lanes):
         message = "no department: put it in a lane or set candidate groups"
         problems.append(problem_at(file, task, message))
-    for group in groups:
+    for group in (split_level(g)[1] for g in groups):
         if department_variable(group) is None and rules.departments.resolve(group) is None:
             message = f'candidate group "{group}" is not a known department (see processes/departments.toml)'
             problems.append(problem_at(file, task, message))
