@@ -14,6 +14,7 @@ from engine.domain.departments import DepartmentDirectory
 from engine.domain.organisation import home_units
 from engine.domain.organisation_files import ORGANISATION_FILE, load_organisation
 from engine.domain.report_facts import FactsCatalogue
+from engine.persistence.sealing import Sealer
 from engine.persistence.uow import Database
 from engine.services.apikeys import ApiKeyService
 from engine.services.audit import AuditService
@@ -21,6 +22,7 @@ from engine.services.cases import CaseService
 from engine.services.context import DefinitionCache, EngineContext
 from engine.services.deploy import DeployService
 from engine.services.health import HealthService
+from engine.services.keys import DataKeyService
 from engine.services.mail import Mailer
 from engine.services.organisation import OrganisationService
 from engine.services.oversight.notices import NoticeService
@@ -51,6 +53,7 @@ class Engine:
     supervision: SupervisionService
     organisation: OrganisationService
     health: HealthService
+    data_keys: DataKeyService
     sessions: SessionService
     throttle: ThrottleService
 
@@ -72,7 +75,7 @@ def build(settings: Settings, clock: Clock | None = None, worker_name: str = "wo
     processes = settings.processes_dir
     calendar = BusinessCalendar(CalendarOverrides.from_toml(processes / "calendar.toml"))
     departments = DepartmentDirectory.from_toml(processes / "departments.toml")
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, Sealer(settings.data_keys, settings.match_key))
     ctx = EngineContext(
         settings=settings,
         db=database,
@@ -101,6 +104,7 @@ def build(settings: Settings, clock: Clock | None = None, worker_name: str = "wo
         supervision=SupervisionService(ctx),
         organisation=OrganisationService(ctx),
         health=HealthService(ctx),
+        data_keys=DataKeyService(ctx),
         sessions=SessionService(ctx),
         throttle=ThrottleService(ctx),
     )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +45,10 @@ class Settings:
     database_url: str = ""
     processes_dir: Path = field(default_factory=lambda: Path("processes"))
     secret_key: str = ""
+    # Fernet keys for personal data at rest, newest first (it encrypts; all of them decrypt), and the
+    # HMAC key of repeat-complaint matching. Made once in the instance folder when not configured.
+    data_keys: tuple[str, ...] = ()
+    match_key: str = ""
     worker_interval_seconds: float = 30.0
     timer_max_attempts: int = 5
     timer_retry_base_seconds: float = 60.0
@@ -61,6 +66,10 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.database_url:
             self.database_url = f"sqlite:///{(self.instance_dir / 'complaintflow.db').resolve()}"
+        if not self.data_keys:
+            self.data_keys = (_instance_secret(self.instance_dir, "data_key", new_data_key),)
+        if not self.match_key:
+            self.match_key = _instance_secret(self.instance_dir, "match_key")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -76,6 +85,8 @@ class Settings:
             database_url=get("DATABASE_URL"),
             processes_dir=Path(get("PROCESSES_DIR", "processes")),
             secret_key=get("SECRET_KEY") or _instance_secret(instance),
+            data_keys=tuple(k.strip() for k in get("DATA_KEY").split(",") if k.strip()),
+            match_key=get("MATCH_KEY"),
             worker_interval_seconds=float(get("WORKER_INTERVAL", "30")),
             timer_max_attempts=int(get("TIMER_MAX_ATTEMPTS", "5")),
             timer_retry_base_seconds=float(get("TIMER_RETRY_SECONDS", "60")),
@@ -100,13 +111,18 @@ class Settings:
         )
 
 
-def _instance_secret(instance: Path) -> str:
-    """A random secret kept in the instance folder, made on first use."""
-    path = instance / "secret_key"
+def new_data_key() -> str:
+    """A new key for personal data at rest (a Fernet key: 32 random bytes, URL-safe base64)."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
+
+
+def _instance_secret(instance: Path, name: str = "secret_key", make: Callable[[], str] | None = None) -> str:
+    """A random secret kept in the instance folder (file `name`, readable by the owner only), made on first use."""
+    path = instance / name
     if path.exists():
         return path.read_text().strip()
     instance.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
+    key = make() if make else secrets.token_hex(32)
     path.write_text(key)
     path.chmod(0o600)
     return key

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.bootstrap import Engine, build
-from engine.config import Settings
+from engine.config import Settings, new_data_key
 from engine.domain.calendar import parse_moment
 from engine.domain.clock import FixedClock
 from engine.domain.errors import DeployRejected, EngineError, ValidationFailed
@@ -245,6 +245,14 @@ def cmd_audit(engine: Engine, args: argparse.Namespace) -> None:
         raise SystemExit(1)
 
 
+def cmd_keys(engine: Engine, args: argparse.Namespace) -> None:
+    if args.keys_command == "new":
+        emit(args, {"key": new_data_key()}, lambda d: d["key"])
+        return
+    count = engine.data_keys.rotate(operator())
+    emit(args, {"rewritten_cases": count}, lambda d: f"{d['rewritten_cases']} case(s) now under the first data key")
+
+
 def _split(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
 
@@ -338,6 +346,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("csv")
     p.add_argument("--output", help="the TOML file to write (default: processes/organisations.toml)")
     p.add_argument("--json", action="store_true")
+    keys = sub.add_parser("keys", help="the keys protecting personal data at rest")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    for name, text in (("new", "print a new data key (for COMPLAINTFLOW_DATA_KEY)"),
+                       ("rotate", "re-encrypt every case under the first data key, recompute matching keys")):
+        p = keys_sub.add_parser(name, help=text)
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(handler=cmd_keys)
     audit = sub.add_parser("audit", help="the audit trail")
     a_sub = audit.add_subparsers(dest="audit_command", required=True)
     p = a_sub.add_parser("verify", help="check the hash chain; report the first broken link (exit 1)")

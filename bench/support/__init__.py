@@ -129,11 +129,14 @@ def clone_case(engine: Engine, case_id: int, copies: int) -> list[int]:
     with engine.ctx.db.write() as uow:
         s = uow.session
         [case] = _rows(s, CaseRow, id=case_id)
+        case["state"] = uow.sealer.open(case["state"])  # fresh task ids go into the clear state...
         children = {table: _rows(s, table, case_id=case_id) for table in CLONED_TABLES}
         first = int(s.scalar(select(func.max(CaseRow.id))) or 0) + 1
         ids = list(range(first, first + copies))
         for start in range(0, copies, 1000):
             batch = [_clone(case, children, new_id) for new_id in ids[start:start + 1000]]
+            for clone, _ in batch:
+                clone["state"] = uow.sealer.seal(clone["state"])  # ...which is stored encrypted, as always
             s.execute(insert(CaseRow), [c for c, _ in batch])
             for table in CLONED_TABLES:
                 rows = [r for _, kids in batch for r in kids[table]]

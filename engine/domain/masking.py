@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 PERSONAL_FIELDS = ("contact_phone", "id_number", "account_ref")
+# What is encrypted at rest (engine/persistence/sealing.py): the personal numbers and the complainant's name.
+ENCRYPTED_FIELDS = (*PERSONAL_FIELDS, "complainant_name")
 
 
 def mask_value(value: str, keep_start: int = 3, keep_end: int = 4) -> str:

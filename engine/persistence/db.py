@@ -14,6 +14,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.persistence.sealing import Sealer
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -42,6 +44,9 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
+    # Overwritten and deleted content is zeroed, not left in free space: personal data re-encrypted by a
+    # migration or a key rotation leaves no readable copy behind in the file.
+    cur.execute("PRAGMA secure_delete=ON")
     cur.close()
 
 
@@ -58,21 +63,35 @@ def session_factory(engine: Engine, writing: bool = False) -> sessionmaker[Sessi
     return sessionmaker(bind, expire_on_commit=False)
 
 
-def alembic_config(engine: Engine, home_units: Mapping[str, str] | None = None, root_unit: str = "") -> Config:
+def alembic_config(
+    engine: Engine, home_units: Mapping[str, str] | None = None, root_unit: str = "", sealer: Sealer | None = None
+) -> Config:
     """Alembic configured to run our migrations on `engine`; `home_units` (department -> unit code) and
-    `root_unit` say where migrations put existing users and work that had no unit yet (default "HO")."""
+    `root_unit` say where migrations put existing users and work that had no unit yet (default "HO");
+    `sealer` encrypts personal data that rows written before migration 0010 hold in clear."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
+    cfg.attributes["sealer"] = sealer
     cfg.attributes["home_units"] = dict(home_units or {})
     cfg.attributes["root_unit"] = root_unit
     return cfg
 
 
-def upgrade(engine: Engine, home_units: Mapping[str, str] | None = None, root_unit: str = "") -> None:
+def upgrade(
+    engine: Engine, sealer: Sealer, home_units: Mapping[str, str] | None = None, root_unit: str = ""
+) -> None:
     """Create or upgrade the schema to the newest migration."""
-    command.upgrade(alembic_config(engine, home_units, root_unit), "head")
+    command.upgrade(alembic_config(engine, home_units, root_unit, sealer), "head")
 
+
+def checkpoint(engine: Engine) -> None:
+    """SQLite: copy the write-ahead log into the database file and empty it, so the log keeps no older
+    versions of rewritten rows (after a migration or a key rotation). PostgreSQL keeps old row versions
+    until VACUUM (README, Security)."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def ping(engine: Engine, timeout_seconds: float) -> str:

@@ -23,6 +23,7 @@ from engine.domain.model import (
 )
 from engine.domain.supervision import SupervisionCandidate, SupervisionThresholds
 from engine.persistence.records import ReportScope
+from engine.persistence.sealing import Sealer
 from engine.persistence.tables import (
     AuditEventRow,
     CaseFactRow,
@@ -56,10 +57,10 @@ def _task(row: HumanTaskRow) -> HumanTask:
     )
 
 
-def _case(row: CaseRow, version_no: int) -> CaseSummary:
+def _case(row: CaseRow, version_no: int, sealer: Sealer) -> CaseSummary:
     return CaseSummary(
         id=row.id, number=row.number or "", process_key=row.process_key,
-        definition_version=version_no, status=CaseStatus(row.status), complaint=dict(row.complaint),
+        definition_version=version_no, status=CaseStatus(row.status), complaint=sealer.open_fields(row.complaint),
         received_at=row.received_at, received_by=row.received_by, organisation=row.organisation,
         grade=row.grade, internal_due_at=row.internal_due_at,
         regulatory_due_at=row.regulatory_due_at, supervised=row.supervised,
@@ -79,8 +80,9 @@ def _notice(row: NoticeRow) -> Notice:
 class ReadQueries:
     """Queries the inbox, case page, supervisor desk and process owner pages use."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, sealer: Sealer):
         self.session = session
+        self.sealer = sealer
 
     def tasks(self, flt: TaskFilter) -> list[HumanTask]:
         """Task rows matching the filter, soonest due first."""
@@ -131,7 +133,7 @@ class ReadQueries:
         version_no = self.session.scalar(
             select(ProcessDefinitionRow.version).where(ProcessDefinitionRow.id == row.definition_id)
         )
-        return _case(row, int(version_no or 0))
+        return _case(row, int(version_no or 0), self.sealer)
 
     def case_definition_id(self, case_id: int) -> int | None:
         """The definition version a case runs on."""
@@ -146,7 +148,7 @@ class ReadQueries:
         row = self.session.get(CaseRow, case_id)
         if row is None:
             return [], [], {}
-        return list(row.completed_elements), list(row.current_elements), dict(row.process_data)
+        return list(row.completed_elements), list(row.current_elements), self.sealer.open_fields(row.process_data)
 
     def case_tasks(self, case_id: int) -> list[HumanTask]:
         """All task rows of a case, oldest first."""
@@ -217,7 +219,7 @@ class ReadQueries:
             select(CaseRow).where(CaseRow.supervised.is_(True), CaseRow.status == "open")
             .order_by(CaseRow.received_at).limit(limit)
         )
-        return [_case(r, 0) for r in rows]
+        return [_case(r, 0, self.sealer) for r in rows]
 
     def definitions(self) -> list[DefinitionInfo]:
         """Every deployed version, newest first per process, with its running case count."""

@@ -26,6 +26,8 @@ from engine.persistence.records import (
     TaskProjection,
     TimerProjection,
 )
+from engine.persistence.resealing import seal_all
+from engine.persistence.sealing import Sealer
 from engine.persistence.tables import (
     ApiKeyRow,
     AuditEventRow,
@@ -87,16 +89,17 @@ class DefinitionRepository:
 
 
 class CaseRepository:
-    """Cases and their workflow state, with optimistic versioning."""
+    """Cases and their workflow state, with optimistic versioning; personal data sealed at rest."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, sealer: Sealer):
         self.session = session
+        self.sealer = sealer
 
     def add(self, new: NewCase) -> int:
         """Insert a case (state filled in by the first save); returns its id."""
         row = CaseRow(
             definition_id=new.definition_id, process_key=new.process_key, status="open",
-            version=0, state="", complaint=new.complaint, channel=new.channel,
+            version=0, state="", complaint=self.sealer.seal_fields(new.complaint), channel=new.channel,
             organisation=new.organisation, unit=new.unit, grade=new.grade, category=new.category,
             cause=new.cause, received_at=new.received_at, received_by=new.received_by,
             internal_due_at=new.internal_due_at, regulatory_due_at=new.regulatory_due_at,
@@ -124,13 +127,15 @@ class CaseRepository:
             return None
         return StoredCase(
             row.id, row.number or "", row.definition_id, row.process_key, row.status, row.version,
-            row.state, dict(row.complaint), row.received_at, row.grade, row.supervised, row.unit,
+            self.sealer.open(row.state), self.sealer.open_fields(row.complaint), row.received_at, row.grade,
+            row.supervised, row.unit,
         )
 
     def save(self, case_id: int, expected_version: int, proj: CaseProjection) -> int:
         """Write the new state and projections if nobody else did first; returns the new version."""
         values: dict[str, Any] = {
-            "state": proj.state, "status": proj.status, "process_data": proj.process_data,
+            "state": self.sealer.seal(proj.state), "status": proj.status,
+            "process_data": self.sealer.seal_fields(proj.process_data),
             "completed_elements": proj.completed_elements,
             "current_elements": proj.current_elements, "updated_at": proj.now,
             "version": expected_version + 1, "closed_at": proj.closed_at, **proj.extra,
@@ -154,6 +159,10 @@ class CaseRepository:
     def update_fields(self, case_id: int, **values: Any) -> None:
         """Set plain columns on a case (deadlines, flags)."""
         self.session.execute(update(CaseRow).where(CaseRow.id == case_id).values(**values))
+
+    def reseal_all(self) -> int:
+        """Every case's personal data encrypted under the newest key, matching keys recomputed; the count."""
+        return seal_all(self.session.connection(), self.sealer)
 
 
 class TaskRepository:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.domain.errors import DatabaseUnavailable
 from engine.persistence.counters import CounterRepository
-from engine.persistence.db import is_unavailable, make_engine, ping, session_factory, upgrade
+from engine.persistence.db import checkpoint, is_unavailable, make_engine, ping, session_factory, upgrade
 from engine.persistence.queries import ReadQueries
 from engine.persistence.repositories import (
     ApiKeyRepository,
@@ -22,19 +22,21 @@ from engine.persistence.repositories import (
     TimerRepository,
     UserRepository,
 )
+from engine.persistence.sealing import Sealer
 from engine.persistence.sessions import SessionRepository
 
 
 class UnitOfWork:
     """Repositories sharing one session; `commit()` makes their changes durable together."""
 
-    def __init__(self, factory: sessionmaker[Session]):
+    def __init__(self, factory: sessionmaker[Session], sealer: Sealer):
         self._factory = factory
+        self.sealer = sealer
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
         self.definitions = DefinitionRepository(self.session)
-        self.cases = CaseRepository(self.session)
+        self.cases = CaseRepository(self.session, self.sealer)
         self.tasks = TaskRepository(self.session)
         self.timers = TimerRepository(self.session)
         self.audit = AuditRepository(self.session)
@@ -44,7 +46,7 @@ class UnitOfWork:
         self.idempotency = IdempotencyRepository(self.session)
         self.counters = CounterRepository(self.session)
         self.sessions = SessionRepository(self.session)
-        self.read = ReadQueries(self.session)
+        self.read = ReadQueries(self.session, self.sealer)
         return self
 
     def __exit__(
@@ -77,8 +79,9 @@ class UnitOfWork:
 class Database:
     """The database of one URL: hands out writing units of work (locking SQLite at BEGIN) and reading ones."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, sealer: Sealer):
         self.sql_engine = make_engine(url)
+        self.sealer = sealer
         self._writer = session_factory(self.sql_engine, writing=True)
         self._reader = session_factory(self.sql_engine)
 
@@ -89,7 +92,12 @@ class Database:
 
     def upgrade(self, home_units: Mapping[str, str] | None = None, root_unit: str = "") -> None:
         """Create or upgrade the schema (Alembic migrations); see db.alembic_config for the units."""
-        upgrade(self.sql_engine, home_units, root_unit)
+        upgrade(self.sql_engine, self.sealer, home_units, root_unit)
+        checkpoint(self.sql_engine)
+
+    def checkpoint(self) -> None:
+        """Leave no older row versions in SQLite's write-ahead log (see db.checkpoint)."""
+        checkpoint(self.sql_engine)
 
     def ping(self, timeout_seconds: float) -> str:
         """The schema version, read under a statement timeout (raises when the database does not answer)."""
@@ -101,8 +109,8 @@ class Database:
 
     def write(self) -> UnitOfWork:
         """A unit of work that changes data."""
-        return UnitOfWork(self._writer)
+        return UnitOfWork(self._writer, self.sealer)
 
     def read(self) -> UnitOfWork:
         """A unit of work that only reads."""
-        return UnitOfWork(self._reader)
+        return UnitOfWork(self._reader, self.sealer)

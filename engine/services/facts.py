@@ -8,8 +8,6 @@ aggregate. Which workflow variable holds which fact differs per diagram: each pr
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,6 +16,7 @@ from typing import Any
 
 from engine.domain.calendar import parse_moment
 from engine.domain.clock import to_china
+from engine.domain.matching import customer_key
 from engine.domain.report_facts import FactVariables
 from engine.persistence.records import CaseFactRecord, StoredCase
 from engine.persistence.repositories import CaseFactRepository
@@ -82,19 +81,6 @@ def extract_facts(
     )
 
 
-def customer_key(complaint: Mapping[str, Any], secret: str) -> str | None:
-    """A keyed hash naming the complainant (ID number, else phone) for repeat detection; None if neither."""
-    number = str(complaint.get("id_number") or "").strip().upper()
-    phone = "".join(ch for ch in str(complaint.get("contact_phone") or "") if ch.isdigit())
-    if number:
-        identity = f"id:{complaint.get('id_type') or ''}:{number}"
-    elif phone:
-        identity = f"phone:{phone[-11:]}"
-    else:
-        return None
-    return hmac.new(secret.encode("utf-8"), identity.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
-
-
 def build_fact_record(
     ctx: EngineContext, case: StoredCase, facts: CaseFacts, data: Mapping[str, Any], kept: Kept,
     closed_at: datetime | None,
@@ -112,7 +98,7 @@ def build_fact_record(
         channel=str(complaint.get("channel", "")), category=complaint.get("category"),
         cause=complaint.get("cause"), grade=case.grade, product=facts.product, received_at=received,
         received_month=received.strftime("%Y-%m"), received_day=(received.date() - EPOCH).days,
-        customer_key=customer_key(complaint, ctx.settings.secret_key),
+        customer_key=customer_key(complaint, ctx.settings.match_key),
         internal_due_at=_moment(data.get("internal_due")), regulatory_due_at=regulatory_due,
         regulatory_extensions=extensions,
         amount_cents=facts.amount_cents, compensation_cents=facts.compensation_cents,

@@ -14,7 +14,7 @@ from tests.support.engines import sql_engine_of
 def test_0002_downgrades_and_upgrades_without_touching_cases(engine):
     number = engine.cases.open_case(None, complaint(), FRONT).number
     sql = sql_engine_of(engine)
-    cfg = alembic_config(sql)
+    cfg = alembic_config(sql, sealer=engine.ctx.db.sealer)
     command.downgrade(cfg, "0001")
     tables = set(inspect(sql).get_table_names())
     assert "api_key" not in tables and "idempotency_key" not in tables

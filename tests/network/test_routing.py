@@ -119,7 +119,7 @@ def test_the_tree_resolves_departments_and_levels_upwards():
 def test_migration_puts_existing_work_in_home_units(engine, people):
     case = engine.cases.open_case(None, complaint(), people["front_hd"])
     sql = sql_engine_of(engine)
-    cfg = alembic_config(sql, home_units(engine.ctx.organisation), "HO")
+    cfg = alembic_config(sql, home_units(engine.ctx.organisation), "HO", sealer=engine.ctx.db.sealer)
     command.downgrade(cfg, "0008")
     command.upgrade(cfg, "head")
     with sql.connect() as conn:

@@ -7,9 +7,10 @@ from types import SimpleNamespace
 
 from sqlalchemy import delete, select
 
+from engine.domain.matching import customer_key
 from engine.domain.report_facts import FactsCatalogue, FactVariables
 from engine.persistence.tables import CaseFactRow
-from engine.services.facts import customer_key, extract_facts
+from engine.services.facts import extract_facts
 from engine.services.reports import ReportRequest
 from tests.support import complaints as forms
 from tests.support.actors import ADMIN, supervisor

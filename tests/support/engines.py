@@ -24,6 +24,10 @@ PROCESSES = REPO_ROOT / "processes"
 # The tests' own probe diagrams keep their report facts (`<process>.toml`) beside them.
 PROBE_DIAGRAMS = (REPO_ROOT / "tests" / "timers" / "diagrams", REPO_ROOT / "tests" / "integration" / "diagrams")
 
+# Fixed keys for personal data at rest, so several engines (worker processes) on one test database agree.
+TEST_DATA_KEY = "dGVzdC1kYXRhLWtleS1vZi1jb21wbGFpbnRmbG93LTE="
+TEST_MATCH_KEY = "test-match-key"
+
 # Friday 2024-09-27 10:00 China time: the acceptance example of DOMAIN.md (National Day follows).
 CHINA_START = datetime(2024, 9, 27, 10, 0, tzinfo=CHINA_TZ)
 
@@ -38,8 +42,9 @@ def make_engine(
     processes_dir: Path = PROCESSES, worker_name: str = "worker", **settings: object,
 ) -> Engine:
     """An engine (not yet migrated) whose clock is a FixedClock at `start`; it knows the probes' facts."""
+    keys: dict[str, object] = {"data_keys": (TEST_DATA_KEY,), "match_key": TEST_MATCH_KEY}
     cfg = Settings(instance_dir=instance_dir, database_url=db_url, processes_dir=processes_dir,
-                   secret_key="test", **settings)  # type: ignore[arg-type]
+                   secret_key="test", **(keys | settings))  # type: ignore[arg-type]
     engine = build(cfg, clock=FixedClock(start), worker_name=worker_name)
     for directory in PROBE_DIAGRAMS:
         engine.ctx.facts.add_directory(directory)
