@@ -84,10 +84,15 @@ def safe_next(target: str | None) -> str:
     return url_for("inbox.home")
 
 
+CACHEABLE_ENDPOINTS = frozenset({"static", "api-docs.openapi_json", "api_docs_page.docs", "reports.static"})
+
+
 def add_security_headers(response: Response) -> Response:
-    """CSP without inline scripts, no framing, no sniffing, same-origin referrers."""
+    """CSP without inline scripts, no framing, no sniffing, same-origin referrers; nothing but static files
+    and the API's description is kept by a browser or proxy cache (pages and API answers carry personal
+    data, session cookies or API tokens)."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
-    if g.get("actor") is not None:
-        response.headers.setdefault("Cache-Control", "no-store")
+    if request.endpoint not in CACHEABLE_ENDPOINTS:
+        response.headers["Cache-Control"] = "no-store"
     return response

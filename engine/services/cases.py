@@ -25,9 +25,12 @@ from engine.services.facts import record_regulatory_extension
 from engine.services.projection import persist_workflow
 
 
-def request_fingerprint(process_key: str, raw: dict[str, Any]) -> str:
-    """A hash of what was asked for, to tell a retry from a different request with a reused key."""
-    canonical = json.dumps({"process": process_key, "complaint": raw}, sort_keys=True, default=str)
+def request_fingerprint(process_key: str, complaint: dict[str, Any], raw: dict[str, Any]) -> str:
+    """A hash of what was asked for, to tell a retry from a different request with a reused key. It is taken
+    of the validated complaint, defaults applied, so a retry that spells out a default is the same request;
+    the receipt time counts only when the caller gave it (its default is the moment of the request)."""
+    asked = {k: v for k, v in complaint.items() if k != "received_at" or "received_at" in raw}
+    canonical = json.dumps({"process": process_key, "complaint": asked}, sort_keys=True, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -93,7 +96,7 @@ class CaseService:
             raise Forbidden("auditors cannot register complaints")
         complaint = self.validate_complaint(raw)
         process_key = process_key or self.process_for(complaint["organisation"])
-        fingerprint = request_fingerprint(process_key, raw)
+        fingerprint = request_fingerprint(process_key, complaint, raw)
         unit = self._receiving_unit(unit, actor)
         with self.ctx.db.write() as uow:
             earlier = uow.idempotency.find(actor.username, idempotency_key)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from engine.schemas.complaint import EARLIEST_RECEIPT, LATEST_RECEIPT
+from engine.services.reports import MAX_RANGE_DAYS
 from webui.api.auth import api_actor, requires
 from webui.api.spec import problems
 from webui.context import engine
@@ -14,11 +17,16 @@ from webui.context import engine
 bp = Blueprint("api_reports", __name__, url_prefix="/api/v1/reports", description="Head-office reports")
 
 
+RANGE_RULE = (f"The range spans at most {MAX_RANGE_DAYS} days, start and end included (end - start < "
+              f"{MAX_RANGE_DAYS} days), with dates from {EARLIEST_RECEIPT.date()} to "
+              f"{LATEST_RECEIPT.date() - timedelta(days=1)}; otherwise 422 naming the field.")
+
+
 class ReportQuerySchema(Schema):
     """The report's range (China dates, inclusive) and organisation scope; defaults: the last 12 months."""
 
-    start = fields.Date(load_default=None)
-    end = fields.Date(load_default=None)
+    start = fields.Date(load_default=None, metadata={"description": "first day (China time). " + RANGE_RULE})
+    end = fields.Date(load_default=None, metadata={"description": "last day, included. " + RANGE_RULE})
     organisation = fields.String(load_default=None)
 
 

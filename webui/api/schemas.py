@@ -100,10 +100,19 @@ class TaskQuerySchema(Schema):
     page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
+FORM_RULES = (
+    "The values of the task's form by field id. GET /tasks/{id} lists the form's fields: each required field "
+    "must be given (a required text not empty, a required multiple choice with at least one option); values "
+    "must have the field's type (string, long, boolean, date, enum, multiple choice as a list without "
+    "repeats), be among its options, and keep its length and range limits; read-only fields and unknown "
+    "fields are refused. A value breaking a rule is 422 with the field named under `errors`."
+)
+
+
 class CompleteSchema(Schema):
     """The values of the task's form (see GET /tasks/{id} for its fields)."""
 
-    data = fields.Dict(keys=fields.String(), required=True)
+    data = fields.Dict(keys=fields.String(), required=True, metadata={"description": FORM_RULES})
 
 
 class ChaseSchema(Schema):
