@@ -29,7 +29,11 @@ class Sealer:
     def __init__(self, data_keys: Sequence[str], match_key: str):
         if not data_keys or not match_key:
             raise ValueError("personal data needs a data key and a match key")
-        self._fernet = MultiFernet([Fernet(key.encode("ascii")) for key in data_keys])
+        try:
+            self._fernet = MultiFernet([Fernet(key.encode("ascii")) for key in data_keys])
+        except (ValueError, UnicodeEncodeError):
+            raise ValueError("COMPLAINTFLOW_DATA_KEY: each key must be a Fernet key "
+                             "(32 bytes in URL-safe base64, as `complaintflow keys new` prints)") from None
         self._match_key = match_key
 
     def seal(self, text: str) -> str:

@@ -20,7 +20,8 @@ from engine.persistence.sealing import UnreadablePersonalData
 from tests.support.actors import ADMIN, FRONT, supervisor
 from tests.support.complaints import NOT_ON_SPOT
 from tests.support.driver import claim_and_complete, open_case, restored
-from tests.support.engines import make_engine, sql_engine_of
+from tests.support.engines import PROCESSES, make_engine, sql_engine_of
+from webui.cli import main
 
 PERSONAL = {"id_number": "44030519870612903X", "contact_phone": "13987654321",
             "account_ref": "6222020200112233445", "complainant_name": "欧阳知秋"}
@@ -128,3 +129,26 @@ def test_keys_rotate_and_a_removed_key_no_longer_reads(engine: Engine, db_url: s
         both.dispose()
         only_new.dispose()
 
+
+
+def test_the_command_line_rotates_keys(engine: Engine, db_url: str, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    first, _ = _seed(engine)
+    assert main(["keys", "new"]) == 0
+    new = capsys.readouterr().out.strip()
+    old = engine.ctx.settings.data_keys[0]
+    env = {"DATABASE_URL": db_url, "INSTANCE_DIR": str(tmp_path / "cli"), "PROCESSES_DIR": str(PROCESSES),
+           "DATA_KEY": f"{new},{old}", "MATCH_KEY": engine.ctx.settings.match_key}
+    for name, value in env.items():
+        monkeypatch.setenv(f"COMPLAINTFLOW_{name}", value)
+
+    assert main(["keys", "rotate", "--json"]) == 0
+
+    assert json.loads(capsys.readouterr().out) == {"rewritten_cases": 2}
+    only_new = make_engine(db_url, tmp_path / "new", data_keys=(new,), match_key=engine.ctx.settings.match_key)
+    try:
+        complaint = only_new.cases.detail(first, SUPERVISOR, reveal_personal_data=True).case.complaint
+        assert {k: complaint[k] for k in PERSONAL} == PERSONAL
+        assert repeat_cases(only_new) == (1, 2)
+    finally:
+        only_new.dispose()
