@@ -21,6 +21,9 @@ from tests.e2e.studio import (
     type_into,
 )
 from tests.e2e.support import Person
+from tests.support import complaints as forms
+from tests.support.actors import ADMIN
+from tests.support.driver import claim_and_complete
 
 pytestmark = pytest.mark.e2e
 
@@ -162,3 +165,27 @@ def test_deleting_a_flow_is_marked_while_editing_and_deploy_refuses(person, live
     assert owner.page.locator("#modeler-deploy").count() == 0
     owner.assert_clean()
     assert latest(live.engine, PROCESS).version == before.version
+
+
+def test_a_decision_rule_edited_in_the_browser_routes_the_next_case(person, live):
+    before = latest(live.engine, PROCESS)
+    owner = person("owner")
+    owner.goto("/owner/")
+    owner.submit("a.edit-link[href$='/branch_triage.dmn']")
+    owner.page.wait_for_selector("#modeler[data-ready=true]")
+    cell = owner.page.locator("#modeler td[data-element-id=Rule_branch_out] [contenteditable]")
+    cell.click()
+    owner.page.keyboard.press("Control+A")
+    owner.page.keyboard.type('"head_office"')
+    owner.page.click("#modeler td[data-element-id=Rule_branch_in1]")
+    assert owner.submit("#modeler-validate").status == 200, owner.page.inner_text("main")
+    owner.page.wait_for_selector("#modeler[data-ready=true]")
+    owner.submit("#modeler-deploy")
+    assert f"已部署 {PROCESS} 第 {before.version + 1} 版" in owner.page.inner_text("main")
+    owner.assert_clean()
+
+    # within the branch's authority, so only the edited catch-all rule can send it to head office
+    case = live.engine.cases.open_case(None, dict(COMPLAINT), live.engine.users.actor("teller"))
+    claim_and_complete(live.engine, case.id, "Task_OnSpot", {"resolved_on_spot": False})
+    claim_and_complete(live.engine, case.id, "Task_Investigate", forms.INVESTIGATED_BANK_FAULT)
+    assert "Task_HeadOffice" in live.engine.cases.detail(case.number, ADMIN).current_elements

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -112,25 +112,44 @@ def definition_file(definition_id: int, name: str) -> Response:
     return Response(files[name], mimetype="text/plain", headers=RAW_HEADERS)
 
 
+EDITORS = {".bpmn": "owner/modeler.html", ".dmn": "owner/dmn_editor.html"}
+# dmn-js positions its bpmn.io watermark with inline style attributes (its licence forbids changing that
+# code) and its CodeMirror cell editors inject <style> elements: the decision table editor's page allows
+# inline styles. Scripts stay same-origin files only, as everywhere else.
+DMN_EDITOR_CSP = (
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; object-src 'none'"
+)
+
+
+def _editor_template(name: str) -> str | None:
+    """The page that edits this kind of file: the BPMN modeler or the decision table editor."""
+    return next((page for ext, page in EDITORS.items() if name.endswith(ext)), None)
+
+
 def _editable_file(definition_id: int, name: str) -> dict[str, str]:
-    """The files of a deployed version, if `name` is one of its .bpmn diagrams."""
+    """The files of a deployed version, if `name` is one of its .bpmn diagrams or .dmn decision tables."""
     files = engine().deploy.definition_files(definition_id, actor())
-    if name not in files or not name.endswith(".bpmn"):
-        raise NotFound(f"{name} is not a diagram of definition {definition_id}")
+    if name not in files or _editor_template(name) is None:
+        raise NotFound(f"{name} is not a diagram or decision table of definition {definition_id}")
     return files
 
 
 def _render_modeler(definition_id: int, name: str, xml: str, problems: list[DeployProblem] | None = None,
-                    staged: list[str] | None = None, status: int = 200) -> tuple[str, int]:
+                    staged: list[str] | None = None, status: int = 200) -> BaseResponse:
     definitions = engine().deploy.definitions(actor())
     info = next((d for d in definitions if d.id == definition_id), None)
     if info is None:
         raise NotFound(f"definition {definition_id} not found")
     newest = max(d.version for d in definitions if d.process_key == info.process_key)
     marks = [{"element": p.element, "message": deploy_problem_text(p)} for p in problems or [] if p.file == name]
-    page = render_template("owner/modeler.html", info=info, name=name, xml=xml, problems=problems,
-                           problem_marks=marks, staged=staged or [], newest=newest, departments=_departments())
-    return page, status
+    page = render_template(_editor_template(name) or "owner/modeler.html", info=info, name=name, xml=xml,
+                           problems=problems, problem_marks=marks, staged=staged or [], newest=newest,
+                           departments=_departments())
+    response = make_response(page, status)
+    if name.endswith(".dmn"):
+        response.headers["Content-Security-Policy"] = DMN_EDITOR_CSP
+    return response
 
 
 def _departments() -> list[dict[str, str]]:
@@ -139,14 +158,14 @@ def _departments() -> list[dict[str, str]]:
 
 
 @bp.get("/definitions/<int:definition_id>/edit/<path:name>")
-def modeler(definition_id: int, name: str) -> tuple[str, int]:
-    """A deployed diagram in the browser modeler."""
+def modeler(definition_id: int, name: str) -> BaseResponse:
+    """A deployed diagram in the browser modeler, or a decision table in the decision table editor."""
     return _render_modeler(definition_id, name, _editable_file(definition_id, name)[name])
 
 
 @bp.post("/definitions/<int:definition_id>/edit/<path:name>")
-def modeler_validate(definition_id: int, name: str) -> tuple[str, int]:
-    """Validate the edited diagram with the other files of its version; stage it for deploy if it passes."""
+def modeler_validate(definition_id: int, name: str) -> BaseResponse:
+    """Validate the edited file with the other files of its version; stage the bundle for deploy if it passes."""
     files = _editable_file(definition_id, name)
     xml = request.form.get("xml", "")
     bundle = {n: text.encode("utf-8") for n, text in files.items()} | {name: xml.encode("utf-8")}
