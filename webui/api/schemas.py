@@ -6,12 +6,17 @@ the OpenAPI document at start-up); these schemas only describe the envelopes aro
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import MISSING
 from datetime import datetime
+from enum import Enum
+from types import UnionType
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from marshmallow import Schema, fields, validate
 
 from engine.domain.clock import CHINA_TZ
-from engine.domain.model import CaseStatus, NoticeKind, TaskStatus
+from engine.domain.model import AuditEvent, CaseSummary, DefinitionInfo, HumanTask, Notice, TaskStatus
 
 TASK_STATUSES = [s.value for s in TaskStatus]
 
@@ -31,25 +36,59 @@ class ProblemSchema(Schema):
     problems = fields.List(fields.Dict(), metadata={"description": "deploy: each diagram problem"})
 
 
-class TaskSchema(Schema):
-    """A user task as the inbox projection holds it."""
+def record_schema(record: type, name: str, doc: str, *, exclude: tuple[str, ...] = (),
+                  required: tuple[str, ...] = ()) -> type[Schema]:
+    """A response schema with a field for each field of the engine's `record` dataclass, so the API's
+    shape follows the record: required unless it has a default (or is named in `required`), nullable
+    where its type allows None."""
+    hints = get_type_hints(record)
+    declared: dict[str, fields.Field] = {}
+    for item in dataclasses.fields(record):
+        if item.name in exclude:
+            continue
+        nullable, kind = _nullable(hints[item.name])
+        has_default = item.default is not MISSING or item.default_factory is not MISSING
+        if nullable:
+            declared[item.name] = _field(kind, allow_none=True)
+        elif not has_default or item.name in required:
+            declared[item.name] = _field(kind, required=True)
+        else:
+            declared[item.name] = _field(kind)
+    schema = Schema.from_dict(declared, name=name)
+    schema.__doc__ = doc
+    return schema
 
-    id = fields.String(required=True)
-    case_id = fields.Integer(required=True)
-    case_number = fields.String(required=True)
-    process_key = fields.String(required=True)
-    bpmn_id = fields.String(required=True)
-    title = fields.String(required=True)
-    department = fields.String(required=True)
-    lane = fields.String(allow_none=True)
-    status = fields.Enum(TaskStatus, by_value=True, required=True)
-    assignee = fields.String(allow_none=True)
-    created_at = fields.AwareDateTime(required=True)
-    due_at = fields.AwareDateTime(allow_none=True)
-    grade = fields.String(allow_none=True)
-    completed_at = fields.AwareDateTime(allow_none=True)
-    completed_by = fields.String(allow_none=True)
-    chase_count = fields.Integer()
+
+def _nullable(hint: Any) -> tuple[bool, Any]:
+    """(True, T) for `T | None`, else (False, hint)."""
+    args = get_args(hint)
+    if get_origin(hint) in (Union, UnionType) and type(None) in args:
+        return True, next(a for a in args if a is not type(None))
+    return False, hint
+
+
+def _field(kind: Any, **options: Any) -> fields.Field:
+    """The marshmallow field for a record field's type."""
+    if get_origin(kind) is list:
+        return fields.List(_field(get_args(kind)[0]), **options)
+    if get_origin(kind) is dict or kind is dict:
+        return fields.Dict(**options)
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return fields.Enum(kind, by_value=True, **options)
+    return _SCALARS[kind](**options)
+
+
+_SCALARS: dict[Any, type[fields.Field]] = {
+    str: fields.String, int: fields.Integer, bool: fields.Boolean, datetime: fields.AwareDateTime,
+}
+
+TaskSchema = record_schema(HumanTask, "TaskSchema", "A user task as the inbox projection holds it.")
+NoticeSchema = record_schema(Notice, "NoticeSchema", "A chase or supervision notice.", required=("id",))
+CaseSchema = record_schema(CaseSummary, "CaseSchema",
+                           "A case: complaint data (personal data masked), status and both deadlines.")
+AuditEventSchema = record_schema(AuditEvent, "AuditEventSchema", "One line of the case's timeline.",
+                                 exclude=("case_id",))
+DefinitionSchema = record_schema(DefinitionInfo, "DefinitionSchema", "A deployed version of a process.")
 
 
 class FormFieldSchema(Schema):
@@ -121,59 +160,10 @@ class ChaseSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(1, 500))
 
 
-class NoticeSchema(Schema):
-    """A chase or supervision notice."""
-
-    id = fields.Integer(required=True)
-    kind = fields.Enum(NoticeKind, by_value=True, required=True)
-    case_id = fields.Integer(required=True)
-    case_number = fields.String(required=True)
-    task_id = fields.String(allow_none=True)
-    department = fields.String(required=True)
-    addressee = fields.String(allow_none=True)
-    sender = fields.String(required=True)
-    reason = fields.String(required=True)
-    created_at = fields.AwareDateTime(required=True)
-    read_at = fields.AwareDateTime(allow_none=True)
-
-
 class NoticeQuerySchema(Schema):
     """Notice list filter."""
 
     unread = fields.Boolean(load_default=False)
-
-
-class CaseSchema(Schema):
-    """A case: complaint data (personal data masked), status and both deadlines."""
-
-    id = fields.Integer(required=True)
-    number = fields.String(required=True)
-    process_key = fields.String(required=True)
-    definition_version = fields.Integer(required=True)
-    status = fields.Enum(CaseStatus, by_value=True, required=True)
-    complaint = fields.Dict(required=True)
-    received_at = fields.AwareDateTime(required=True)
-    received_by = fields.String(required=True)
-    organisation = fields.String(required=True)
-    grade = fields.String(allow_none=True)
-    internal_due_at = fields.AwareDateTime(allow_none=True)
-    regulatory_due_at = fields.AwareDateTime(allow_none=True)
-    supervised = fields.Boolean(required=True)
-    closed_at = fields.AwareDateTime(allow_none=True)
-    version = fields.Integer(required=True)
-    calendar_warning = fields.String(allow_none=True)
-    regulatory_extensions = fields.List(fields.Dict())
-
-
-class AuditEventSchema(Schema):
-    """One line of the case's timeline."""
-
-    id = fields.Integer(required=True)
-    at = fields.AwareDateTime(required=True)
-    actor = fields.String(required=True)
-    action = fields.String(required=True)
-    task_id = fields.String(allow_none=True)
-    data = fields.Dict()
 
 
 class CaseDetailSchema(Schema):
@@ -185,19 +175,6 @@ class CaseDetailSchema(Schema):
     notices = fields.List(fields.Nested(NoticeSchema), required=True)
     timeline = fields.List(fields.Nested(AuditEventSchema), required=True)
     current_elements = fields.List(fields.String(), required=True)
-
-
-class DefinitionSchema(Schema):
-    """A deployed version of a process."""
-
-    id = fields.Integer(required=True)
-    process_key = fields.String(required=True)
-    version = fields.Integer(required=True)
-    content_hash = fields.String(required=True)
-    deployed_at = fields.AwareDateTime(required=True)
-    deployed_by = fields.String(required=True)
-    files = fields.List(fields.String(), required=True)
-    running_cases = fields.Integer()
 
 
 class DeploySchema(Schema):
