@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.persistence.sealing import Sealer
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+CONNECT_TIMEOUT_SECONDS = 5  # PostgreSQL: libpq's connect_timeout (2 s at least)
 
 
 def make_engine(url: str) -> Engine:
@@ -29,7 +30,9 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # A server that does not answer fails the request (503) after CONNECT_TIMEOUT_SECONDS, never hangs it.
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
+                         connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
 
 
 def _ensure_sqlite_dir(url: str) -> None:

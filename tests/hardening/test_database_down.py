@@ -136,8 +136,9 @@ def _silent_server() -> Iterator[int]:
         yield listener.getsockname()[1]
 
 
-def test_healthz_answers_within_a_second_when_the_database_hangs(tmp_path: Path) -> None:
-    """A server that never answers: /healthz says timeout within a second, again and again."""
+def test_a_hanging_database_gives_503_not_a_hung_request(tmp_path: Path) -> None:
+    """A server that never answers: /healthz says timeout within a second, again and again; a request that
+    needs the database gives up after the connect timeout with 503."""
     with _silent_server() as port:
         engine = make_engine(f"postgresql://postgres@127.0.0.1:{port}/hang", tmp_path)
         try:
@@ -146,5 +147,9 @@ def test_healthz_answers_within_a_second_when_the_database_hangs(tmp_path: Path)
                 status, body, seconds = _timed_health(client)
                 assert (status, body["database"]) == (503, "timeout")
                 assert seconds < 1.0
+            started = time.monotonic()
+            api = client.get("/api/v1/tasks", headers={"Authorization": "Bearer cf_abcdefgh_secret"})
+            assert api.status_code == 503 and time.monotonic() - started < 20
         finally:
+            engine.dispose()
             shutil.rmtree(tmp_path, ignore_errors=True)
