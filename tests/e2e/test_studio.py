@@ -189,3 +189,21 @@ def test_a_decision_rule_edited_in_the_browser_routes_the_next_case(person, live
     claim_and_complete(live.engine, case.id, "Task_OnSpot", {"resolved_on_spot": False})
     claim_and_complete(live.engine, case.id, "Task_Investigate", forms.INVESTIGATED_BANK_FAULT)
     assert "Task_HeadOffice" in live.engine.cases.detail(case.number, ADMIN).current_elements
+
+
+def test_two_versions_side_by_side_show_what_changed(person, live):
+    files = files_of(live.engine, latest(live.engine, PROCESS))
+    files[DIAGRAM] = files[DIAGRAM].replace('name="客户回访"'.encode(), 'name="电话回访客户"'.encode(), 1)
+    live.engine.deploy.deploy(files, ADMIN)
+    owner = person("owner")
+    owner.goto(f"/owner/definitions/{latest(live.engine, PROCESS).id}")
+    owner.page.click("a.diff-link")
+    owner.page.wait_for_selector("#diff[data-ready=true]")
+    changed = owner.page.eval_on_selector_all(
+        "#diff-new .djs-element.cf-diff-changed", "els => els.map(e => e.getAttribute('data-element-id'))")
+    assert changed == ["Task_Revisit"]
+    listed = owner.page.eval_on_selector_all(
+        "#diff-changes li", "items => items.map(i => [i.dataset.change, i.dataset.element])")
+    assert listed == [["changed", "Task_Revisit"]]
+    assert "电话回访客户" in owner.page.inner_text("#diff-changes")
+    owner.assert_clean()

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from engine.domain import authz
 from engine.domain.errors import DeployProblem, DeployRejected, Forbidden, NotFound
+from engine.domain.model import DefinitionInfo
 from webui.context import actor, engine
 from webui.formatting import department_name, deploy_problem_text
 from webui.staging import Staging, clean_name
@@ -97,10 +98,40 @@ def deploy() -> BaseResponse | tuple[str, int]:
 @bp.get("/definitions/<int:definition_id>")
 def definition(definition_id: int) -> str:
     """One deployed version: its files and diagrams."""
-    info = next((d for d in engine().deploy.definitions(actor()) if d.id == definition_id), None)
+    definitions = engine().deploy.definitions(actor())
+    info = _find(definitions, definition_id)
+    return render_template("owner/definition.html", info=info, previous=_previous_version(definitions, info))
+
+
+def _find(definitions: list[DefinitionInfo], definition_id: int) -> DefinitionInfo:
+    info = next((d for d in definitions if d.id == definition_id), None)
     if info is None:
         raise NotFound(f"definition {definition_id} not found")
-    return render_template("owner/definition.html", info=info)
+    return info
+
+
+def _previous_version(definitions: list[DefinitionInfo], info: DefinitionInfo) -> DefinitionInfo | None:
+    """The version of the same process deployed just before this one."""
+    older = [d for d in definitions if d.process_key == info.process_key and d.version < info.version]
+    return max(older, key=lambda d: d.version, default=None)
+
+
+@bp.get("/definitions/<int:definition_id>/diff/<path:name>")
+def diff(definition_id: int, name: str) -> str:
+    """A diagram of this version beside the same file of another version of the process (`?against=<id>`,
+    default the previous version), with what was added, removed and changed highlighted."""
+    definitions = engine().deploy.definitions(actor())
+    new = _find(definitions, definition_id)
+    against = request.args.get("against", type=int)
+    old = _find(definitions, against) if against else _previous_version(definitions, new)
+    if old is None or old.process_key != new.process_key:
+        raise NotFound(f"no other version of {new.process_key} to compare with")
+    old_files = engine().deploy.definition_files(old.id, actor())
+    new_files = engine().deploy.definition_files(new.id, actor())
+    if not name.endswith(".bpmn") or name not in old_files or name not in new_files:
+        raise NotFound(f"{name} is not a diagram of both versions")
+    return render_template("owner/diff.html", old=old, new=new, name=name,
+                           old_xml=old_files[name], new_xml=new_files[name])
 
 
 @bp.get("/definitions/<int:definition_id>/files/<path:name>")
