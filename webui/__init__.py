@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Flask
 
 from engine.bootstrap import Engine, build
@@ -25,7 +23,6 @@ def create_app(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.secure_cookies,  # on behind HTTPS: COMPLAINTFLOW_SECURE_COOKIES=true
-        PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_idle_minutes),
         # Only responses that change the session send the cookie (sign-in, sign-out, language); activity is
         # recorded on the server. Otherwise a slow response carrying the old cookie could undo a sign-out.
         SESSION_REFRESH_EACH_REQUEST=False,

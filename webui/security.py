@@ -35,8 +35,7 @@ def start_session(username: str) -> None:
     """A fresh session for a user who just signed in (nothing carried over but the language): its id is
     stored on the server and carried in the signed cookie."""
     _forget()
-    session.permanent = True
-    session["sid"] = engine().sessions.start(username)
+    session["sid"] = engine().sessions.start(username)  # a browser-session cookie: idleness is the server's
 
 
 def end_session() -> None:

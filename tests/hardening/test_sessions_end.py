@@ -71,6 +71,14 @@ def test_a_stolen_copy_does_not_slide_the_idle_window_after_sign_out(app: Flask,
         assert _signed_out(_browser_with(app, stolen))
 
 
+def test_the_cookie_lives_as_long_as_the_browser_and_the_server_judges_idleness(app: Flask) -> None:
+    """The cookie is not renewed on each request any more, so it carries no expiry of its own: one fixed at
+    sign-in would sign out a busy user after the idle period."""
+    response = app.test_client().post("/login", data={"username": USER, "password": PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("session=") and "Expires" not in cookie and "Max-Age" not in cookie
+
+
 def test_idleness_ends_the_session_for_every_copy(app: Flask, engine: Engine) -> None:
     clock = clock_of(engine)
     client = _signed_in(app)
