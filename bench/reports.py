@@ -31,7 +31,7 @@ from engine.bootstrap import Engine, build  # noqa: E402
 from engine.config import Settings  # noqa: E402
 from engine.domain.clock import CHINA_TZ, FixedClock  # noqa: E402
 from engine.domain.model import Actor, Role  # noqa: E402
-from engine.persistence.records import CaseFactRecord  # noqa: E402
+from engine.domain.records import CaseFactRecord  # noqa: E402
 from engine.persistence.repositories import CaseFactRepository  # noqa: E402
 from engine.persistence.tables import CaseRow, HumanTaskRow, NoticeRow, ProcessDefinitionRow  # noqa: E402
 from engine.services.reports import ReportRequest  # noqa: E402

@@ -32,6 +32,7 @@ from engine.services.sessions import SessionService
 from engine.services.tasks import TaskService
 from engine.services.throttle import ThrottleService
 from engine.services.timers import TimerService
+from engine.services.unit_of_work import Database as UnitOfWorkSource
 from engine.services.users import UserService
 
 
@@ -68,17 +69,24 @@ class Engine:
         self.ctx.db.dispose()
 
 
-def build(settings: Settings, clock: Clock | None = None, worker_name: str = "worker") -> Engine:
-    """Everything wired for `settings`; nothing is opened at import time."""
+def build(
+    settings: Settings, clock: Clock | None = None, worker_name: str = "worker",
+    database: UnitOfWorkSource | None = None,
+) -> Engine:
+    """Everything wired for `settings`; nothing is opened at import time. `database` replaces the
+    SQLAlchemy one of `settings.database_url` (the fast test tier passes an in-memory fake)."""
     clock = clock or SystemClock()
     keep_task_data_out_of_logs()
     processes = settings.processes_dir
     calendar = BusinessCalendar(CalendarOverrides.from_toml(processes / "calendar.toml"))
     departments = DepartmentDirectory.from_toml(processes / "departments.toml")
-    database = Database(settings.database_url, Sealer(settings.data_keys, settings.match_key))
+    db: UnitOfWorkSource = (
+        database if database is not None
+        else Database(settings.database_url, Sealer(settings.data_keys, settings.match_key))
+    )
     ctx = EngineContext(
         settings=settings,
-        db=database,
+        db=db,
         clock=clock,
         calendar=calendar,
         departments=departments,

@@ -12,13 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.domain.records import ChainReport
 from engine.persistence.tables import AuditChainRow, AuditEventRow
 
 GENESIS = "0" * 64
@@ -52,19 +52,6 @@ def seal(session: Session, rows: list[AuditEventRow]) -> None:
         row.prev_hash = head.last_hash
         row.hash = _row_hash(row)
         head.last_seq, head.last_hash = row.seq, row.hash
-
-
-@dataclass(frozen=True)
-class ChainReport:
-    """What `verify` found: how many events it checked and the first broken link, if any."""
-
-    checked: int
-    broken_at: int | None = None  # the place (seq) of the first bad link; for an unsealed event its id
-    problem: str | None = None
-
-    @property
-    def intact(self) -> bool:
-        return self.problem is None
 
 
 def _in_chain_order(session: Session, batch: int = 2000) -> Iterator[AuditEventRow]:

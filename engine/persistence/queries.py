@@ -21,8 +21,8 @@ from engine.domain.model import (
     NoticeKind,
     TaskStatus,
 )
+from engine.domain.records import ReportScope
 from engine.domain.supervision import SupervisionCandidate, SupervisionThresholds
-from engine.persistence.records import ReportScope
 from engine.persistence.sealing import Sealer
 from engine.persistence.tables import (
     AuditEventRow,
@@ -250,6 +250,10 @@ class ReadQueries:
              "attempts": r.attempts, "last_error": r.last_error}
             for r in rows
         ]
+
+    def supervision_candidates(self, now: datetime, limits: SupervisionThresholds) -> list[SupervisionCandidate]:
+        """Open cases not yet supervised that some supervision rule might apply to (the rules decide)."""
+        return supervision_candidates(self.session, now, limits)
 
     def failed_timers(self) -> list[dict[str, Any]]:
         """Timers kept as failed after their last attempt."""

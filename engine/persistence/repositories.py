@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from engine.domain.errors import ConcurrentUpdate
 from engine.domain.model import ApiKey, Membership, Notice
-from engine.persistence import audit_chain
-from engine.persistence.records import (
+from engine.domain.records import (
     CaseFactRecord,
     CaseProjection,
+    ChainReport,
     DueTimer,
     NewCase,
     StoredCase,
@@ -26,6 +26,7 @@ from engine.persistence.records import (
     TaskProjection,
     TimerProjection,
 )
+from engine.persistence import audit_chain
 from engine.persistence.resealing import seal_all
 from engine.persistence.sealing import Sealer
 from engine.persistence.tables import (
@@ -316,7 +317,7 @@ class AuditRepository:
             AuditEventRow.actor == actor, AuditEventRow.action == action, AuditEventRow.at >= since)
         return int(self.session.scalar(query) or 0)
 
-    def verify(self) -> audit_chain.ChainReport:
+    def verify(self) -> ChainReport:
         """Check the whole chain."""
         return audit_chain.verify(self.session)
 

@@ -8,12 +8,15 @@ from types import TracebackType
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.domain.errors import DatabaseUnavailable
+from engine.domain.limits import TextLimits
 from engine.persistence.counters import CounterRepository
 from engine.persistence.db import checkpoint, is_unavailable, make_engine, ping, session_factory, upgrade
-from engine.persistence.queries import ReadQueries
+from engine.persistence.limits import TEXT_LIMITS
+from engine.persistence.queries import ReadQueries, ReportQueries
 from engine.persistence.repositories import (
     ApiKeyRepository,
     AuditRepository,
+    CaseFactRepository,
     CaseRepository,
     DefinitionRepository,
     IdempotencyRepository,
@@ -46,7 +49,9 @@ class UnitOfWork:
         self.idempotency = IdempotencyRepository(self.session)
         self.counters = CounterRepository(self.session)
         self.sessions = SessionRepository(self.session)
+        self.case_facts = CaseFactRepository(self.session)
         self.read = ReadQueries(self.session, self.sealer)
+        self.reports = ReportQueries(self.session)
         return self
 
     def __exit__(
@@ -89,6 +94,11 @@ class Database:
     def dialect(self) -> str:
         """`sqlite` or `postgresql`."""
         return str(self.sql_engine.dialect.name)
+
+    @property
+    def text_limits(self) -> TextLimits:
+        """How long each stored name may be (the columns' lengths)."""
+        return TEXT_LIMITS
 
     def upgrade(self, home_units: Mapping[str, str] | None = None, root_unit: str = "") -> None:
         """Create or upgrade the schema (Alembic migrations); see db.alembic_config for the units."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from engine.domain.errors import Forbidden
 from engine.domain.model import Actor, Role
-from engine.persistence.audit_chain import ChainReport
+from engine.domain.records import ChainReport
 from engine.services.context import EngineContext
 from engine.services.throttle import audit_once_per_window
 

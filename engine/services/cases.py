@@ -16,13 +16,13 @@ from engine.domain.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound
 from engine.domain.masking import mask_complaint
 from engine.domain.model import Actor, CaseDetail, CaseSummary, Role
 from engine.domain.organisation import receiving_unit
-from engine.persistence.records import NewCase, StoredCase, StoredIdempotencyKey
-from engine.persistence.uow import UnitOfWork
+from engine.domain.records import NewCase, StoredCase, StoredIdempotencyKey
 from engine.schemas.complaint import complaint_schema_class, workflow_variables
 from engine.schemas.errors import field_errors
 from engine.services.context import EngineContext
 from engine.services.facts import record_regulatory_extension
 from engine.services.projection import persist_workflow
+from engine.services.unit_of_work import UnitOfWork
 
 
 def request_fingerprint(process_key: str, complaint: dict[str, Any], raw: dict[str, Any]) -> str:

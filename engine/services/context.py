@@ -15,9 +15,9 @@ from engine.domain.clock import Clock
 from engine.domain.codes import CodeLists, SlaTable
 from engine.domain.departments import DepartmentDirectory
 from engine.domain.organisation import OrganisationTree
+from engine.domain.records import StoredDefinition
 from engine.domain.report_facts import FactsCatalogue
-from engine.persistence.records import StoredDefinition
-from engine.persistence.uow import Database
+from engine.services.unit_of_work import Database
 
 log = logging.getLogger("engine.services")
 

@@ -18,9 +18,8 @@ from engine.bpmn.xmlsafe import as_utf8
 from engine.domain import authz
 from engine.domain.errors import DeployProblem, DeployRejected, Forbidden, NotFound
 from engine.domain.model import Actor, DefinitionInfo
+from engine.domain.records import StoredDefinition
 from engine.domain.report_facts import ProcessFactsError
-from engine.persistence.limits import TEXT_LIMITS
-from engine.persistence.records import StoredDefinition
 from engine.services.context import EngineContext
 
 DIAGRAM_SUFFIXES = (".bpmn", ".dmn")
@@ -57,7 +56,7 @@ class DeployService:
         if not files:
             return [DeployProblem("(bundle)", "(bundle)", "no .bpmn or .dmn files to deploy")]
         problems = validate_bundle(
-            files, self.ctx.departments, known_names(self.ctx.calendar, self.ctx.clock), TEXT_LIMITS,
+            files, self.ctx.departments, known_names(self.ctx.calendar, self.ctx.clock), self.ctx.db.text_limits,
             allow_scripts=self.ctx.settings.allow_scripts,
             max_bytes=self.ctx.settings.max_diagram_bytes,
         )

@@ -17,11 +17,10 @@ from typing import Any
 from engine.domain.calendar import parse_moment
 from engine.domain.clock import to_china
 from engine.domain.matching import customer_key
+from engine.domain.records import CaseFactRecord, StoredCase
 from engine.domain.report_facts import FactVariables
-from engine.persistence.records import CaseFactRecord, StoredCase
-from engine.persistence.repositories import CaseFactRepository
-from engine.persistence.uow import UnitOfWork
 from engine.services.context import EngineContext
+from engine.services.unit_of_work import UnitOfWork
 
 EPOCH = date(1970, 1, 1)
 # What a facts row keeps between saves: (replied_at, regulatory_due_at, regulatory_extensions).
@@ -114,7 +113,7 @@ def record_case_facts(
     ctx: EngineContext, uow: UnitOfWork, case: StoredCase, data: Mapping[str, Any], now: datetime, finished: bool
 ) -> None:
     """Write the case's case_fact row in the caller's transaction (the reply time is kept once set)."""
-    repo = CaseFactRepository(uow.session)
+    repo = uow.case_facts
     facts = extract_facts(ctx.facts.for_process(case.process_key), case.complaint, data, finished)
     replied_at, regulatory_due, extensions = repo.kept(case.id) or (None, _moment(data.get("regulatory_due")), 0)
     if replied_at is None and (facts.replied or finished):
@@ -125,7 +124,7 @@ def record_case_facts(
 
 def record_regulatory_extension(uow: UnitOfWork, case_id: int, due: datetime, extensions: int) -> None:
     """Keep the facts row in step when the regulatory clock of a case is extended (same transaction)."""
-    CaseFactRepository(uow.session).set_regulatory(case_id, due, extensions)
+    uow.case_facts.set_regulatory(case_id, due, extensions)
 
 
 def _moment(value: Any) -> datetime | None:

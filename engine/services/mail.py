@@ -15,8 +15,8 @@ from email.message import EmailMessage
 from engine.config import SmtpSettings
 from engine.domain.masking import mask_value
 from engine.domain.model import Notice, NoticeKind
-from engine.persistence.uow import UnitOfWork
 from engine.services.context import EngineContext
+from engine.services.unit_of_work import UnitOfWork
 
 log = logging.getLogger("engine.mail")
 

@@ -9,16 +9,16 @@ from engine.bpmn.runtime import FiredTimer, ReadyUserTask
 from engine.domain.errors import WorkflowError
 from engine.domain.model import SYSTEM, TimerKind, UserTaskSpec
 from engine.domain.organisation import task_unit
-from engine.persistence.records import (
+from engine.domain.records import (
     CaseProjection,
     StoredCase,
     TaskProjection,
     TimerProjection,
 )
-from engine.persistence.uow import UnitOfWork
 from engine.services.context import EngineContext
 from engine.services.facts import record_case_facts
 from engine.services.oversight.automatic import apply_fired_timer
+from engine.services.unit_of_work import UnitOfWork
 
 
 def persist_workflow(

@@ -20,11 +20,11 @@ from engine.domain import authz
 from engine.domain.clock import CHINA_TZ, to_china
 from engine.domain.errors import Forbidden, ValidationFailed
 from engine.domain.model import SYSTEM, Actor
-from engine.persistence.queries import ReportQueries
-from engine.persistence.records import ReportScope
+from engine.domain.records import ReportScope
 from engine.schemas.complaint import EARLIEST_RECEIPT, LATEST_RECEIPT
 from engine.services.context import EngineContext
 from engine.services.facts import BASICALLY, DISSATISFIED, EPOCH, MINUTES_PER_DAY, SATISFIED, record_case_facts
+from engine.services.unit_of_work import ReportReads
 
 REPEAT_WINDOW_DAYS = 90
 TOP_ROOT_CAUSES = 10
@@ -237,7 +237,7 @@ class ReportService:
         request = self.validate(request)
         scope = self._scope(request)
         with self.ctx.db.read() as uow:
-            queries = ReportQueries(uow.session)
+            queries = uow.reports
             totals = queries.totals(scope)
             marginals = _breakdowns(queries, scope)
             return Report(
@@ -256,7 +256,7 @@ class ReportService:
         """Write the facts rows of cases stored before the reports existed (from their projections); returns
         how many. Their reply time is taken as the closing time (open cases: now, if already answered)."""
         with self.ctx.db.write() as uow:
-            missing = ReportQueries(uow.session).cases_without_facts()
+            missing = uow.reports.cases_without_facts()
             for case_id in missing:
                 case = uow.cases.load_for_update(case_id)
                 summary = uow.read.case(case_id)
@@ -284,13 +284,13 @@ class ReportService:
         return Volume(total, rows["channel"], rows["category"], rows["cause"], rows["grade"],
                       rows["organisation"], rows["product"], monthly)
 
-    def _timeliness(self, q: ReportQueries, scope: ReportScope, totals: dict[str, int]) -> Timeliness:
+    def _timeliness(self, q: ReportReads, scope: ReportScope, totals: dict[str, int]) -> Timeliness:
         backlog = [CountRow(d, self.ctx.department_name(d), n) for d, n in q.overdue_tasks_by_department(scope)]
         return Timeliness(_clock(q, scope, totals, False), _clock(q, scope, totals, True),
                           totals["extended"], totals["extended_twice"], totals["extensions"], backlog)
 
     @staticmethod
-    def _quality(q: ReportQueries, scope: ReportScope, totals: dict[str, int]) -> Quality:
+    def _quality(q: ReportReads, scope: ReportScope, totals: dict[str, int]) -> Quality:
         return Quality(
             rework_returns=totals["rework_returns"], reworked_cases=totals["reworked_cases"],
             review_requested=totals["review_requested"],
@@ -310,7 +310,7 @@ class ReportService:
             satisfaction_rate=Ratio(satisfied + basically, revisited),
         )
 
-    def _control(self, q: ReportQueries, scope: ReportScope) -> list[DepartmentControl]:
+    def _control(self, q: ReportReads, scope: ReportScope) -> list[DepartmentControl]:
         counts: dict[str, list[int]] = {}
         for dept, kind, automatic, n in q.notices_by_department(scope, SYSTEM):
             slot = 2 if kind == "supervision" else (0 if automatic else 1)
@@ -319,7 +319,7 @@ class ReportService:
         return sorted(rows, key=lambda r: (-(r.auto_chases + r.manual_chases + r.supervisions), r.department))
 
     @staticmethod
-    def _root_causes(q: ReportQueries, scope: ReportScope, totals: dict[str, int]) -> RootCauses:
+    def _root_causes(q: ReportReads, scope: ReportScope, totals: dict[str, int]) -> RootCauses:
         causes = [(k, n) for k, n in _marginal(q.counts_by(scope, "root_cause"), 0) if k is not None]
         ranked = _ranked(causes)[:TOP_ROOT_CAUSES]
         top = [CountRow(str(k), str(k), n) for k, n in ranked]
@@ -338,7 +338,7 @@ class ReportService:
         return self.ctx.codes.labels(CODE_LISTS.get(dimension, "")).get(code, code)
 
 
-def _clock(q: ReportQueries, scope: ReportScope, totals: dict[str, int], regulatory: bool) -> ClockFigures:
+def _clock(q: ReportReads, scope: ReportScope, totals: dict[str, int], regulatory: bool) -> ClockFigures:
     """One clock's figures from the totals; the 90th percentile is the value at rank ceil(0.9 n)."""
     clock = "regulatory" if regulatory else "internal"
     timed, on_time, overdue = (totals[f"{clock}_{k}"] for k in ("timed", "on_time", "open_overdue"))
@@ -352,7 +352,7 @@ def _clock(q: ReportQueries, scope: ReportScope, totals: dict[str, int], regulat
     )
 
 
-def _breakdowns(q: ReportQueries, scope: ReportScope) -> dict[str, list[tuple[Any, int]]]:
+def _breakdowns(q: ReportReads, scope: ReportScope) -> dict[str, list[tuple[Any, int]]]:
     """Counts per value of each dimension; three passes: grade x organisation x month x satisfaction,
     channel x category x cause (few combinations, so one grouped pass each), and product."""
     by_status = q.counts_by(scope, "grade", "organisation", "received_month", "satisfaction")

@@ -13,11 +13,11 @@ from engine.domain import authz
 from engine.domain.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound, ValidationFailed
 from engine.domain.filters import TaskFilter
 from engine.domain.model import Actor, FormSpec, HumanTask, Membership, Role, TaskStatus
-from engine.persistence.uow import UnitOfWork
 from engine.schemas.errors import field_errors
 from engine.schemas.forms import dump_form_values, form_schema
 from engine.services.context import EngineContext
 from engine.services.projection import persist_workflow
+from engine.services.unit_of_work import UnitOfWork
 
 MAX_RETRIES = 3
 

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from engine.domain.throttle import counter_key
-from engine.persistence.uow import UnitOfWork
 from engine.services.context import EngineContext
+from engine.services.unit_of_work import UnitOfWork
 
 
 def audit_once_per_window(ctx: EngineContext, uow: UnitOfWork, kind: str, subject: str, actor: str,

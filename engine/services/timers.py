@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from engine.domain.model import SYSTEM
-from engine.persistence.records import DueTimer
-from engine.persistence.uow import UnitOfWork
+from engine.domain.records import DueTimer
 from engine.services.context import EngineContext
 from engine.services.projection import persist_workflow
+from engine.services.unit_of_work import UnitOfWork
 
 log = logging.getLogger("engine.timers")
 

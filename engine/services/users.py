@@ -12,9 +12,8 @@ from engine.domain import authz
 from engine.domain.errors import Conflict, Forbidden, NotFound, TooManyAttempts, ValidationFailed
 from engine.domain.model import Actor, Membership, Role, UserInfo
 from engine.domain.organisation import parse_memberships
+from engine.domain.records import StoredUser
 from engine.domain.throttle import counter_key
-from engine.persistence.limits import TEXT_LIMITS
-from engine.persistence.records import StoredUser
 from engine.schemas.text import has_control_characters
 from engine.services.context import EngineContext
 from engine.services.throttle import audit_once_per_window
@@ -43,9 +42,10 @@ def check_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(mine, digest)
 
 
-def possible_username(username: str) -> bool:
-    """False for a name no account can have: longer than the column holding it, or with control characters."""
-    return 0 < len(username) <= TEXT_LIMITS.username and not has_control_characters(username)
+def possible_username(username: str, limit: int) -> bool:
+    """False for a name no account can have: longer than `limit` (the column holding it), or with control
+    characters."""
+    return 0 < len(username) <= limit and not has_control_characters(username)
 
 
 def actor_of(user: StoredUser) -> Actor:
@@ -83,8 +83,8 @@ class UserService:
         errors: dict[str, list[str]] = {}
         if not username or not username.replace("_", "").replace(".", "").isalnum():
             errors["username"] = ["letters, digits, '.' and '_' only"]
-        elif not possible_username(username):
-            errors["username"] = [f"at most {TEXT_LIMITS.username} characters"]
+        elif not possible_username(username, self.ctx.db.text_limits.username):
+            errors["username"] = [f"at most {self.ctx.db.text_limits.username} characters"]
         if len(password) < MIN_PASSWORD:
             errors["password"] = [f"至少 {MIN_PASSWORD} 个字符 / at least {MIN_PASSWORD} characters"]
         memberships, problems = parse_memberships(self.ctx.organisation, members)
@@ -131,7 +131,7 @@ class UserService:
         checks than the limit; a successful sign-in clears the count. Only the first failure of a window is
         audited (with `source`, the caller's address), and the lock once: guessing cannot grow the audit
         trail. A name no account can have is refused at once (nothing to check, count or audit under it)."""
-        if not possible_username(username):
+        if not possible_username(username, self.ctx.db.text_limits.username):
             return None
         self._reserve_attempt(username)
         with self.ctx.db.read() as uow:

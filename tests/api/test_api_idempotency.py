@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.persistence.records import StoredIdempotencyKey
+from engine.domain.records import StoredIdempotencyKey
 from tests.api.support import assert_problem
 from tests.support.complaints import complaint
 from tests.support.concurrency import race

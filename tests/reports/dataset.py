@@ -16,7 +16,7 @@ from sqlalchemy import insert
 
 from engine.bootstrap import Engine
 from engine.domain.clock import CHINA_TZ
-from engine.persistence.records import CaseFactRecord
+from engine.domain.records import CaseFactRecord
 from engine.persistence.repositories import CaseFactRepository
 from engine.persistence.tables import CaseRow, HumanTaskRow, NoticeRow
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from engine.bpmn.runtime import FiredTimer
 from engine.domain.model import SYSTEM, NoticeKind, TimerKind
-from engine.persistence.records import StoredCase
-from engine.persistence.uow import UnitOfWork
+from engine.domain.records import StoredCase
 from engine.services.context import EngineContext
 from engine.services.oversight.record import record_notice
 from engine.services.oversight.texts import automatic_reason
+from engine.services.unit_of_work import UnitOfWork
 
 
 def apply_fired_timer(ctx: EngineContext, uow: UnitOfWork, case: StoredCase, timer: FiredTimer) -> None:

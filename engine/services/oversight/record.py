@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from engine.domain.model import SYSTEM, HumanTask, Notice, NoticeKind
-from engine.persistence.uow import UnitOfWork
 from engine.services.context import EngineContext
+from engine.services.unit_of_work import UnitOfWork
 
 
 def record_notice(ctx: EngineContext, uow: UnitOfWork, kind: NoticeKind, case_id: int, case_number: str,

@@ -14,10 +14,9 @@ from engine.domain.supervision import (
     SupervisionThresholds,
     rule_that_applies,
 )
-from engine.persistence.queries import supervision_candidates
-from engine.persistence.uow import UnitOfWork
 from engine.services.context import EngineContext
 from engine.services.oversight.record import record_notice
+from engine.services.unit_of_work import UnitOfWork
 
 log = logging.getLogger("engine.supervision")
 
@@ -33,7 +32,7 @@ class SupervisionService:
         """Supervise every open case a rule applies to now; returns how many were supervised."""
         now = self.ctx.now()
         with self.ctx.db.read() as uow:
-            candidates = supervision_candidates(uow.session, now, self.limits)
+            candidates = uow.read.supervision_candidates(now, self.limits)
         supervised = 0
         for candidate in candidates:
             rule = rule_that_applies(candidate, now, self.ctx.calendar, self.limits)

@@ -188,3 +188,16 @@ class StoredIdempotencyKey:
     key: str
     fingerprint: str
     case_id: int
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """What `verify` found: how many events it checked and the first broken link, if any."""
+
+    checked: int
+    broken_at: int | None = None  # the place (seq) of the first bad link; for an unsealed event its id
+    problem: str | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.problem is None

@@ -1,0 +1,514 @@
+"""The unit of work the services depend on: a protocol, so the fast tier can run them on an in-memory fake.
+
+`engine.persistence.uow.UnitOfWork` implements it on SQLAlchemy (SQLite, PostgreSQL); tests/unit/services
+holds `FakeUnitOfWork`. Each repository protocol lists what the services ask of it, in domain types only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Any, Protocol
+
+from engine.domain.filters import TaskFilter
+from engine.domain.limits import TextLimits
+from engine.domain.model import ApiKey, AuditEvent, CaseSummary, DefinitionInfo, HumanTask, Notice
+from engine.domain.records import (
+    CaseFactRecord,
+    CaseProjection,
+    ChainReport,
+    DueTimer,
+    NewCase,
+    ReportScope,
+    StoredCase,
+    StoredDefinition,
+    StoredIdempotencyKey,
+    StoredUser,
+    TaskProjection,
+    TimerProjection,
+)
+from engine.domain.supervision import SupervisionCandidate, SupervisionThresholds
+from engine.domain.throttle import Counter
+
+
+class Definitions(Protocol):
+    """Deployed process definitions."""
+
+    def latest(self, process_key: str) -> StoredDefinition | None:
+        """The newest version of a process."""
+        ...
+
+    def get(self, definition_id: int) -> StoredDefinition | None:
+        """A definition version by id."""
+        ...
+
+    def add(self, definition: StoredDefinition) -> int:
+        """Store a new version; returns its id."""
+        ...
+
+    def lock_process_key(self, process_key: str) -> None:
+        """Serialize concurrent deploys of one process (PostgreSQL advisory lock)."""
+        ...
+
+
+class Cases(Protocol):
+    """Cases and their workflow state, with optimistic versioning."""
+
+    def add(self, new: NewCase) -> int:
+        """Insert a case (state filled in by the first save); returns its id."""
+        ...
+
+    def set_number(self, case_id: int, number: str) -> None:
+        """Give a new case its complaint number."""
+        ...
+
+    def lock(self, case_id: int) -> None:
+        """Lock the case row until commit (writers of one case take turns), without loading its state."""
+        ...
+
+    def load_for_update(self, case_id: int) -> StoredCase | None:
+        """The case, locked against concurrent writers until commit."""
+        ...
+
+    def save(self, case_id: int, expected_version: int, proj: CaseProjection) -> int:
+        """Write the new state and projections if nobody else did first; returns the new version."""
+        ...
+
+    def extensions(self, case_id: int) -> list[dict[str, Any]]:
+        """The regulatory extensions recorded on a case, oldest first."""
+        ...
+
+    def update_fields(self, case_id: int, **values: Any) -> None:
+        """Set plain columns on a case (deadlines, flags)."""
+        ...
+
+    def reseal_all(self) -> int:
+        """Every case's personal data encrypted under the newest key, matching keys recomputed; the count."""
+        ...
+
+
+class Tasks(Protocol):
+    """The human_task projection."""
+
+    def sync(
+        self, case_id: int, case_number: str, process_key: str, grade: str | None,
+        ready: Sequence[TaskProjection], now: datetime, completed: dict[str, str],
+    ) -> None:
+        """Make the rows of a case match its ready tasks; finished rows keep their history."""
+        ...
+
+    def set_assignee(self, task_id: str, assignee: str | None, expect: dict[str, Any]) -> bool:
+        """Claim, unclaim or reassign if the row still looks like `expect`; False if it changed."""
+        ...
+
+    def note_chase(self, task_id: str, at: datetime) -> None:
+        """Count a chase on the task row."""
+        ...
+
+
+class Timers(Protocol):
+    """The timer table the worker sweeps."""
+
+    def replace(self, case_id: int, timers: Sequence[TimerProjection]) -> None:
+        """Make the case's armed timer rows match what the workflow waits for."""
+        ...
+
+    def lock_next_due(self, now: datetime, exclude: Sequence[int] = ()) -> DueTimer | None:
+        """The earliest due armed timer, with its case row locked; other workers skip that case."""
+        ...
+
+    def is_due(self, timer_id: int, now: datetime) -> bool:
+        """Whether the timer row is (still) armed and due, as committed now (a fresh read)."""
+        ...
+
+    def case_has_due(self, case_id: int, now: datetime) -> bool:
+        """Whether any armed timer of the case is due."""
+        ...
+
+    def record_failure(self, timer_id: int, error: str, retry_at: datetime | None) -> None:
+        """Count a failed attempt; retry later, or keep it as failed when retry_at is None."""
+        ...
+
+
+class AuditTrail(Protocol):
+    """The append-only audit trail."""
+
+    def add(
+        self, at: datetime, actor: str, action: str, case_id: int | None = None,
+        task_id: str | None = None, data: dict[str, Any] | None = None,
+    ) -> None:
+        """Append one event (it joins the hash chain when the unit of work commits)."""
+        ...
+
+    def denied(
+        self, at: datetime, actor: str, action: str, case_id: int | None = None, task_id: str | None = None,
+        **details: Any,
+    ) -> None:
+        """Record a refused attempt at `action` (an `access_denied` event), with any further details."""
+        ...
+
+    def verify(self) -> ChainReport:
+        """Check the whole chain."""
+        ...
+
+
+class Notices(Protocol):
+    """Chase and supervision notices."""
+
+    def add(self, notice: Notice, email: bool) -> int:
+        """Store a notice (its email queued when `email`); returns its id."""
+        ...
+
+    def last_for_task(self, task_id: str, kind: str, sender: str | None = None) -> datetime | None:
+        """When the latest notice of this kind (and sender, if given) was sent for a task."""
+        ...
+
+    def last_manual_chase(self, task_id: str) -> datetime | None:
+        """When a person last chased this task."""
+        ...
+
+    def mark_read(self, notice_id: int, at: datetime) -> None:
+        """Mark a notice read."""
+        ...
+
+    def pending_emails(self, limit: int = 50) -> list[int]:
+        """Ids of notices whose email is still to be sent."""
+        ...
+
+    def set_email_status(self, notice_id: int, status: str, at: datetime | None) -> None:
+        """Record the email outcome of a notice."""
+        ...
+
+
+class Users(Protocol):
+    """User accounts."""
+
+    def get(self, username: str) -> StoredUser | None:
+        """A user by name."""
+        ...
+
+    def add(self, user: StoredUser, now: datetime) -> None:
+        """Create a user with their memberships."""
+        ...
+
+    def update(self, username: str, **values: Any) -> bool:
+        """Change a user's columns; False if there is no such user."""
+        ...
+
+    def all(self) -> list[StoredUser]:
+        """Every user, by name."""
+        ...
+
+    def in_department(self, department: str) -> list[StoredUser]:
+        """Active users of a department (for reassignment and notices)."""
+        ...
+
+
+class CaseFacts(Protocol):
+    """The case_fact projection the reports read."""
+
+    def kept(self, case_id: int) -> tuple[datetime | None, datetime | None, int] | None:
+        """What a case's facts row keeps between saves: (replied_at, regulatory_due_at, regulatory_extensions)."""
+        ...
+
+    def set_regulatory(self, case_id: int, due: datetime | None, extensions: int) -> None:
+        """Record a case's current regulatory deadline and how often it was extended."""
+        ...
+
+    def save(self, facts: CaseFactRecord) -> None:
+        """Insert or replace the facts row of a case."""
+        ...
+
+
+class ApiKeys(Protocol):
+    """API keys of calling systems."""
+
+    def add(self, key: ApiKey, secret_hash: str) -> int:
+        """Store a new key with the hash of its secret; returns its id."""
+        ...
+
+    def by_name(self, name: str) -> ApiKey | None:
+        """A key by its name."""
+        ...
+
+    def by_prefix(self, prefix: str) -> tuple[ApiKey, str] | None:
+        """A key by the public prefix of its token, with the stored hash of its secret."""
+        ...
+
+    def all(self) -> list[ApiKey]:
+        """Every key, by name."""
+        ...
+
+    def revoke(self, name: str, at: datetime, by: str) -> bool:
+        """Revoke a key that is still active; False if there is none of that name."""
+        ...
+
+
+class IdempotencyKeys(Protocol):
+    """Idempotency-Keys of open-complaint requests (one per caller and key)."""
+
+    def find(self, caller: str, key: str) -> StoredIdempotencyKey | None:
+        """The record of an earlier request of this caller with this key."""
+        ...
+
+    def add(self, record: StoredIdempotencyKey, now: datetime) -> bool:
+        """Record the key; False when a concurrent request of the same caller stored it first."""
+        ...
+
+
+class Reads(Protocol):
+    """Queries the inbox, case page, supervisor desk and process owner pages use."""
+
+    def tasks(self, flt: TaskFilter) -> list[HumanTask]:
+        """Task rows matching the filter, soonest due first."""
+        ...
+
+    def count_tasks(self, flt: TaskFilter, cap: int | None = None) -> int:
+        """How many task rows match the filter (at most `cap`: counting stops there)."""
+        ...
+
+    def task(self, task_id: str) -> HumanTask | None:
+        """One task row."""
+        ...
+
+    def case(self, case_id: int) -> CaseSummary | None:
+        """One case's summary."""
+        ...
+
+    def case_definition_id(self, case_id: int) -> int | None:
+        """The definition version a case runs on."""
+        ...
+
+    def case_id_by_number(self, number: str) -> int | None:
+        """The id of a case by its complaint number."""
+        ...
+
+    def case_elements(self, case_id: int) -> tuple[list[str], list[str], dict[str, Any]]:
+        """Completed and current diagram elements and the latest process data of a case."""
+        ...
+
+    def case_tasks(self, case_id: int) -> list[HumanTask]:
+        """All task rows of a case, oldest first."""
+        ...
+
+    def timeline(self, case_id: int) -> list[AuditEvent]:
+        """The audit trail of a case, oldest first."""
+        ...
+
+    def touched_by(self, username: str, case_id: int) -> bool:
+        """True when the user worked on the case (opened it, claimed, gave back, reassigned or completed a task)."""
+        ...
+
+    def case_departments(self, case_id: int) -> set[str]:
+        """Departments that held any task of the case."""
+        ...
+
+    def notices(
+        self, *, case_id: int | None = None, departments: Sequence[str] | None = None,
+        addressee: str | None = None, unread_only: bool = False, limit: int = 100,
+    ) -> list[Notice]:
+        """Notices for a case, or addressed to departments / a person, newest first."""
+        ...
+
+    def notice(self, notice_id: int) -> Notice | None:
+        """One notice."""
+        ...
+
+    def supervised_cases(self, limit: int = 200) -> list[CaseSummary]:
+        """Open cases on the supervision list."""
+        ...
+
+    def definitions(self) -> list[DefinitionInfo]:
+        """Every deployed version, newest first per process, with its running case count."""
+        ...
+
+    def supervision_candidates(self, now: datetime, limits: SupervisionThresholds) -> list[SupervisionCandidate]:
+        """Open cases not yet supervised that some supervision rule might apply to (the rules decide)."""
+        ...
+
+
+class ReportReads(Protocol):
+    """SQL aggregates over the case_fact projection (plus human_task, notice and the case's deadlines)."""
+
+    def counts_by(self, scope: ReportScope, *dimensions: str) -> list[tuple[Any, ...]]:
+        """Cases in scope per combination of values of fact columns: rows (value, ..., count), unordered."""
+        ...
+
+    def totals(self, scope: ReportScope) -> dict[str, int]:
+        """One pass over the cases in scope."""
+        ...
+
+    def reply_minutes_at_rank(self, scope: ReportScope, regulatory: bool, offset: int) -> int | None:
+        """The reply time (minutes) at 0-based `offset` in ascending order: percentiles by nearest rank."""
+        ...
+
+    def repeat_cases(self, scope: ReportScope, window_days: int) -> int:
+        """Cases in scope whose complainant (any organisation) had complained at most `window_days` days before."""
+        ...
+
+    def overdue_tasks_by_department(self, scope: ReportScope) -> list[tuple[str, int]]:
+        """Open tasks past their due time, per department, for the cases in scope (as of scope.now)."""
+        ...
+
+    def notices_by_department(self, scope: ReportScope, system_sender: str) -> list[tuple[str, str, bool, int]]:
+        """Chase and supervision notices sent within the range to cases of the organisation in scope."""
+        ...
+
+    def cases_without_facts(self) -> list[int]:
+        """Ids of cases that have no case_fact row yet (stored before the reports existed)."""
+        ...
+
+
+class Counters(Protocol):
+    """Atomic increments: concurrent hits of one key are serialized on its row, none is lost."""
+
+    def hit(self, key: str, window: timedelta, now: datetime, amount: int = 1) -> Counter:
+        """Add `amount` to `key` in one statement (a new window of `window` when the last one has ended)."""
+        ...
+
+    def get(self, key: str, now: datetime) -> Counter | None:
+        """The key's counter in its current window; None when it has none or the window has ended."""
+        ...
+
+    def clear(self, key: str) -> None:
+        """Forget the key's counter (e.g. after a successful sign-in)."""
+        ...
+
+    def purge(self, now: datetime) -> int:
+        """Delete counters whose window has ended; how many."""
+        ...
+
+
+class Sessions(Protocol):
+    """Rows of signed-in sessions, by the hash of their id."""
+
+    def add(self, id_hash: str, username: str, now: datetime) -> None:
+        """Store a new session."""
+        ...
+
+    def get(self, id_hash: str) -> tuple[str, datetime] | None:
+        """The session's user name and last activity, or None when it has ended."""
+        ...
+
+    def touch(self, id_hash: str, now: datetime) -> None:
+        """Record activity now."""
+        ...
+
+    def delete(self, id_hash: str) -> None:
+        """End one session."""
+        ...
+
+    def delete_user(self, username: str) -> int:
+        """End every session of a user; how many."""
+        ...
+
+    def purge(self, idle_since: datetime) -> int:
+        """End every session idle since before `idle_since`; how many."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction over every repository; it rolls back on exit unless `commit()` was called."""
+
+    @property
+    def definitions(self) -> Definitions: ...
+
+    @property
+    def cases(self) -> Cases: ...
+
+    @property
+    def tasks(self) -> Tasks: ...
+
+    @property
+    def timers(self) -> Timers: ...
+
+    @property
+    def audit(self) -> AuditTrail: ...
+
+    @property
+    def notices(self) -> Notices: ...
+
+    @property
+    def users(self) -> Users: ...
+
+    @property
+    def api_keys(self) -> ApiKeys: ...
+
+    @property
+    def idempotency(self) -> IdempotencyKeys: ...
+
+    @property
+    def counters(self) -> Counters: ...
+
+    @property
+    def sessions(self) -> Sessions: ...
+
+    @property
+    def case_facts(self) -> CaseFacts: ...
+
+    @property
+    def read(self) -> Reads: ...
+
+    @property
+    def reports(self) -> ReportReads: ...
+
+    def __enter__(self) -> UnitOfWork:
+        """Begin the transaction."""
+        ...
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        """Roll back whatever was not committed."""
+        ...
+
+    def commit(self) -> None:
+        """Make every change of this unit durable together."""
+        ...
+
+    def expire(self) -> None:
+        """Forget what was read so the next reads see what other transactions committed."""
+        ...
+
+    def rollback(self) -> None:
+        """Throw away everything done in this unit."""
+        ...
+
+
+class Database(Protocol):
+    """Where units of work come from, and the database's own chores."""
+
+    @property
+    def dialect(self) -> str:
+        """`sqlite` or `postgresql`."""
+        ...
+
+    @property
+    def text_limits(self) -> TextLimits:
+        """How long each stored name may be (the columns' lengths)."""
+        ...
+
+    def write(self) -> UnitOfWork:
+        """A unit of work that changes data."""
+        ...
+
+    def read(self) -> UnitOfWork:
+        """A unit of work that only reads."""
+        ...
+
+    def upgrade(self, home_units: Mapping[str, str] | None = None, root_unit: str = "") -> None:
+        """Create or upgrade the schema (the units: see engine.persistence.db.alembic_config)."""
+        ...
+
+    def checkpoint(self) -> None:
+        """Leave no older row versions in SQLite's write-ahead log."""
+        ...
+
+    def ping(self, timeout_seconds: float) -> str:
+        """The schema version, read under a deadline."""
+        ...
+
+    def dispose(self) -> None:
+        """Close every connection."""
+        ...
