@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from engine.bootstrap import Engine, build
-from engine.config import Settings
+from engine.config import Settings, new_data_key
 from engine.domain.clock import FixedClock
 from engine.services.context import DefinitionCache
 from engine.services.deploy import read_diagram_dir
@@ -16,6 +16,7 @@ from tests.support.actors import ADMIN
 from tests.support.engines import CHINA_START, PROCESSES
 from tests.unit.services.fakes import FakeDatabase, FakeStore
 
+FAST_TIER_DATA_KEY = new_data_key()
 _DEPLOYED: dict[str, tuple[FakeStore, DefinitionCache]] = {}
 
 
@@ -31,8 +32,9 @@ def _deployed() -> tuple[FakeStore, DefinitionCache]:
 
 
 def _engine(database: FakeDatabase) -> Engine:
-    settings = Settings(instance_dir=Path("unused"), database_url="fake://", processes_dir=PROCESSES,
-                        secret_key="test")
+    # Every secret given, so nothing is generated into an instance folder: the fast tier writes no file.
+    settings = Settings(instance_dir=Path("no-instance"), database_url="fake://", processes_dir=PROCESSES,
+                        secret_key="test", data_keys=(FAST_TIER_DATA_KEY,), match_key="test")
     return build(settings, clock=FixedClock(CHINA_START), database=database)
 
 
