@@ -5,6 +5,13 @@ from __future__ import annotations
 from tests.e2e.support import Person
 
 
+def open_editor(owner: Person, filename: str) -> None:
+    """From the workspace's version list to the editor of the latest version's file, ready to edit."""
+    owner.goto("/owner/")
+    owner.submit(f"a.edit-link[href$='/{filename}']")
+    owner.page.wait_for_selector("#modeler[data-ready=true]")
+
+
 def element(element_id: str) -> str:
     """The selector of a drawn element."""
     return f"#modeler .djs-element[data-element-id={element_id}]"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.diagrams import camunda_content, files_of, latest, loaded, task_specs_without_names, timer_expressions
+from tests.e2e.studio import open_editor
 from tests.e2e.support import PROCESSES, Person
 
 pytestmark = pytest.mark.e2e
@@ -13,13 +14,6 @@ PROCESS = "branch_complaint"
 DIAGRAM = "branch_complaint.bpmn"
 RENAMED_TASK = "Task_Investigate"
 NEW_NAME = "调查核实并提出处理意见（修订）"
-
-
-def open_modeler(owner: Person) -> None:
-    """From the workspace's version list to the modeler of the latest branch diagram, ready to edit."""
-    owner.goto("/owner/")
-    owner.submit(f"a.edit-link[href$='/{DIAGRAM}']")
-    owner.page.wait_for_selector("#modeler[data-ready=true]")
 
 
 def rename_through_the_ui(owner: Person, element_id: str, name: str) -> None:
@@ -38,7 +32,7 @@ def test_edit_in_the_modeler_then_deploy_keeps_forms_departments_dues_and_timers
     before = latest(live.engine, PROCESS)
     before_files = files_of(live.engine, before)
     owner = person("owner")
-    open_modeler(owner)
+    open_editor(owner, DIAGRAM)
     assert owner.submit("#modeler-validate").status == 200  # unchanged: valid, deploy offered
     owner.page.wait_for_selector("#modeler[data-ready=true]")
     assert owner.page.is_enabled("#modeler-deploy")
@@ -77,7 +71,7 @@ def test_edit_in_the_modeler_then_deploy_keeps_forms_departments_dues_and_timers
 def test_a_broken_edit_is_marked_on_the_diagram_and_not_deployed(person, live):
     before = latest(live.engine, PROCESS)
     owner = person("owner")
-    open_modeler(owner)
+    open_editor(owner, DIAGRAM)
 
     # A new task appended to a decision gateway: its flow has no condition and is not the default.
     owner.page.click(".djs-element[data-element-id=Gateway_Authority]", position={"x": 4, "y": 4})

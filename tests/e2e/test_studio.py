@@ -13,6 +13,7 @@ from tests.e2e.studio import (
     connect,
     context_action,
     create_from_palette,
+    open_editor,
     open_group,
     replace_with,
     reveal,
@@ -31,13 +32,6 @@ PROCESS = "branch_complaint"
 DIAGRAM = "branch_complaint.bpmn"
 NEW_TASK = "Task_VerifyIdentity"
 NEW_TIMER = "Chase_Task_VerifyIdentity"
-
-
-def open_modeler(owner: Person) -> None:
-    """The latest branch diagram in the modeler, ready to edit."""
-    owner.goto("/owner/")
-    owner.submit(f"a.edit-link[href$='/{DIAGRAM}']")
-    owner.page.wait_for_selector("#modeler[data-ready=true]")
 
 
 def insert_user_task_after_start(owner: Person) -> None:
@@ -88,7 +82,7 @@ def add_chase_timer(owner: Person) -> None:
 def test_a_user_task_built_in_the_browser_is_deployed_and_reached_by_the_next_case(person, live):
     before = latest(live.engine, PROCESS)
     owner = person("owner")
-    open_modeler(owner)
+    open_editor(owner, DIAGRAM)
     insert_user_task_after_start(owner)
     give_department_due_date_and_form(owner)
     add_chase_timer(owner)
@@ -128,7 +122,7 @@ def _overlaps(a: dict[str, float], b: dict[str, float]) -> bool:
 def test_the_modeler_speaks_the_page_language_and_its_palette_covers_no_element(person, live, lang,
                                                                                 create_task, department):
     owner = person("owner", lang=lang)
-    open_modeler(owner)
+    open_editor(owner, DIAGRAM)
     assert owner.page.get_attribute(".djs-palette [data-action='create.task']", "aria-label") == create_task
     select(owner, "Task_OnSpot")
     reveal(owner, "department")
@@ -151,7 +145,7 @@ def lint_messages(owner: Person, element_id: str) -> str:
 def test_deleting_a_flow_is_marked_while_editing_and_deploy_refuses(person, live):
     before = latest(live.engine, PROCESS)
     owner = person("owner")
-    open_modeler(owner)
+    open_editor(owner, DIAGRAM)
     assert owner.page.locator("#modeler .djs-overlays[data-container-id=Task_Revisit] .bjsl-overlay").count() == 0
     select(owner, "Flow_ToArchive")
     context_action(owner, "delete")
@@ -170,9 +164,7 @@ def test_deleting_a_flow_is_marked_while_editing_and_deploy_refuses(person, live
 def test_a_decision_rule_edited_in_the_browser_routes_the_next_case(person, live):
     before = latest(live.engine, PROCESS)
     owner = person("owner")
-    owner.goto("/owner/")
-    owner.submit("a.edit-link[href$='/branch_triage.dmn']")
-    owner.page.wait_for_selector("#modeler[data-ready=true]")
+    open_editor(owner, "branch_triage.dmn")
     cell = owner.page.locator("#modeler td[data-element-id=Rule_branch_out] [contenteditable]")
     cell.click()
     owner.page.keyboard.press("Control+A")

@@ -6,16 +6,14 @@
      data-problems     JSON list of {element, message}: validation problems to mark on the diagram
    The modeler itself (bpmn-js, properties panel, bpmnlint, Chinese UI) is the studio bundle,
    window.CfStudio.createModeler (webui/frontend/modeler.js, built into static/vendor/studio/).
-   Submitting #modeler-form first writes the edited diagram into the textarea. Any edit after a
-   successful validation disables the deploy button until the diagram is validated again. */
+   The form, download and deploy-button behaviour is editor-form.js (shared with the decision table editor). */
 (function () {
   "use strict";
   var host = document.getElementById("modeler");
-  if (!host || !window.CfStudio || typeof window.CfStudio.createModeler !== "function") {
+  if (!host || !window.CfStudio || typeof window.CfStudio.createModeler !== "function" || !window.CfEditorForm) {
     return;
   }
   var source = document.getElementById(host.getAttribute("data-source"));
-  var form = document.getElementById("modeler-form");
   var state = document.getElementById("modeler-state");
   var MIN_SCALE = 0.5;
 
@@ -88,47 +86,6 @@
     });
   }
 
-  function wireForm(modeler) {
-    var sending = false;
-    form.addEventListener("submit", function (event) {
-      if (sending) { return; }
-      event.preventDefault();
-      modeler.saveXML({ format: true }).then(function (result) {
-        source.value = result.xml;
-        sending = true;
-        form.submit();
-      }).catch(function (err) {
-        say(form.getAttribute("data-save-failed") + " " + err.message);
-      });
-    });
-  }
-
-  function wireDownload(modeler) {
-    var button = document.getElementById("modeler-download");
-    if (!button) { return; }
-    button.addEventListener("click", function () {
-      modeler.saveXML({ format: true }).then(function (result) {
-        var link = document.createElement("a");
-        link.href = URL.createObjectURL(new Blob([result.xml], { type: "application/xml" }));
-        link.download = button.getAttribute("data-filename") || "diagram.bpmn";
-        document.body.appendChild(link);
-        link.click();
-        link.remove();
-      });
-    });
-  }
-
-  function watchEdits(modeler) {
-    modeler.on("commandStack.changed", function () {
-      host.setAttribute("data-dirty", "true");
-      var deploy = document.getElementById("modeler-deploy");
-      if (deploy && !deploy.disabled) {
-        deploy.disabled = true;
-        say(host.getAttribute("data-dirty-text"));
-      }
-    });
-  }
-
   function start() {
     host.textContent = "";
     var modeler = window.CfStudio.createModeler({
@@ -142,9 +99,7 @@
       fitBesidePalette(modeler);
       markProblems(modeler);
       wireProblemLinks(modeler);
-      wireForm(modeler);
-      wireDownload(modeler);
-      watchEdits(modeler);
+      window.CfEditorForm.wire(modeler, host, modeler.get("eventBus"));
       host.setAttribute("data-ready", "true");
       if (result.warnings && result.warnings.length) {
         say(host.getAttribute("data-warnings-text") + " " + result.warnings.length);
