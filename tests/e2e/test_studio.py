@@ -45,6 +45,7 @@ def insert_user_task_after_start(owner: Person) -> None:
     owner.page.keyboard.press("Enter")
     replace_with(owner, "user-task")
     type_into(owner, "id", NEW_TASK)
+    assert "用户任务没有表单字段" in lint_messages(owner, NEW_TASK)  # the project's own bpmnlint rule
     connect(owner, "Start_Received", NEW_TASK)
     connect(owner, NEW_TASK, "Task_OnSpot")
 

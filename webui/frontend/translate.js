@@ -57,6 +57,12 @@ const ZH = {
   'Duplicate outgoing sequence flows': '重复的流出顺序流',
   'Duplicate incoming sequence flows': '重复的流入顺序流',
   'Start event must be blank': '开始事件必须是空白事件',
+  // complaintflow's own rules (webui/frontend/bpmnlint-plugin-complaintflow)
+  'The engine does not run this kind of task: use a user task or a business rule task':
+    '引擎不执行这种任务：请使用用户任务或业务规则任务',
+  'No one can work this task: make it a user task with a department and a form':
+    '没有人能办理该任务：请改为指定部门和表单的用户任务',
+  'User task has no form fields': '用户任务没有表单字段',
   '{errors} Errors, {warnings} Warnings': '{errors} 个错误，{warnings} 个警告',
   'Errors': '错误',
   'Warnings': '警告',
