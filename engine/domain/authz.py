@@ -21,9 +21,21 @@ def may_change(actor: Actor) -> bool:
     return bool(actor.roles - {Role.AUDITOR})
 
 
-def may_see_case(actor: Actor, case_departments: set[str], touched: bool) -> bool:
-    """Staff see cases that reached their departments or that they touched."""
-    return reads_everything(actor) or touched or bool(actor.departments & case_departments)
+def reads_unit(actor: Actor, unit: str) -> bool:
+    """Readers of everything read a unit's work, a supervisor with units only within their subtrees."""
+    return reads_everything(actor) and (actor.oversees is None or unit in actor.oversees)
+
+
+def may_see_case(actor: Actor, case_queues: set[Membership], touched: bool) -> bool:
+    """Staff see cases that reached their queues or that they touched; supervisors those that reached
+    their subtrees."""
+    if touched or any(reads_unit(actor, q.unit) for q in case_queues):
+        return True
+    if reads_everything(actor) and actor.oversees is None:
+        return True
+    if actor.memberships:
+        return bool(actor.memberships & case_queues)
+    return bool(actor.departments & {q.department for q in case_queues})
 
 
 def queues_of(actor: Actor, department: str | None = None) -> frozenset[Membership] | None:
@@ -44,7 +56,7 @@ def in_queue(actor: Actor, task: HumanTask) -> bool:
 
 def may_see_task(actor: Actor, task: HumanTask) -> bool:
     """A task is visible to its queue's members, its assignee and those who read everything."""
-    return reads_everything(actor) or in_queue(actor, task) or task.assignee == actor.username
+    return reads_unit(actor, task.unit) or in_queue(actor, task) or task.assignee == actor.username
 
 
 def may_work_task(actor: Actor, task: HumanTask) -> bool:

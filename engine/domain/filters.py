@@ -15,6 +15,8 @@ class TaskFilter:
     departments: frozenset[str] | None = None
     # (unit, department) queues; None: any
     queues: frozenset[Membership] | None = None
+    # units (a supervisor's subtrees); None: any
+    units: frozenset[str] | None = None
     assignee: str | None = None
     completed_by: str | None = None
     statuses: tuple[str, ...] = ("ready", "claimed")

@@ -72,6 +72,8 @@ class Actor:
     roles: frozenset[Role] = frozenset()
     # (unit, department) pairs of a person; `departments` are their department codes.
     memberships: frozenset[Membership] = frozenset()
+    # The units whose work a supervisor reads (their units' subtrees); None: no limit by unit.
+    oversees: frozenset[str] | None = None
 
     def has(self, role: Role) -> bool:
         """True when the actor holds `role`."""

@@ -254,6 +254,14 @@ def parse_memberships(tree: OrganisationTree, written: Iterable[str]) -> tuple[l
     return memberships, problems
 
 
+def overseen_units(tree: OrganisationTree, memberships: Iterable[Membership]) -> frozenset[str] | None:
+    """The subtrees of a supervisor's units (None without units: no limit by unit)."""
+    units = {m.unit for m in memberships if m.unit in tree.units}
+    if not units:
+        return None
+    return frozenset(code for unit in units for code in tree.subtree(unit))
+
+
 def split_level(label: str) -> tuple[str | None, str]:
     """`branch:service_mgmt` -> ("branch", "service_mgmt"): a candidate group may name the tree level."""
     level, sep, rest = label.partition(":")

@@ -108,6 +108,8 @@ class ReadQueries:
             query = query.where(HumanTaskRow.department.in_(sorted(flt.departments)))
         if flt.queues is not None:
             query = query.where(_in_queues(flt.queues))
+        if flt.units is not None:
+            query = query.where(HumanTaskRow.unit.in_(sorted(flt.units)))
         if flt.assignee is not None:
             query = query.where(HumanTaskRow.assignee == flt.assignee)
         if flt.completed_by is not None:
@@ -187,11 +189,12 @@ class ReadQueries:
         )
         return hit is not None
 
-    def case_departments(self, case_id: int) -> set[str]:
-        """Departments that held any task of the case."""
-        return set(self.session.scalars(
-            select(HumanTaskRow.department).where(HumanTaskRow.case_id == case_id).distinct()
-        ))
+    def case_queues(self, case_id: int) -> set[Membership]:
+        """The (unit, department) queues that held any task of the case."""
+        rows = self.session.execute(
+            select(HumanTaskRow.unit, HumanTaskRow.department).where(HumanTaskRow.case_id == case_id).distinct()
+        )
+        return {Membership(unit, department) for unit, department in rows}
 
     def notices(
         self, *, case_id: int | None = None, departments: Sequence[str] | None = None,

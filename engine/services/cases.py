@@ -245,9 +245,9 @@ class CaseService:
             return uow.read.case_elements(case_id)[2]
 
     def _may_see(self, uow: UnitOfWork, actor: Actor, case_id: int) -> bool:
-        if authz.reads_everything(actor):
+        if authz.reads_everything(actor) and actor.oversees is None:
             return True
-        return authz.may_see_case(actor, uow.read.case_departments(case_id),
+        return authz.may_see_case(actor, uow.read.case_queues(case_id),
                                   uow.read.touched_by(actor.username, case_id))
 
     def _deny(self, uow: UnitOfWork, actor: Actor, action: str, case_id: int | None) -> None:

@@ -63,7 +63,7 @@ class SessionService:
             with self.ctx.db.write() as uow:
                 uow.sessions.touch(_hash(token), now)
                 uow.commit()
-        return Resumed(actor_of(user))
+        return Resumed(actor_of(user, self.ctx.organisation))
 
     def end(self, token: str) -> None:
         """End the session (sign-out): every copy of its cookie is signed out with it."""

@@ -43,9 +43,10 @@ class TaskService:
     # -- lists ---------------------------------------------------------------
     def queue(self, actor: Actor, department: str | None = None, **filters: Any) -> list[HumanTask]:
         """Unclaimed tasks of my departments (or one of them)."""
-        return self._list(actor, TaskFilter(departments=self._scope(actor, department),
-                                            queues=self._queues(actor, department),
-                                            statuses=("ready",), **filters))
+        queues = self._queues(actor, department)
+        units = actor.oversees if queues is None else None
+        return self._list(actor, TaskFilter(departments=self._scope(actor, department), queues=queues,
+                                            units=units, statuses=("ready",), **filters))
 
     def inbox(self, actor: Actor, **filters: Any) -> list[HumanTask]:
         """Tasks claimed by me."""
@@ -62,6 +63,8 @@ class TaskService:
             allowed = frozenset(actor.departments)
             depts = allowed if flt.departments is None else flt.departments & allowed
             flt = TaskFilter(**{**flt.__dict__, "departments": depts, "queues": authz.queues_of(actor)})
+        elif actor.oversees is not None:
+            flt = TaskFilter(**{**flt.__dict__, "units": actor.oversees})
         return self._list(actor, flt)
 
     def counts(self, actor: Actor) -> dict[str, int]:
@@ -267,6 +270,8 @@ class TaskService:
     def overdue(self, actor: Actor, within: timedelta = timedelta(0), limit: int = 100) -> list[HumanTask]:
         """Open tasks in scope due before now + `within`, most overdue first, at most `limit` (supervisor desk)."""
         depts = None if actor.has(Role.ADMIN) or actor.has(Role.AUDITOR) else frozenset(actor.departments)
-        flt = TaskFilter(departments=depts, due_before=self.ctx.now() + within, limit=limit)
+        if actor.oversees is not None:  # a supervisor with units: everything in their subtrees
+            depts = None
+        flt = TaskFilter(departments=depts, units=actor.oversees, due_before=self.ctx.now() + within, limit=limit)
         with self.ctx.db.read() as uow:
             return uow.read.tasks(flt)

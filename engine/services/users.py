@@ -11,7 +11,7 @@ from datetime import timedelta
 from engine.domain import authz
 from engine.domain.errors import Conflict, Forbidden, NotFound, TooManyAttempts, ValidationFailed
 from engine.domain.model import Actor, Membership, Role, UserInfo
-from engine.domain.organisation import parse_memberships
+from engine.domain.organisation import OrganisationTree, overseen_units, parse_memberships
 from engine.domain.records import StoredUser
 from engine.domain.throttle import counter_key
 from engine.schemas.text import has_control_characters
@@ -48,10 +48,11 @@ def possible_username(username: str, limit: int) -> bool:
     return 0 < len(username) <= limit and not has_control_characters(username)
 
 
-def actor_of(user: StoredUser) -> Actor:
-    """The actor a signed-in user acts as."""
-    return Actor(user.username, user.departments, frozenset(Role(r) for r in user.roles),
-                 frozenset(user.memberships))
+def actor_of(user: StoredUser, tree: OrganisationTree) -> Actor:
+    """The actor a signed-in user acts as; a supervisor oversees the subtrees of their units."""
+    roles = frozenset(Role(r) for r in user.roles)
+    oversees = overseen_units(tree, user.memberships) if Role.SUPERVISOR in roles else None
+    return Actor(user.username, user.departments, roles, frozenset(user.memberships), oversees)
 
 
 class UserService:
@@ -145,7 +146,7 @@ class UserService:
                 audit_once_per_window(self.ctx, uow, SIGN_IN, username, username, "login_failed",
                                       {"source": source}, timedelta(minutes=self.ctx.settings.login_lock_minutes))
             uow.commit()
-        return actor_of(user) if ok and user is not None else None
+        return actor_of(user, self.ctx.organisation) if ok and user is not None else None
 
     def _reserve_attempt(self, username: str) -> None:
         settings, now = self.ctx.settings, self.ctx.now()
@@ -164,4 +165,4 @@ class UserService:
         """The current actor of an active user (re-read on every request)."""
         with self.ctx.db.read() as uow:
             user = uow.users.get(username)
-        return actor_of(user) if user is not None and user.active else None
+        return actor_of(user, self.ctx.organisation) if user is not None and user.active else None

@@ -1,7 +1,8 @@
 """Access control: every page and every API operation × every role × own/other department.
 
 The tables below are the specification. Roles: a branch front-desk `staff` member; a `supervisor` of
-the front desk and the branch complaint manager; a `process_owner`; an `admin`; an `auditor`; a member of
+the front desk and the branch complaint manager who is also in head office's complaint management (so
+its subtree is the whole bank); a `process_owner`; an `admin`; an `auditor`; a member of
 the customer-service `bizgroup` (业务管理组, who chase by hand but belong to neither target's department);
 and `anonymous`. `own` targets are the front desk's case/task/notice/queue; `other` targets are the card
 centre's. Each task is claimed by another member of its department, so permitted claims and
@@ -26,6 +27,7 @@ from tests.support.engines import clock_of
 from tests.support.matrix_table import judge, parse_matrix
 from tests.support.matrix_world import (
     KEY_OF_ROLE,
+    UNIT_USER_OF_ROLE,
     USER_OF_ROLE,
     World,
     databases_on_one_worker,
@@ -284,10 +286,10 @@ def _caller(role: str, api: bool) -> str:
     return f"api:{KEY_OF_ROLE[role]}" if api else USER_OF_ROLE[role]
 
 
-def check_denial(world: World, response: TestResponse, target: str, role: str, api: bool, since: int) -> str:
+def check_denial(world: World, response: TestResponse, target: str, caller: str, since: int) -> str:
     """'' when the denied request was audited for its caller and its body tells nothing of the target."""
     problems = []
-    denied = [e for e in world.events_since(since, "access_denied") if e.actor == _caller(role, api)]
+    denied = [e for e in world.events_since(since, "access_denied") if e.actor == caller]
     if not denied:
         problems.append("no access_denied audit event")
     if target != "-":
@@ -308,7 +310,7 @@ def run_matrix(world: World, cells: dict[tuple[str, str, str], str], api: bool) 
         probe = (API_PROBES if api else WEB_PROBES)[request]
         problem = judge(response, request.split(" ", 1)[0], outcome, probe.extra_allowed)
         if not problem and outcome == "deny" and role != "anonymous":
-            problem = check_denial(world, response, target, role, api, since)
+            problem = check_denial(world, response, target, _caller(role, api), since)
         if request.startswith("POST"):
             world.restore()
         if problem:
@@ -370,7 +372,8 @@ def test_lists_of_staff_show_nothing_of_another_department(world: World) -> None
         assert other.case not in body and other.task not in body, response.request.path
         assert not [s for s in other.secrets() if s in body], response.request.path
     own_list = world.app.test_client().get("/api/v1/tasks?status=claimed", headers=world.keys["staff"]).json or {}
-    assert [t["id"] for t in own_list["items"]] == [world.targets["own"].task]  # the list itself works
+    # the list itself works; an API key has no unit: it acts for its department in every outlet
+    assert {t["id"] for t in own_list["items"]} == {world.targets[t].task for t in ("own", "outlet", "branch")}
 
 
 @pytest.mark.parametrize("api", [False, True], ids=["web", "api"])
@@ -397,3 +400,88 @@ def test_a_chase_by_the_business_group_does_not_open_the_case(world: World, api:
             assert [e.action for e in world.events_since(since)] == ["access_denied"] * 3
     finally:
         clock.set(start)
+
+
+# Units: the SH01 front desk (`staff`) and the Shanghai branch supervisor (`branch_sup`, SH:service_mgmt)
+# against the front-desk task of outlet SH02 (same branch, another outlet) and of outlet BJ01 (another
+# branch). API operations are called with the signed-in session, as the UI's pages do: API keys have no
+# unit and act for their departments in every unit.
+UNIT_MATRIX = parse_matrix("""
+# request                                 target  staff  branch_sup
+GET  task.show                            outlet  deny   ok
+GET  task.show                            branch  deny   deny
+POST inbox.claim                          outlet  deny   deny
+POST inbox.claim                          branch  deny   deny
+POST task.complete                        outlet  deny   deny
+GET  case.show                            outlet  deny   ok
+GET  case.show                            branch  deny   deny
+GET  case.diagram                         outlet  deny   ok
+GET  case.diagram                         branch  deny   deny
+POST supervisor.chase                     outlet  deny   ok
+POST supervisor.chase                     branch  deny   deny
+GET  supervisor.chases                    outlet  deny   ok
+GET  supervisor.chases                    branch  deny   deny
+GET  /api/v1/tasks/{task_id}              outlet  deny   ok
+GET  /api/v1/tasks/{task_id}              branch  deny   deny
+POST /api/v1/tasks/{task_id}/claim        outlet  deny   deny
+GET  /api/v1/cases/{ref}                  outlet  deny   ok
+GET  /api/v1/cases/{ref}                  branch  deny   deny
+POST /api/v1/tasks/{task_id}/chase        outlet  deny   ok
+POST /api/v1/tasks/{task_id}/chase        branch  deny   deny
+""", roles=("staff", "branch_sup"), targets=("outlet", "branch"))
+
+
+def send_as_person(world: World, request: str, target: str, username: str) -> TestResponse:
+    """One request of the unit matrix with `username`'s signed-in session (pages and API alike)."""
+    method, name = request.split(" ", 1)
+    probe = API_PROBES[request] if name.startswith("/api/") else WEB_PROBES[request]
+    values = _values(world, target, "staff")
+    client = world.app.test_client()
+    sign_in(client, username)
+    if name.startswith("/api/"):
+        token = CSRF_TOKEN.search(client.get("/").get_data(as_text=True))
+        headers = {"X-CSRFToken": token.group(1)} if token else {}
+        return client.open(_fill(probe.url, values), method=method, json=_fill(probe.body, values), headers=headers)
+    return client.open(_fill(probe.url, values), method=method, data=_fill(probe.body, values))
+
+
+CSRF_TOKEN = re.compile(r'name="csrf_token" value="([^"]*)"')
+
+
+def test_unit_access_matrix(world: World) -> None:
+    """Outlet staff see only their outlet; a branch supervisor reads and chases its outlets, not another branch's."""
+    clock = clock_of(world.engine)
+    start = clock.now()
+    clock.advance(timedelta(minutes=world.engine.ctx.settings.manual_chase_interval_minutes + 1))
+    failures = []
+    try:
+        for (request, target, role), outcome in sorted(UNIT_MATRIX.cells.items()):
+            username = UNIT_USER_OF_ROLE[role]
+            since = world.last_event_id()
+            response = send_as_person(world, request, target, username)
+            problem = judge(response, request.split(" ", 1)[0], outcome)
+            if not problem and outcome == "deny":
+                problem = check_denial(world, response, target, username, since)
+            if request.startswith("POST"):
+                world.restore()
+            if problem:
+                failures.append(f"{request} [{target}] as {role}: {problem}")
+    finally:
+        clock.set(start)
+    assert not failures, "\n".join(failures)
+
+
+def test_unit_lists_stay_in_the_units(world: World) -> None:
+    """The SH01 desk's lists show neither outlet's task; the Shanghai supervisor's desk lists SH02's, not BJ01's."""
+    staff = world.app.test_client()
+    sign_in(staff, UNIT_USER_OF_ROLE["staff"])
+    for url in ("/queue/branch_front", "/api/v1/tasks", "/api/v1/tasks?department=branch_front"):
+        body = staff.get(url, follow_redirects=True).get_data(as_text=True)
+        for target in ("outlet", "branch"):
+            assert world.targets[target].task not in body, (url, target)
+    supervisor = world.app.test_client()
+    sign_in(supervisor, UNIT_USER_OF_ROLE["branch_sup"])
+    listed = supervisor.get("/api/v1/tasks?status=claimed").json or {}
+    ids = {t["id"] for t in listed["items"]}
+    assert world.targets["outlet"].task in ids
+    assert world.targets["branch"].task not in ids and world.targets["own"].task in ids

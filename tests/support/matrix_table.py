@@ -38,19 +38,20 @@ class Matrix:
         return {request for request, _target, _role in self.cells}
 
 
-def parse_matrix(text: str) -> Matrix:
-    """The table text as a Matrix; a malformed line fails loudly."""
+def parse_matrix(text: str, roles: tuple[str, ...] = ROLES,
+                 targets: tuple[str, ...] = ("own", "other", "-")) -> Matrix:
+    """The table text as a Matrix (one outcome column per role); a malformed line fails loudly."""
     cells: dict[Cell, str] = {}
     for number, line in enumerate(text.splitlines(), 1):
         words = line.split("#", 1)[0].split()
         if not words:
             continue
-        if len(words) != 3 + len(ROLES):
-            raise ValueError(f"matrix line {number}: want METHOD REQUEST TARGET + {len(ROLES)} outcomes: {line!r}")
+        if len(words) != 3 + len(roles):
+            raise ValueError(f"matrix line {number}: want METHOD REQUEST TARGET + {len(roles)} outcomes: {line!r}")
         method, name, target, *outcomes = words
-        if target not in ("own", "other", "-"):
-            raise ValueError(f"matrix line {number}: target must be own, other or -: {line!r}")
-        for role, outcome in zip(ROLES, outcomes, strict=True):
+        if target not in targets:
+            raise ValueError(f"matrix line {number}: target must be one of {', '.join(targets)}: {line!r}")
+        for role, outcome in zip(roles, outcomes, strict=True):
             if outcome not in OUTCOMES:
                 raise ValueError(f"matrix line {number}: unknown outcome {outcome!r}")
             key = (f"{method} {name}", target, role)

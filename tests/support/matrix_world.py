@@ -1,5 +1,6 @@
-"""One seeded data set for the access-control and personal-data tests: users, API keys, two cases
-(one in the branch front desk's department, one in the card centre's), their claimed tasks and notices.
+"""One seeded data set for the access-control and personal-data tests: users, API keys, four cases
+(one in the branch front desk's department at outlet SH01, one in the card centre's, and two more front-desk
+cases at outlet SH02 of the same branch and at outlet BJ01 of another), their claimed tasks and notices.
 
 Built once per test module and database (module-scoped fixtures), so hundreds of requests share it.
 """
@@ -32,14 +33,20 @@ ROLES = ("staff", "supervisor", "process_owner", "admin", "auditor", "bizgroup",
 # The signed-in user (web) and the API key (api) of each role; anonymous has neither.
 USERS: dict[str, tuple[list[str], list[str]]] = {
     "m_staff": (["branch_front"], ["staff"]),
-    "m_super": (["branch_front", "branch_manager"], ["staff", "supervisor"]),
+    # a supervisor at SH01 and in head office's complaint management: reads the whole bank (its subtree)
+    "m_super": (["branch_front", "branch_manager", "complaint_mgmt"], ["staff", "supervisor"]),
     "m_owner": ([], ["process_owner"]),
     "m_admin": ([], ["admin"]),
     "m_audit": ([], ["auditor"]),
     "m_bizgrp": (["cs_business_group"], ["staff"]),  # chases by hand, sees neither target's department
     "m_holder": (["branch_front"], ["staff"]),  # holds the branch task claimed (not a matrix role)
     "m_seat": (["card_seat"], ["staff"]),  # holds the card-centre task claimed
+    "m_front_xh": (["SH02:branch_front"], ["staff"]),  # holds the task of outlet SH02 (same branch as SH01)
+    "m_front_hd": (["BJ01:branch_front"], ["staff"]),  # holds the task of outlet BJ01 (another branch)
+    "m_sh_sup": (["SH:service_mgmt"], ["staff", "supervisor"]),  # supervises the Shanghai branch's subtree
 }
+# The people of the unit matrix: the SH01 front desk and the Shanghai branch supervisor.
+UNIT_USER_OF_ROLE = {"staff": "m_staff", "branch_sup": "m_sh_sup"}
 USER_OF_ROLE = {"staff": "m_staff", "supervisor": "m_super", "process_owner": "m_owner", "admin": "m_admin",
                 "auditor": "m_audit", "bizgroup": "m_bizgrp"}
 KEY_OF_ROLE = {role: f"key-{role.replace('_', '-')}" for role in USER_OF_ROLE}
@@ -66,6 +73,16 @@ OTHER_COMPLAINT = complaint(
     organisation="card_center", channel="card_hotline", category="bank_card", cause="fees",
     complainant_name="司马青云", contact_phone="13722223333", id_number="440301197712120038",
     account_ref="4367420011112222", facts="他方事实：信用卡年费被重复扣收丁戊己。", demand="他方诉求：退还年费。",
+)
+
+
+OUTLET_COMPLAINT = complaint(
+    complainant_name="上官如意", contact_phone="13633334444", id_number="310104199204040027",
+    account_ref="6222025555666677778", facts="邻点事实：徐汇网点排队过久庚辛壬。", demand="邻点诉求：致歉。",
+)
+BRANCH_COMPLAINT = complaint(
+    complainant_name="诸葛长风", contact_phone="13544445555", id_number="110108198506060046",
+    account_ref="6222029999888877776", facts="外分行事实：海淀网点转账延误癸子丑。", demand="外分行诉求：赔偿利息。",
 )
 
 
@@ -179,6 +196,8 @@ def _populate(engine: Engine) -> World:
     targets = {
         "own": _target(engine, OWN_COMPLAINT, "m_holder", OWN_DEPARTMENT),
         "other": _target(engine, OTHER_COMPLAINT, "m_seat", OTHER_DEPARTMENT),
+        "outlet": _target(engine, OUTLET_COMPLAINT, "m_front_xh", OWN_DEPARTMENT),
+        "branch": _target(engine, BRANCH_COMPLAINT, "m_front_hd", OWN_DEPARTMENT),
     }
     definition = engine.deploy.definitions(ADMIN)[0]
     app = create_app(engine=engine)
