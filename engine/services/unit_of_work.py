@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from engine.domain.filters import TaskFilter
 from engine.domain.limits import TextLimits
-from engine.domain.model import ApiKey, AuditEvent, CaseSummary, DefinitionInfo, HumanTask, Notice
+from engine.domain.model import ApiKey, AuditEvent, CaseSummary, DefinitionInfo, HumanTask, Membership, Notice
 from engine.domain.records import (
     CaseFactRecord,
     CaseProjection,
@@ -300,8 +300,8 @@ class Reads(Protocol):
         """True when the user worked on the case (opened it, claimed, gave back, reassigned or completed a task)."""
         ...
 
-    def case_departments(self, case_id: int) -> set[str]:
-        """Departments that held any task of the case."""
+    def case_queues(self, case_id: int) -> set[Membership]:
+        """The (unit, department) queues that held any task of the case."""
         ...
 
     def notices(

@@ -17,6 +17,7 @@ from engine.domain.model import (
     CaseStatus,
     CaseSummary,
     HumanTask,
+    Membership,
     Notice,
     NoticeKind,
     TaskStatus,
@@ -246,8 +247,8 @@ class FakeReads(_Repo):
     def timeline(self, case_id: int) -> list[AuditEvent]:
         return [replace(e) for e in self.store.audit if e.case_id == case_id]
 
-    def case_departments(self, case_id: int) -> set[str]:
-        return {t.department for t in self.store.tasks.values() if t.case_id == case_id}
+    def case_queues(self, case_id: int) -> set[Membership]:
+        return {Membership(t.unit, t.department) for t in self.store.tasks.values() if t.case_id == case_id}
 
     def touched_by(self, username: str, case_id: int) -> bool:
         return any(e.case_id == case_id and e.actor == username and e.action in WORK_ACTIONS
