@@ -110,6 +110,8 @@ def test_branch_escalates_to_head_office_is_chased_and_closed(person, live):
     assert "请今日内给出总行意见" in hocm.page.inner_text("ul.notices li.unread")
     work(hocm, "complaint_mgmt", number, {"ho_opinion": "同意网点意见，退还费用并道歉",
                                           "ho_department": "retail_banking"})
+    retail = person("retail")  # the department head office named does the work
+    work(retail, "retail_banking", number, {"ho_department_resolution": "核实后退还费用，网点致歉"})
 
     work(manager, "branch_manager", number, {"notify_method": "phone", "customer_accepted": True,
                                              "rectification_needed": False})
@@ -120,5 +122,5 @@ def test_branch_escalates_to_head_office_is_chased_and_closed(person, live):
     assert manager.page.locator("h1 .status-closed").inner_text() == "已办结"
     timeline = manager.page.inner_text("ol.timeline")
     assert "人工催办" in timeline and "请今日内给出总行意见" in timeline
-    for who in (teller, manager, supervisor, hocm):
+    for who in (teller, manager, supervisor, hocm, retail):
         who.assert_clean()

@@ -22,7 +22,7 @@ PASSWORD = "a-long-password-1"
 PEOPLE = {
     "front_pd": "SH01:branch_front", "mgr_pd": "SH01:branch_manager", "head_pd": "SH01:branch_head",
     "mgr_xh": "SH02:branch_manager", "front_hd": "BJ01:branch_front", "mgr_hd": "BJ01:branch_manager",
-    "cm_ho": "HO:complaint_mgmt",
+    "cm_ho": "HO:complaint_mgmt", "ops_ho": "HO:operations",
 }
 
 
@@ -77,6 +77,11 @@ def test_escalation_goes_up_to_head_office_and_the_answer_comes_back_to_the_outl
     assert (head_office.unit, head_office.department) == ("HO", "complaint_mgmt")
     assert [t.id for t in engine.tasks.queue(people["cm_ho"])] == [head_office.id]
     work(engine, people, case.id, "Task_HeadOffice", forms.HEAD_OFFICE_REVIEWED, "cm_ho")
+    named = task_by_bpmn_id(engine, case.id, "Task_HeadOfficeDept")
+    assert (named.unit, named.department) == ("HO", "operations")  # the department head office named
+    assert named.due_at > engine.ctx.now()
+    assert engine.tasks.queue(people["cm_ho"]) == []
+    work(engine, people, case.id, "Task_HeadOfficeDept", forms.HEAD_OFFICE_DEPARTMENT_DONE, "ops_ho")
     notify = task_by_bpmn_id(engine, case.id, "Task_Notify")
     assert notify.unit == "BJ01"
     assert [t.id for t in engine.tasks.queue(people["mgr_hd"])] == [notify.id]

@@ -43,6 +43,7 @@ INVESTIGATED_BEYOND = {
 APPROVED = {"approved": True, "approval_note": "同意"}
 REJECTED = {"approved": False, "approval_note": "证据不足，重新调查"}
 HEAD_OFFICE_REVIEWED = {"ho_opinion": "由运营管理部牵头处理", "ho_department": "operations"}
+HEAD_OFFICE_DEPARTMENT_DONE = {"ho_department_resolution": "运营管理部核实系统扣费规则，退还费用并整改"}
 NOTIFIED = {"notify_method": "phone", "customer_accepted": True, "rectification_needed": False}
 NOTIFIED_RECTIFY = {
     "notify_method": "letter", "customer_accepted": True, "rectification_needed": True,

@@ -58,6 +58,7 @@ FORMS: dict[str, list[dict[str, Any]]] = {
     "Task_OnSpot": [forms.NOT_ON_SPOT] * 4 + [forms.ON_SPOT],
     "Task_Investigate": [forms.INVESTIGATED_NO_FAULT, forms.INVESTIGATED_BANK_FAULT, forms.INVESTIGATED_BEYOND],
     "Task_HeadOffice": [forms.HEAD_OFFICE_REVIEWED],
+    "Task_HeadOfficeDept": [forms.HEAD_OFFICE_DEPARTMENT_DONE],
     "Task_Approve": [forms.APPROVED, forms.APPROVED, forms.REJECTED],
     "Task_Notify": [forms.NOTIFIED, forms.NOTIFIED_RECTIFY],
     "Task_Rectify": [forms.RECTIFIED],

@@ -139,7 +139,8 @@ def beyond_branch_authority_goes_to_head_office(engine: Engine) -> int:
     assert ho.lane == "投诉管理部"
     assert [t.id for t in engine.tasks.queue(HEAD_OFFICE)] == [ho.id]
     assert engine.tasks.queue(MANAGER) == []
-    for bpmn_id, data in (("Task_HeadOffice", forms.HEAD_OFFICE_REVIEWED), ("Task_Notify", forms.NOTIFIED),
+    for bpmn_id, data in (("Task_HeadOffice", forms.HEAD_OFFICE_REVIEWED),
+                          ("Task_HeadOfficeDept", forms.HEAD_OFFICE_DEPARTMENT_DONE), ("Task_Notify", forms.NOTIFIED),
                           ("Task_Revisit", forms.REVISITED), ("Task_Archive", forms.ARCHIVED)):
         walk.step(bpmn_id, data)
     return walk.assert_closed()
@@ -151,7 +152,8 @@ def triage_table_sends_large_amounts_to_head_office(engine: Engine) -> int:
     walk.step("Task_Investigate", forms.INVESTIGATED_NO_FAULT)  # says "within authority"; the table wins
     assert walk.waiting() == ["Task_HeadOffice"]
     assert engine.cases.process_data(walk.case.id)["branch_route"] == "head_office"
-    for bpmn_id, data in (("Task_HeadOffice", forms.HEAD_OFFICE_REVIEWED), ("Task_Notify", forms.NOTIFIED),
+    for bpmn_id, data in (("Task_HeadOffice", forms.HEAD_OFFICE_REVIEWED),
+                          ("Task_HeadOfficeDept", forms.HEAD_OFFICE_DEPARTMENT_DONE), ("Task_Notify", forms.NOTIFIED),
                           ("Task_Revisit", forms.REVISITED), ("Task_Archive", forms.ARCHIVED)):
         walk.step(bpmn_id, data)
     return walk.assert_closed()
@@ -181,6 +183,10 @@ def chased_and_supervised_at_every_handling_step(engine: Engine) -> int:
     walk.step("Task_Investigate", forms.INVESTIGATED_BEYOND)
     assert walk.sweep_at(at(2024, 10, 9, 11)) == ["auto_chase"]
     walk.step("Task_HeadOffice", forms.HEAD_OFFICE_REVIEWED)
+    department = task_by_bpmn_id(engine, walk.case.id, "Task_HeadOfficeDept")
+    assert department.department == "operations"  # the department head office named does the work
+    assert department.due_at > at(2024, 10, 9, 12)  # on its own clock: not born overdue
+    walk.step("Task_HeadOfficeDept", forms.HEAD_OFFICE_DEPARTMENT_DONE)
     assert walk.sweep_at(at(2024, 10, 10, 11)) == ["auto_chase"]
     for bpmn_id, data in (("Task_Notify", forms.NOTIFIED), ("Task_Revisit", forms.REVISITED),
                           ("Task_Archive", forms.ARCHIVED)):
