@@ -1,4 +1,4 @@
-"""Test databases: where PostgreSQL is, throwaway schemas and databases, and copies of a template.
+"""Test databases: where PostgreSQL is, throwaway schemas, and copies of a template (SQLite file, schema).
 
 Every schema made here has a unique name carrying the creating process's id (`cft_<pid>_<hex>`):
 other runs share the server, and a run that was killed leaves schemas whose process is gone, which the
