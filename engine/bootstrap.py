@@ -82,7 +82,8 @@ def build(
     departments = DepartmentDirectory.from_toml(processes / "departments.toml")
     db: UnitOfWorkSource = (
         database if database is not None
-        else Database(settings.database_url, Sealer(settings.data_keys, settings.match_key))
+        else Database(settings.database_url, Sealer(settings.data_keys, settings.match_key),
+                                 settings.db_statement_timeout_seconds, settings.db_lock_timeout_seconds)
     )
     ctx = EngineContext(
         settings=settings,
@@ -93,7 +94,7 @@ def build(
         organisation=load_organisation(processes / ORGANISATION_FILE, departments.codes()),
         codes=CodeLists.from_toml(processes / "codes.toml"),
         sla=SlaTable.from_toml(processes / "sla.toml"),
-        runtime=WorkflowRuntime(calendar, clock, allow_scripts=settings.allow_scripts),
+        runtime=WorkflowRuntime(calendar, clock, settings.allow_scripts, settings.expression_limits),
         definitions=DefinitionCache(departments),
         facts=FactsCatalogue([processes]),
     )

@@ -9,6 +9,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.domain.expression_limits import ExpressionLimits
+
 ENV_PREFIX = "COMPLAINTFLOW_"
 
 
@@ -62,6 +64,10 @@ class Settings:
     failures_per_source: int = 60
     failure_window_minutes: int = 10
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    expression_limits: ExpressionLimits = field(default_factory=ExpressionLimits)
+    # Seconds a database statement (PostgreSQL) or a wait for a lock (both) may take before it fails.
+    db_statement_timeout_seconds: float = 60.0
+    db_lock_timeout_seconds: float = 15.0
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -99,6 +105,9 @@ class Settings:
             login_lock_minutes=int(get("LOGIN_LOCK_MINUTES", "15")),
             failures_per_source=int(get("FAILURES_PER_SOURCE", "60")),
             failure_window_minutes=int(get("FAILURE_WINDOW_MINUTES", "10")),
+            expression_limits=_expression_limits(get),
+            db_statement_timeout_seconds=float(get("DB_STATEMENT_TIMEOUT", "60")),
+            db_lock_timeout_seconds=float(get("DB_LOCK_TIMEOUT", "15")),
             smtp=SmtpSettings(
                 host=get("SMTP_HOST"),
                 port=int(get("SMTP_PORT", "25")),
@@ -109,6 +118,21 @@ class Settings:
                 sender=get("SMTP_FROM", "complaintflow@localhost"),
             ),
         )
+
+
+def _expression_limits(get: Callable[[str, str], str]) -> ExpressionLimits:
+    """The expression limits from COMPLAINTFLOW_EXPR_* and COMPLAINTFLOW_MAX_CARDINALITY."""
+    default = ExpressionLimits()
+    return ExpressionLimits(
+        max_int_bits=int(get("EXPR_MAX_INT_BITS", str(default.max_int_bits))),
+        max_sequence_length=int(get("EXPR_MAX_LENGTH", str(default.max_sequence_length))),
+        max_iterations=int(get("EXPR_MAX_ITERATIONS", str(default.max_iterations))),
+        max_allocated=int(get("EXPR_MAX_ALLOCATED", str(default.max_allocated))),
+        max_seconds=float(get("EXPR_MAX_SECONDS", str(default.max_seconds))),
+        max_depth=int(get("EXPR_MAX_DEPTH", str(default.max_depth))),
+        max_literal_length=int(get("EXPR_MAX_LITERAL", str(default.max_literal_length))),
+        max_cardinality=int(get("MAX_CARDINALITY", str(default.max_cardinality))),
+    )
 
 
 def new_data_key() -> str:

@@ -15,9 +15,11 @@ from engine.domain.errors import (
     Forbidden,
     NotFound,
     ValidationFailed,
+    WorkflowError,
 )
 from engine.domain.model import Actor
 from webui.context import current_actor, engine
+from webui.failures import error_text
 
 Page = tuple[str, int]
 
@@ -65,6 +67,11 @@ def unavailable(err: DatabaseUnavailable) -> tuple[str, int, dict[str, str]]:
     return page, status, RETRY_AFTER
 
 
+def workflow_failed(err: WorkflowError) -> Page:
+    """422: the diagram failed on this case (recorded on the case for supervisors); nothing was changed."""
+    return error_page(422, gettext("流程运行出错，操作未生效"), error_text(err))
+
+
 def csrf_failed(err: CSRFError) -> Page:
     """400: missing or stale CSRF token."""
     return error_page(400, gettext("表单已失效"), gettext("请刷新页面后重新提交。"))
@@ -84,5 +91,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(ConcurrentUpdate, conflict)
     app.register_error_handler(ValidationFailed, invalid)
     app.register_error_handler(DatabaseUnavailable, unavailable)
+    app.register_error_handler(WorkflowError, workflow_failed)
     app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(HTTPException, http_error)

@@ -13,6 +13,7 @@ from engine.domain.clock import to_china
 from engine.domain.errors import DeployProblem
 from engine.services.tasks import NAV_COUNT_CAP
 from webui.context import current_actor, engine
+from webui.failures import failure_text, limit_problem_text
 from webui.labels import ACTION_LABELS, DEPLOY_PROBLEMS, STATUS_LABELS
 
 
@@ -126,7 +127,9 @@ def count_label(n: int) -> str:
 def deploy_problem_text(problem: DeployProblem) -> str:
     """A deploy problem in the user's language when the engine named it by code, else its message."""
     template = DEPLOY_PROBLEMS.get(problem.code)
-    return gettext(template, **dict(problem.params)) if template else problem.message
+    if template:
+        return gettext(template, **dict(problem.params))
+    return limit_problem_text(problem.code, dict(problem.params), problem.message)
 
 
 def init_app(app: Flask) -> None:
@@ -139,6 +142,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         status_label=lambda s: label_of(STATUS_LABELS, getattr(s, "value", s)),
         action_label=lambda a: label_of(ACTION_LABELS, a),
+        failure_text=failure_text,
     )
 
     @app.context_processor

@@ -14,6 +14,7 @@ STATUS_LABELS = {
     "cancelled": N_("已取消"),
     "open": N_("处理中"),
     "closed": N_("已办结"),
+    "failed": N_("流程出错"),
 }
 
 ACTION_LABELS = {

@@ -19,7 +19,12 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import (  # type: ignor
     BasePythonScriptEngineEnvironment,
 )
 
+from engine.bpmn.bounded import BUDGET_NAME, bound, evaluating
+from engine.bpmn.static_limits import LimitProblem, constant_value, limit_message, limit_problems
+from engine.domain.expression_limits import ExpressionLimits, LimitExceeded
+
 Mode = Literal["eval", "exec"]
+DEFAULT_LIMITS = ExpressionLimits()
 
 _VETTED_BUILTINS = (
     len, min, max, abs, round, int, float, str, bool, sum, any, all, sorted, list, dict, set, tuple, range,
@@ -46,12 +51,28 @@ class UnsafeExpression(ValueError):
     """An expression or script failed the allow-list check (or scripts are disabled)."""
 
 
-def check_expression(source: str, known_functions: set[str], mode: Mode = "eval") -> list[str]:
+def check_expression(
+    source: str, known_functions: set[str], mode: Mode = "eval", limits: ExpressionLimits = DEFAULT_LIMITS
+) -> list[str]:
     """Plain-language problems with one expression (eval) or script (exec); empty means it is allowed."""
-    return list(_check_cached(source, frozenset(known_functions), mode))
+    return list(_check_cached(source, frozenset(known_functions), mode, limits))
 
 
-def check_timer_expression(source: str, known_functions: set[str]) -> list[str]:
+def check_cardinality_expression(
+    source: str, known_functions: set[str], limits: ExpressionLimits = DEFAULT_LIMITS
+) -> list[str]:
+    """Check a loop cardinality: an allowed expression, and a constant one within the cap."""
+    problems = check_expression(source, known_functions, limits=limits)
+    value = None if problems else constant_value(source.strip(), limits)
+    if isinstance(value, int) and value > limits.max_cardinality:
+        exceeded = LimitExceeded("cardinality", limit=limits.max_cardinality, size=value)
+        problems.append(LimitProblem.of("limit_cardinality", limit_message(exceeded), **exceeded.params))
+    return problems
+
+
+def check_timer_expression(
+    source: str, known_functions: set[str], limits: ExpressionLimits = DEFAULT_LIMITS
+) -> list[str]:
     """Check a timer or due-date expression: Python, so ISO-8601 text must be a quoted string."""
     text = source.strip()
     if _ISO_TEXT.match(text):
@@ -61,7 +82,7 @@ def check_timer_expression(source: str, known_functions: set[str]) -> list[str]:
                 f'quote it, e.g. `"{text}"`'
             )
         ]
-    return check_expression(source, known_functions)
+    return check_expression(source, known_functions, limits=limits)
 
 
 def dmn_input_to_python(input_expr: str, cell: str | None) -> str | None:
@@ -83,7 +104,9 @@ def dmn_input_to_python(input_expr: str, cell: str | None) -> str | None:
     return f"({input_expr}) == ({cell})"
 
 
-def check_dmn_input_entry(input_expr: str, cell: str | None, known_functions: set[str]) -> list[str]:
+def check_dmn_input_entry(
+    input_expr: str, cell: str | None, known_functions: set[str], limits: ExpressionLimits = DEFAULT_LIMITS
+) -> list[str]:
     """Check one DMN input cell after turning it into Python the way SpiffWorkflow does."""
     if cell is None or cell == "-":
         return []
@@ -97,15 +120,21 @@ def check_dmn_input_entry(input_expr: str, cell: str | None, known_functions: se
     if python and _glued(input_expr, cell, python):
         glued = f"SpiffWorkflow joins the input and this cell without a space (`{python}`)"
         return [f"{glued}; write `? {cell}` instead"]
-    return check_expression(python, known_functions) if python else []
+    return check_expression(python, known_functions, limits=limits) if python else []
 
 
 class SafeEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc]
     """A SpiffWorkflow script environment that checks every text and hides the real builtins."""
 
-    def __init__(self, functions: Mapping[str, Callable[..., Any]], allow_scripts: bool = False):
+    def __init__(
+        self,
+        functions: Mapping[str, Callable[..., Any]],
+        allow_scripts: bool = False,
+        limits: ExpressionLimits = DEFAULT_LIMITS,
+    ):
         super().__init__(dict(functions))
         self.allow_scripts = allow_scripts
+        self.limits = limits
 
     def evaluate(
         self,
@@ -119,7 +148,9 @@ class SafeEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc]
         my_globals.update(external_context or {})
         my_globals.update(context)
         my_globals["__builtins__"] = dict(ALLOWED_BUILTINS)
-        return eval(code, my_globals)  # checked against the allow-list above
+        with evaluating(self.limits) as budget:
+            my_globals[BUDGET_NAME] = budget
+            return _bounded_run(eval, code, my_globals, self.limits)  # checked against the allow-list above
 
     def execute(self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> bool:
         """Run an allowed script on task data, then strip functions and globals from it again."""
@@ -131,15 +162,18 @@ class SafeEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc]
         context.update(external_context or {})
         context["__builtins__"] = dict(ALLOWED_BUILTINS)
         try:
-            exec(code, context)  # noqa: S102 - checked against the allow-list above
+            with evaluating(self.limits) as budget:
+                context[BUDGET_NAME] = budget
+                _bounded_run(exec, code, context, self.limits)  # checked against the allow-list above
         finally:
+            context.pop(BUDGET_NAME, None)
             self._remove_globals_and_functions(context, external_context)
         return True
 
     def _compile_checked(self, source: str, mode: Mode, external: Mapping[str, Any] | None) -> CodeType:
         """Refuse a text that fails the allow-list, else compile it (cached)."""
         known = frozenset(self.globals) | frozenset(external or ())
-        problems = _check_cached(source, known, mode)
+        problems = _check_cached(source, known, mode, self.limits)
         if problems:
             raise UnsafeExpression(f"refused to run `{_short(source)}`: " + "; ".join(problems))
         return _compile(source, mode)
@@ -162,27 +196,51 @@ class SafeEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc]
 
 
 @lru_cache(maxsize=4096)
-def _check_cached(source: str, known: frozenset[str], mode: Mode) -> tuple[str, ...]:
-    """The allow-list check, memoised per source text."""
+def _check_cached(source: str, known: frozenset[str], mode: Mode, limits: ExpressionLimits) -> tuple[str, ...]:
+    """The allow-list and static limit checks, memoised per source text."""
     if _is_juel(source):
         return (_juel_message(source),)
     text = source.lstrip(" \t") if mode == "eval" else source
     if not text.strip():
         return ("the expression is empty",)
+    longest = limits.max_literal_length * 2
+    if len(text) > longest:
+        message = f"the expression is {len(text)} characters long (at most {longest})"
+        return (LimitProblem.of("limit_literal", message, size=len(text), limit=longest),)
     try:
         tree = ast.parse(text, mode=mode)
+        problems = limit_problems(tree, limits)
+        if problems:
+            return tuple(problems)
+        checker = _Checker(known, mode, _assigned_names(tree) if mode == "exec" else set())
+        checker.visit(tree)
     except SyntaxError as exc:
         return (_syntax_message(exc),)
-    checker = _Checker(known, mode, _assigned_names(tree) if mode == "exec" else set())
-    checker.visit(tree)
+    except (RecursionError, MemoryError):
+        message = f"the expression is nested too deeply (at most {limits.max_depth} levels)"
+        return (LimitProblem.of("limit_depth", message, size="", limit=limits.max_depth),)
     return tuple(dict.fromkeys(checker.problems))
 
 
 @lru_cache(maxsize=4096)
 def _compile(source: str, mode: Mode) -> CodeType:
-    """Compile like eval()/exec() of a string would (eval strips leading spaces and tabs)."""
+    """Compile like eval()/exec() of a string would (eval strips leading spaces and tabs), bounded."""
     text = source.lstrip(" \t") if mode == "eval" else source
-    return compile(text, "<string>", mode)
+    tree = bound(ast.parse(text, mode=mode))
+    assert isinstance(tree, (ast.Module, ast.Expression))
+    return compile(tree, "<string>", mode)
+
+
+def _bounded_run(
+    run: Callable[[CodeType, dict[str, Any]], Any], code: CodeType, scope: dict[str, Any], limits: ExpressionLimits
+) -> Any:
+    """eval/exec bounded code; running out of stack or memory is a limit too."""
+    try:
+        return run(code, scope)
+    except RecursionError as exc:
+        raise LimitExceeded("depth", limit=limits.max_depth) from exc
+    except MemoryError as exc:
+        raise LimitExceeded("allocation", limit=limits.max_allocated) from exc
 
 
 class _Checker(ast.NodeVisitor):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,12 +16,15 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn import spiff_time
+from engine.bpmn.bounded import run_budget
 from engine.bpmn.definitions import EscalationSpec, LoadedDefinition
 from engine.bpmn.scripting import ComplaintScriptEngine, attached_user_task, script_functions
 from engine.bpmn.serialization import StateCodec
+from engine.bpmn.static_limits import limit_message
 from engine.domain.calendar import BusinessCalendar, parse_moment
 from engine.domain.clock import Clock
 from engine.domain.errors import NotFound, WorkflowError
+from engine.domain.expression_limits import ExpressionLimits, LimitExceeded
 from engine.domain.model import TimerKind
 
 spiff_time.install()
@@ -79,9 +83,16 @@ class _Run:
 class WorkflowRuntime:
     """Runs workflows of loaded definitions with our script environment and clock."""
 
-    def __init__(self, calendar: BusinessCalendar, clock: Clock, allow_scripts: bool = False):
+    def __init__(
+        self,
+        calendar: BusinessCalendar,
+        clock: Clock,
+        allow_scripts: bool = False,
+        limits: ExpressionLimits | None = None,
+    ):
         self.clock = clock
-        self.script_engine = ComplaintScriptEngine(script_functions(calendar, clock), allow_scripts)
+        self.limits = limits or ExpressionLimits()
+        self.script_engine = ComplaintScriptEngine(script_functions(calendar, clock), allow_scripts, self.limits)
         self.codec = StateCodec()
 
     def start(self, defn: LoadedDefinition, data: dict[str, Any]) -> tuple[BpmnWorkflow, list[FiredTimer]]:
@@ -97,6 +108,14 @@ class WorkflowRuntime:
         workflow = self.codec.loads(state, defn.spec, defn.subprocess_specs)
         workflow.script_engine = self.script_engine
         return workflow
+
+    def set_variable(self, workflow: BpmnWorkflow, name: str, value: Any) -> None:
+        """Change a variable the workflow already carries, in every task's data that holds it."""
+        for task in workflow.get_tasks():
+            if name in task.data:
+                task.data[name] = value
+        if name in workflow.data:
+            workflow.data[name] = value
 
     def dumps(self, workflow: BpmnWorkflow) -> str:
         """The workflow's state as JSON text."""
@@ -130,8 +149,8 @@ class WorkflowRuntime:
         return task
 
     def snapshot(self, defn: LoadedDefinition, workflow: BpmnWorkflow) -> Snapshot:
-        """Everything the projections need, read off the workflow once."""
-        with spiff_time.using_clock(self.clock):
+        """Everything the projections need, read off the workflow once (due dates are evaluated here)."""
+        with self._evaluating():
             ready = [self._ready(defn, t) for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
             timers = list(self._waiting_timers(defn, workflow))
         return Snapshot(
@@ -167,15 +186,22 @@ class WorkflowRuntime:
 
     def _run(self, defn: LoadedDefinition, workflow: BpmnWorkflow, act: Callable[[], Any]) -> list[FiredTimer]:
         run = _Run()
-        with spiff_time.using_clock(self.clock):
-            try:
-                act()
-                workflow.do_engine_steps(did_complete_task=lambda t: _note_fired(defn, t, run))
-            except SpiffWorkflowException as err:
-                raise WorkflowError(_describe(err)) from err
+        with self._evaluating():
+            act()
+            workflow.do_engine_steps(did_complete_task=lambda t: _note_fired(defn, t, run))
             _prune_cycle_timer_children(defn, workflow)
             workflow.get_events()  # uncaught escalations would otherwise be stored with a copy of the data
         return run.fired
+
+
+    @contextmanager
+    def _evaluating(self) -> Iterator[None]:
+        """Our clock and one time budget for every evaluation inside; failures become WorkflowError."""
+        with spiff_time.using_clock(self.clock), run_budget(self.limits.max_seconds):
+            try:
+                yield
+            except (SpiffWorkflowException, LimitExceeded) as err:
+                raise _workflow_error(err) from err
 
 
 def _note_fired(defn: LoadedDefinition, task: Any, run: _Run) -> None:
@@ -283,7 +309,30 @@ def _elements(workflow: BpmnWorkflow, mask: int) -> list[str]:
     return seen
 
 
-def _describe(err: SpiffWorkflowException) -> str:
+def _workflow_error(err: Exception) -> WorkflowError:
+    """A WorkflowError naming the failing element; a limit violation keeps its code and numbers."""
+    task_spec = getattr(getattr(err, "task", None), "task_spec", None)
+    element = getattr(task_spec, "bpmn_id", None) or getattr(task_spec, "name", None)
+    limit = _limit_cause(err)
+    if limit is None:
+        return WorkflowError(_describe(err), element=element)
+    where = f" at element {element}" if element else ""
+    return WorkflowError(f"an expression {limit_message(limit)}{where}", element=element,
+                         code=f"limit_{limit.code}", params=limit.params, may_pass=limit.may_pass)
+
+
+def _limit_cause(err: BaseException | None) -> LimitExceeded | None:
+    """The limit violation behind an error (SpiffWorkflow wraps it, sometimes twice), if any."""
+    seen = 0
+    while err is not None and seen < 10:
+        if isinstance(err, LimitExceeded):
+            return err
+        err = getattr(err, "exception", None) or err.__cause__ or err.__context__
+        seen += 1
+    return None
+
+
+def _describe(err: Exception) -> str:
     parts = [str(err)]
     task_spec = getattr(getattr(err, "task", None), "task_spec", None)
     if task_spec is not None:

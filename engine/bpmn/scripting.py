@@ -5,15 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
 from engine.bpmn.expressions import SafeEnvironment
 from engine.bpmn.spiff_time import current_time
 from engine.domain.calendar import BusinessCalendar, iso, parse_moment
 from engine.domain.clock import Clock
+from engine.domain.expression_limits import ExpressionLimits, LimitExceeded
 
 DUE_KEY = "due_at"
 TASK_DUE = "task_due"
+MAX_DAY_OFFSET = 10_000  # days a calendar function may move a moment (about 27 years)
+
+
+def _day_count(n: Any) -> int:
+    """A day offset for the calendar functions, refused beyond MAX_DAY_OFFSET (each day is a loop step)."""
+    days = int(n)
+    if abs(days) > MAX_DAY_OFFSET:
+        raise LimitExceeded("days", limit=MAX_DAY_OFFSET, size=days)
+    return days
 
 
 def script_functions(calendar: BusinessCalendar, clock: Clock) -> dict[str, Callable[..., Any]]:
@@ -23,13 +34,13 @@ def script_functions(calendar: BusinessCalendar, clock: Clock) -> dict[str, Call
         return iso(current_time(clock))
 
     def add_workdays(moment: Any, n: int) -> str:
-        return iso(calendar.add_workdays(parse_moment(moment), int(n)))
+        return iso(calendar.add_workdays(parse_moment(moment), _day_count(n)))
 
     def workday_before(moment: Any, n: int = 1) -> str:
-        return iso(calendar.workday_before(parse_moment(moment), int(n)))
+        return iso(calendar.workday_before(parse_moment(moment), _day_count(n)))
 
     def add_days(moment: Any, n: int) -> str:
-        return iso(calendar.add_calendar_days(parse_moment(moment), int(n)))
+        return iso(calendar.add_calendar_days(parse_moment(moment), _day_count(n)))
 
     def chase_cycle(due: Any, every: str = "P1D") -> str:
         return f"R/{workday_before(due, 1)}/{every}"
@@ -53,10 +64,17 @@ def known_names(calendar: BusinessCalendar, clock: Clock) -> set[str]:
 
 
 class ComplaintScriptEngine(PythonScriptEngine):  # type: ignore[misc]
-    """Evaluates with the allow-list and offers `task_due` to timers attached to a user task."""
+    """Evaluates with the allow-list and limits, offers `task_due` to timers attached to a user task,
+    and caps the instances of a multi-instance activity."""
 
-    def __init__(self, functions: dict[str, Callable[..., Any]], allow_scripts: bool = False):
-        super().__init__(environment=SafeEnvironment(functions, allow_scripts=allow_scripts))
+    def __init__(
+        self,
+        functions: dict[str, Callable[..., Any]],
+        allow_scripts: bool = False,
+        limits: ExpressionLimits | None = None,
+    ):
+        self.limits = limits or ExpressionLimits()
+        super().__init__(environment=SafeEnvironment(functions, allow_scripts=allow_scripts, limits=self.limits))
 
     def evaluate(self, task: Any, expression: str, external_context: dict[str, Any] | None = None) -> Any:
         extra = dict(external_context or {})
@@ -65,7 +83,19 @@ class ComplaintScriptEngine(PythonScriptEngine):  # type: ignore[misc]
             due = self.due_of(attached)
             if due is not None:
                 extra[TASK_DUE] = due
-        return super().evaluate(task, expression, extra)
+        value = super().evaluate(task, expression, extra)
+        if expression is not None and expression == getattr(task.task_spec, "cardinality", None):
+            try:
+                self._check_cardinality(value)
+            except LimitExceeded as exc:
+                raise WorkflowTaskException(str(exc), task=task, exception=exc) from exc
+        return value
+
+    def _check_cardinality(self, value: Any) -> None:
+        """A loop cardinality (a number, or the collection a Camunda loop iterates) within the cap."""
+        size = value if isinstance(value, int) else len(value) if hasattr(value, "__len__") else 0
+        if size > self.limits.max_cardinality:
+            raise LimitExceeded("cardinality", limit=self.limits.max_cardinality, size=size)
 
     def due_of(self, user_task: Any) -> str | None:
         """The user task's due time: computed once from `camunda:dueDate`, then kept on the task."""

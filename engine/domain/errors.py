@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class EngineError(Exception):
@@ -76,4 +77,23 @@ class DeployRejected(EngineError):
 
 
 class WorkflowError(EngineError):
-    """The workflow engine failed while running a case (a diagram bug found at run time)."""
+    """The workflow engine failed while running a case (a diagram bug found at run time).
+
+    `element` is the diagram element that failed, `code` and `params` say why (translated by the web
+    layer: `limit_<kind>` for an expression over a limit), and `may_pass` whether a retry could succeed.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        element: str | None = None,
+        code: str = "workflow_error",
+        params: dict[str, Any] | None = None,
+        may_pass: bool = True,
+    ):
+        super().__init__(message)
+        self.element = element
+        self.code = code
+        self.params = dict(params or {})
+        self.may_pass = may_pass

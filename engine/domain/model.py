@@ -23,6 +23,7 @@ class CaseStatus(StrEnum):
 
     OPEN = "open"
     CLOSED = "closed"
+    FAILED = "failed"  # its workflow could not start: the complaint is kept, supervisors see why
 
 
 class TaskStatus(StrEnum):
@@ -191,6 +192,23 @@ class ApiKey:
         return self.revoked_at is None
 
 
+@dataclass(frozen=True)
+class CaseFailure:
+    """Why a case's workflow last failed: the element, a code and its parameters (translated for people)."""
+
+    element: str | None
+    code: str
+    params: dict[str, Any]
+    message: str
+    during: str  # "intake", "task" or "timer"
+    at: datetime
+
+    def as_record(self) -> dict[str, Any]:
+        """The failure as stored on the case row (JSON)."""
+        return {"element": self.element, "code": self.code, "params": self.params,
+                "message": self.message, "during": self.during}
+
+
 @dataclass
 class CaseSummary:
     """A case as lists and the case page see it (from projections only)."""
@@ -212,6 +230,7 @@ class CaseSummary:
     version: int
     calendar_warning: str | None = None
     regulatory_extensions: list[dict[str, Any]] = field(default_factory=list)
+    failure: CaseFailure | None = None
 
 
 @dataclass

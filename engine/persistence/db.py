@@ -9,7 +9,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,19 +20,34 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 CONNECT_TIMEOUT_SECONDS = 5  # PostgreSQL: libpq's connect_timeout (2 s at least)
 
 
-def make_engine(url: str) -> Engine:
-    """An SQLAlchemy engine; SQLite gets WAL, a busy timeout and foreign keys."""
+def make_engine(url: str, statement_timeout: float = 60.0, lock_timeout: float = 15.0) -> Engine:
+    """An SQLAlchemy engine; SQLite gets WAL, a busy timeout (`lock_timeout` seconds) and foreign keys,
+    PostgreSQL a `statement_timeout` and a `lock_timeout` on every connection (0 turns one off)."""
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": lock_timeout, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     # A server that does not answer fails the request (503) after CONNECT_TIMEOUT_SECONDS, never hangs it.
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
+    return create_engine(_with_timeouts(url, statement_timeout, lock_timeout),
+                         pool_pre_ping=True, pool_size=10, max_overflow=10,
                          connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
+
+
+def _with_timeouts(url: str, statement_timeout: float, lock_timeout: float) -> URL:
+    """The PostgreSQL URL with both timeouts added to its connection `options` (a search_path there stays)."""
+    parsed = make_url(url)
+    timeouts = f"-c statement_timeout={_millis(statement_timeout)} -c lock_timeout={_millis(lock_timeout)}"
+    given = parsed.query.get("options")
+    options = " ".join(filter(None, [given if isinstance(given, str) else " ".join(given or ()), timeouts]))
+    return parsed.update_query_dict({"options": options})
+
+
+def _millis(seconds: float) -> int:
+    return max(0, round(seconds * 1000))
 
 
 def _ensure_sqlite_dir(url: str) -> None:

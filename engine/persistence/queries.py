@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from engine.domain.filters import TaskFilter
 from engine.domain.model import (
     AuditEvent,
+    CaseFailure,
     CaseStatus,
     CaseSummary,
     DefinitionInfo,
@@ -66,7 +67,17 @@ def _case(row: CaseRow, version_no: int, sealer: Sealer) -> CaseSummary:
         regulatory_due_at=row.regulatory_due_at, supervised=row.supervised,
         closed_at=row.closed_at, version=row.version, calendar_warning=row.calendar_warning,
         regulatory_extensions=list(row.regulatory_extensions or []),
+        failure=_failure(row.failed_at, row.failure),
     )
+
+
+def _failure(at: datetime | None, record: dict[str, Any] | None) -> CaseFailure | None:
+    """The case's recorded failure, or None when its last run succeeded."""
+    if at is None or not record:
+        return None
+    return CaseFailure(element=record.get("element"), code=str(record.get("code", "workflow_error")),
+                       params=dict(record.get("params") or {}), message=str(record.get("message", "")),
+                       during=str(record.get("during", "")), at=at)
 
 
 def _notice(row: NoticeRow) -> Notice:
@@ -257,6 +268,16 @@ class ReadQueries:
     def supervision_candidates(self, now: datetime, limits: SupervisionThresholds) -> list[SupervisionCandidate]:
         """Open cases not yet supervised that some supervision rule might apply to (the rules decide)."""
         return supervision_candidates(self.session, now, limits)
+
+    def failed_cases(self, limit: int = 100) -> list[CaseSummary]:
+        """Cases whose last engine run failed, most recent first (the supervisor desk)."""
+        rows = self.session.execute(
+            select(CaseRow, ProcessDefinitionRow.version)
+            .join(ProcessDefinitionRow, ProcessDefinitionRow.id == CaseRow.definition_id)
+            .where(CaseRow.failed_at.is_not(None))
+            .order_by(CaseRow.failed_at.desc()).limit(limit)
+        )
+        return [_case(row, int(version), self.sealer) for row, version in rows]
 
     def failed_timers(self) -> list[dict[str, Any]]:
         """Timers kept as failed after their last attempt."""

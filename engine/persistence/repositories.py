@@ -7,12 +7,12 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, null, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.domain.errors import ConcurrentUpdate
-from engine.domain.model import ApiKey, Membership, Notice
+from engine.domain.model import ApiKey, CaseFailure, Membership, Notice
 from engine.domain.records import (
     CaseFactRecord,
     CaseProjection,
@@ -139,7 +139,8 @@ class CaseRepository:
             "process_data": self.sealer.seal_fields(proj.process_data),
             "completed_elements": proj.completed_elements,
             "current_elements": proj.current_elements, "updated_at": proj.now,
-            "version": expected_version + 1, "closed_at": proj.closed_at, **proj.extra,
+            "version": expected_version + 1, "closed_at": proj.closed_at,
+            "failed_at": None, "failure": null(), **proj.extra,
         }
         if proj.supervised is not None:
             values["supervised"] = proj.supervised
@@ -151,6 +152,13 @@ class CaseRepository:
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrentUpdate(f"case {case_id} was changed by someone else; reload and retry")
         return expected_version + 1
+
+    def record_failure(self, case_id: int, failure: CaseFailure, status: str | None = None) -> None:
+        """Note that the case's workflow failed (shown to supervisors until a later run succeeds)."""
+        values: dict[str, Any] = {"failed_at": failure.at, "failure": failure.as_record()}
+        if status is not None:
+            values["status"] = status
+        self.session.execute(update(CaseRow).where(CaseRow.id == case_id).values(**values))
 
     def extensions(self, case_id: int) -> list[dict[str, Any]]:
         """The regulatory extensions recorded on a case, oldest first."""
@@ -277,6 +285,13 @@ class TimerRepository:
             row.status = "failed"
         else:
             row.fire_at = retry_at
+
+    def give_up_case(self, case_id: int, error: str) -> None:
+        """Keep every armed timer of the case as failed: its workflow cannot run on (a limit violation)."""
+        self.session.execute(
+            update(TimerRow).where(TimerRow.case_id == case_id, TimerRow.status == "armed")
+            .values(status="failed", last_error=error[:4000])
+        )
 
 
 class AuditRepository:

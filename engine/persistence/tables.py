@@ -65,6 +65,9 @@ class CaseRow(Base):
     closed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # Set while the case's last engine run failed (element, code, params, message, during); see CaseFailure.
+    failed_at: Mapped[datetime | None] = mapped_column(index=True)
+    failure: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class HumanTaskRow(Base):

@@ -84,8 +84,8 @@ class UnitOfWork:
 class Database:
     """The database of one URL: hands out writing units of work (locking SQLite at BEGIN) and reading ones."""
 
-    def __init__(self, url: str, sealer: Sealer):
-        self.sql_engine = make_engine(url)
+    def __init__(self, url: str, sealer: Sealer, statement_timeout: float = 60.0, lock_timeout: float = 15.0):
+        self.sql_engine = make_engine(url, statement_timeout, lock_timeout)
         self.sealer = sealer
         self._writer = session_factory(self.sql_engine, writing=True)
         self._reader = session_factory(self.sql_engine)

@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from marshmallow import Schema, ValidationError
 
+from engine.bpmn.definitions import LoadedDefinition
+from engine.bpmn.runtime import FiredTimer
 from engine.domain import authz
 from engine.domain.calendar import iso
 from engine.domain.clock import ensure_aware, to_china
-from engine.domain.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound, ValidationFailed
+from engine.domain.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound, ValidationFailed, WorkflowError
 from engine.domain.masking import mask_complaint
-from engine.domain.model import Actor, CaseDetail, CaseSummary, Role
+from engine.domain.model import Actor, CaseDetail, CaseStatus, CaseSummary, Role
 from engine.domain.organisation import receiving_unit
-from engine.domain.records import NewCase, StoredCase, StoredIdempotencyKey
+from engine.domain.records import NewCase, StoredCase, StoredDefinition, StoredIdempotencyKey
 from engine.schemas.complaint import complaint_schema_class, workflow_variables
 from engine.schemas.errors import field_errors
 from engine.services.context import EngineContext
 from engine.services.facts import record_regulatory_extension
+from engine.services.failures import failure_of, note_failure
 from engine.services.projection import persist_workflow
 from engine.services.unit_of_work import UnitOfWork
 
@@ -37,6 +41,22 @@ def request_fingerprint(process_key: str, complaint: dict[str, Any], raw: dict[s
 def complaint_number(received_at: datetime, case_id: int) -> str:
     """`TS-20261123-000042`: receipt date in China time and the case's sequence number."""
     return f"TS-{to_china(received_at):%Y%m%d}-{case_id:06d}"
+
+
+@dataclass
+class StartedCase:
+    """A new case's workflow run to its first wait (or the error that stopped it), not yet stored."""
+
+    stored_def: StoredDefinition
+    defn: LoadedDefinition
+    complaint: dict[str, Any]
+    received: datetime
+    internal_due: datetime
+    regulatory_due: datetime
+    warning: str | None
+    workflow: Any = None
+    fired: list[FiredTimer] = field(default_factory=list)
+    failure: WorkflowError | None = None
 
 
 class CaseService:
@@ -78,8 +98,9 @@ class CaseService:
         complaint = self.validate_complaint(raw)
         process_key = process_key or self.process_for(complaint["organisation"])
         unit = self._receiving_unit(unit, actor)
+        started = self._start(process_key, complaint, actor)
         with self.ctx.db.write() as uow:
-            case_id = self._open(uow, process_key, complaint, actor, unit)
+            case_id = self._open(uow, started, actor, unit)
             uow.commit()
         return self.summary(case_id)
 
@@ -98,10 +119,11 @@ class CaseService:
         process_key = process_key or self.process_for(complaint["organisation"])
         fingerprint = request_fingerprint(process_key, complaint, raw)
         unit = self._receiving_unit(unit, actor)
+        started = self._start(process_key, complaint, actor)
         with self.ctx.db.write() as uow:
             earlier = uow.idempotency.find(actor.username, idempotency_key)
             if earlier is None:
-                case_id = self._open(uow, process_key, complaint, actor, unit)
+                case_id = self._open(uow, started, actor, unit)
                 record = StoredIdempotencyKey(actor.username, idempotency_key, fingerprint, case_id)
                 if uow.idempotency.add(record, self.ctx.now()):
                     uow.commit()
@@ -123,37 +145,54 @@ class CaseService:
             raise ValidationFailed({"unit": [f"unknown organisation unit {unit!r}"]})
         return unit
 
-    def _open(self, uow: UnitOfWork, process_key: str, complaint: dict[str, Any], actor: Actor,
-              unit: str) -> int:
-        stored_def = uow.definitions.latest(process_key)
+    def _start(self, process_key: str, complaint: dict[str, Any], actor: Actor) -> StartedCase:
+        """Run the new case's workflow to its first wait before any write lock is taken: every
+        expression up to there (due dates included) is evaluated here, so a slow or failing diagram
+        never holds the database while it runs. The case number is filled in once the case is stored."""
+        with self.ctx.db.read() as uow:
+            stored_def = uow.definitions.latest(process_key)
         if stored_def is None:
             raise NotFound(f"process {process_key!r} is not deployed")
         defn = self.ctx.definitions.get(stored_def)
         received = datetime.fromisoformat(complaint["received_at"])
-        internal_due, regulatory_due, warning = self._deadlines(complaint, received)
-        now = self.ctx.now()
+        started = StartedCase(stored_def, defn, complaint, received, *self._deadlines(complaint, received))
+        variables = workflow_variables(complaint) | {
+            "case_number": "", "received_by": actor.username,
+            "internal_due": iso(started.internal_due), "regulatory_due": iso(started.regulatory_due),
+        }
+        try:
+            started.workflow, started.fired = self.ctx.runtime.start(defn, variables)
+            self.ctx.runtime.snapshot(defn, started.workflow)  # evaluates (and keeps) the due dates
+        except WorkflowError as err:
+            started.failure = err
+        return started
+
+    def _open(self, uow: UnitOfWork, started: StartedCase, actor: Actor, unit: str) -> int:
+        """Store a started case: its row, number, workflow and projections, or its failure."""
+        complaint, stored_def, now = started.complaint, started.stored_def, self.ctx.now()
         case_id = uow.cases.add(NewCase(
-            definition_id=stored_def.id, process_key=process_key, complaint=complaint,
+            definition_id=stored_def.id, process_key=stored_def.process_key, complaint=complaint,
             channel=complaint["channel"], organisation=complaint["organisation"],
             grade=complaint.get("grade"), category=complaint.get("category"),
-            cause=complaint.get("cause"), received_at=received, received_by=actor.username,
-            internal_due_at=internal_due, regulatory_due_at=regulatory_due,
-            calendar_warning=warning, now=now, unit=unit,
+            cause=complaint.get("cause"), received_at=started.received, received_by=actor.username,
+            internal_due_at=started.internal_due, regulatory_due_at=started.regulatory_due,
+            calendar_warning=started.warning, now=now, unit=unit,
         ))
-        number = complaint_number(received, case_id)
+        number = complaint_number(started.received, case_id)
         uow.cases.set_number(case_id, number)
-        variables = workflow_variables(complaint) | {
-            "case_number": number, "received_by": actor.username,
-            "internal_due": iso(internal_due), "regulatory_due": iso(regulatory_due),
-        }
-        workflow, fired = self.ctx.runtime.start(defn, variables)
-        stored = StoredCase(case_id, number, stored_def.id, process_key, "open", 0, "", complaint,
-                            received, complaint.get("grade"), False, unit)
-        persist_workflow(self.ctx, uow, stored, defn, workflow, fired)
         uow.audit.add(now, actor.username, "case_opened", case_id, None,
-                      {"number": number, "process": process_key,
+                      {"number": number, "process": stored_def.process_key,
                        "definition_version": stored_def.version,
                        "complaint": mask_complaint(complaint)})
+        if started.failure is not None or started.workflow is None:
+            # The complaint is kept (as a failed case, without a workflow) and supervisors see why.
+            failure = started.failure or WorkflowError("the workflow did not start")
+            note_failure(uow, case_id, failure_of(self.ctx, failure, "intake"), status=CaseStatus.FAILED)
+            return case_id
+        self.ctx.runtime.set_variable(started.workflow, "case_number", number)
+        stored = StoredCase(case_id, number, stored_def.id, stored_def.process_key, "open", 0, "", complaint,
+                            started.received, complaint.get("grade"), False, unit)
+        persist_workflow(self.ctx, uow, stored, started.defn, started.workflow, started.fired)
         return case_id
 
     def _deadlines(self, complaint: dict[str, Any], received: datetime) -> tuple[datetime, datetime, str | None]:
@@ -170,6 +209,13 @@ class CaseService:
         if case is None:
             raise NotFound(f"case {case_id} not found")
         return case
+
+    def failed_cases(self, actor: Actor, limit: int = 100) -> list[CaseSummary]:
+        """Cases whose last engine run failed, newest first: for those who read every case (supervisors)."""
+        if not authz.reads_everything(actor):
+            return []
+        with self.ctx.db.read() as uow:
+            return uow.read.failed_cases(limit)
 
     def resolve_id(self, ref: str | int) -> int:
         """A case id from an id or a complaint number."""

@@ -59,6 +59,7 @@ class DeployService:
             files, self.ctx.departments, known_names(self.ctx.calendar, self.ctx.clock), self.ctx.db.text_limits,
             allow_scripts=self.ctx.settings.allow_scripts,
             max_bytes=self.ctx.settings.max_diagram_bytes,
+            expression_limits=self.ctx.settings.expression_limits,
         )
         return problems or self._facts_problems(files)
 

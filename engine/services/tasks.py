@@ -10,12 +10,13 @@ from marshmallow import ValidationError
 
 from engine.bpmn.definitions import LoadedDefinition
 from engine.domain import authz
-from engine.domain.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound, ValidationFailed
+from engine.domain.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound, ValidationFailed, WorkflowError
 from engine.domain.filters import TaskFilter
 from engine.domain.model import Actor, FormSpec, HumanTask, Membership, Role, TaskStatus
 from engine.schemas.errors import field_errors
 from engine.schemas.forms import dump_form_values, form_schema
 from engine.services.context import EngineContext
+from engine.services.failures import record_failure
 from engine.services.projection import persist_workflow
 from engine.services.unit_of_work import UnitOfWork
 
@@ -218,7 +219,18 @@ class TaskService:
             except ConcurrentUpdate:
                 if attempt == MAX_RETRIES - 1:
                     raise
+            except WorkflowError as err:  # the completion was rolled back; supervisors see the failure
+                record_failure(self.ctx, self._case_of(task_id), err, "task")
+                raise
         raise AssertionError("unreachable")
+
+    def _case_of(self, task_id: str) -> int:
+        """The case a task belongs to."""
+        with self.ctx.db.read() as uow:
+            task = uow.read.task(task_id)
+        if task is None:
+            raise NotFound(f"task {task_id} not found")
+        return task.case_id
 
     def _complete_once(self, task_id: str, data: dict[str, Any], actor: Actor) -> HumanTask:
         with self.ctx.db.write() as uow:

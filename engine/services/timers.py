@@ -7,9 +7,11 @@ import traceback
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from engine.domain.errors import WorkflowError
 from engine.domain.model import SYSTEM
 from engine.domain.records import DueTimer
 from engine.services.context import EngineContext
+from engine.services.failures import failure_of, note_failure
 from engine.services.projection import persist_workflow
 from engine.services.unit_of_work import UnitOfWork
 
@@ -63,7 +65,8 @@ class TimerService:
                 uow.rollback()
                 error = f"{type(err).__name__}: {err}"
                 log.error("timer of case %s failed: %s\n%s", due.case_id, error, traceback.format_exc())
-        self._record_failure(due, error, now)
+                failed = err
+        self._record_failure(due, error, now, failed)
         return due.case_id, f"case {due.case_id} timer {due.bpmn_id}: {error}", False, True
 
     def _fire_case(self, uow: UnitOfWork, due: DueTimer, now: datetime) -> bool:
@@ -87,13 +90,19 @@ class TimerService:
                           {"timer": due.bpmn_id, "worker": self.worker_name})
         return True
 
-    def _record_failure(self, due: DueTimer, error: str, now: datetime) -> None:
+    def _record_failure(self, due: DueTimer, error: str, now: datetime, err: Exception) -> None:
+        """Back off and retry, or give up at once when retrying cannot help (an expression over a limit)."""
         attempts = due.attempts + 1
+        may_pass = not isinstance(err, WorkflowError) or err.may_pass
         retry_at = None
-        if attempts < self.ctx.settings.timer_max_attempts:
+        if may_pass and attempts < self.ctx.settings.timer_max_attempts:
             retry_at = now + timedelta(seconds=self.ctx.settings.timer_retry_base_seconds * 2 ** (attempts - 1))
         with self.ctx.db.write() as uow:
             uow.timers.record_failure(due.id, error, retry_at)
+            if not may_pass:  # every other timer of the case would fail the same way
+                uow.timers.give_up_case(due.case_id, error)
+            if isinstance(err, WorkflowError):
+                note_failure(uow, due.case_id, failure_of(self.ctx, err, "timer"))
             uow.audit.add(now, SYSTEM, "timer_failed", due.case_id, None,
                           {"timer": due.bpmn_id, "error": error[:500], "attempt": attempts,
                            "gave_up": retry_at is None})

@@ -13,7 +13,16 @@ from typing import Any, Protocol
 
 from engine.domain.filters import TaskFilter
 from engine.domain.limits import TextLimits
-from engine.domain.model import ApiKey, AuditEvent, CaseSummary, DefinitionInfo, HumanTask, Membership, Notice
+from engine.domain.model import (
+    ApiKey,
+    AuditEvent,
+    CaseFailure,
+    CaseSummary,
+    DefinitionInfo,
+    HumanTask,
+    Membership,
+    Notice,
+)
 from engine.domain.records import (
     CaseFactRecord,
     CaseProjection,
@@ -79,6 +88,10 @@ class Cases(Protocol):
         """The regulatory extensions recorded on a case, oldest first."""
         ...
 
+    def record_failure(self, case_id: int, failure: CaseFailure, status: str | None = None) -> None:
+        """Note that the case's workflow failed (shown to supervisors until a later run succeeds)."""
+        ...
+
     def update_fields(self, case_id: int, **values: Any) -> None:
         """Set plain columns on a case (deadlines, flags)."""
         ...
@@ -128,6 +141,10 @@ class Timers(Protocol):
 
     def record_failure(self, timer_id: int, error: str, retry_at: datetime | None) -> None:
         """Count a failed attempt; retry later, or keep it as failed when retry_at is None."""
+        ...
+
+    def give_up_case(self, case_id: int, error: str) -> None:
+        """Keep every armed timer of the case as failed: its workflow cannot run on (a limit violation)."""
         ...
 
 
@@ -274,6 +291,10 @@ class Reads(Protocol):
 
     def case(self, case_id: int) -> CaseSummary | None:
         """One case's summary."""
+        ...
+
+    def failed_cases(self, limit: int = 100) -> list[CaseSummary]:
+        """Cases whose last engine run failed, most recent first (the supervisor desk)."""
         ...
 
     def case_definition_id(self, case_id: int) -> int | None:

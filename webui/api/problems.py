@@ -110,7 +110,8 @@ HANDLERS: tuple[tuple[type[Exception], Callable[[Any], Response]], ...] = (
     (DatabaseUnavailable, lambda e: problem(503, "Service Unavailable", "the database is unreachable or did not "
                                             "answer in time; try again later", "database-unavailable",
                                             headers=RETRY_AFTER)),
-    (WorkflowError, lambda e: problem(500, "Workflow error", str(e), "workflow-error")),
+    (WorkflowError, lambda e: problem(422, "Workflow error", str(e), "workflow-error", code=e.code,
+                                      element=e.element, params=e.params)),
     (CSRFError, lambda e: problem(400, "CSRF token missing or invalid", e.description, "csrf")),
     (HTTPException, http_error),
     (Exception, server_error),

@@ -75,6 +75,8 @@ def _field(kind: Any, **options: Any) -> fields.Field:
         return fields.Dict(**options)
     if isinstance(kind, type) and issubclass(kind, Enum):
         return fields.Enum(kind, by_value=True, **options)
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        return fields.Nested(record_schema(kind, f"{kind.__name__}Schema", kind.__doc__ or ""), **options)
     return _SCALARS[kind](**options)
 
 

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from engine.domain import authz
 from engine.domain.errors import Forbidden, NotFound, ValidationFailed
 from webui.context import actor, engine
+from webui.failures import failure_text
 from webui.forms import complaint_submission, field_errors
 from webui.intake_fields import form_groups
 
@@ -51,4 +52,6 @@ def register() -> Response | tuple[str, int]:
         message = gettext("该机构的投诉处理流程尚未部署，请联系流程管理员。")
         return _render(dict(request.form), {"organisation": [message]}, 422)
     flash(gettext("投诉已登记，工单号 %(number)s。", number=case.number), "ok")
+    if case.failure is not None:
+        flash(gettext("流程未能启动，已通知督办人员：%(reason)s", reason=failure_text(case.failure)), "error")
     return redirect(url_for("case.show", ref=case.number))

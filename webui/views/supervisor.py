@@ -36,7 +36,7 @@ def _render(status: int = 200, task_id: str = "", errors: dict[str, list[str]] |
         "supervisor/desk.html", tasks=tasks, may_chase=authz.may_chase(actor()), failed_task=task_id,
         cut=len(tasks) == DESK_ROWS, rows=DESK_ROWS,
         errors=errors or {}, conflict=conflict, reason=reason,
-        listed=any(t.id == task_id for t in tasks),
+        listed=any(t.id == task_id for t in tasks), failed_cases=eng.cases.failed_cases(actor()),
     )
     return page, status
 

@@ -19,6 +19,7 @@ from engine.bpmn.validation.structure import structure_problems
 from engine.bpmn.xmlsafe import DEFAULT_MAX_BYTES
 from engine.domain.departments import DepartmentDirectory
 from engine.domain.errors import DeployProblem
+from engine.domain.expression_limits import ExpressionLimits
 from engine.domain.limits import TextLimits
 
 __all__ = ["BUNDLE", "FORM_FIELD_TYPES", "HIT_POLICIES", "spiff_problems", "validate_bundle"]
@@ -31,6 +32,7 @@ def validate_bundle(
     limits: TextLimits,
     allow_scripts: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    expression_limits: ExpressionLimits | None = None,
 ) -> list[DeployProblem]:
     """Every problem in a bundle of .bpmn/.dmn files (empty list: the bundle may be deployed)."""
     problems: list[DeployProblem] = []
@@ -42,6 +44,7 @@ def validate_bundle(
         decision_ids=frozenset(d.get("id", "") for _, d in all_decisions(dmn)),
         processes=executable_processes(bpmn),
         limits=limits,
+        expression_limits=expression_limits or ExpressionLimits(),
     )
     problems += bundle_problems(files, bpmn, dmn)
     for name, root in bpmn.items():

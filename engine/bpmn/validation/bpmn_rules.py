@@ -11,8 +11,22 @@ from collections.abc import Iterable
 
 from lxml import etree  # type: ignore[import-untyped]
 
-from engine.bpmn.expressions import FORBIDDEN_BUILTINS, check_expression, check_timer_expression
-from engine.bpmn.validation.common import CAMUNDA, NS, PYTHON_LANGUAGES, Rules, describe, problem_at, shape_of
+from engine.bpmn.expressions import (
+    FORBIDDEN_BUILTINS,
+    check_cardinality_expression,
+    check_expression,
+    check_timer_expression,
+)
+from engine.bpmn.validation.common import (
+    CAMUNDA,
+    NS,
+    PYTHON_LANGUAGES,
+    Rules,
+    describe,
+    expression_problem,
+    problem_at,
+    shape_of,
+)
 from engine.domain.departments import department_variable
 from engine.domain.errors import DeployProblem
 from engine.domain.organisation import split_level
@@ -26,7 +40,7 @@ _EXPRESSIONS: tuple[tuple[str, str, str], ...] = (
     (".//bpmn:timerEventDefinition/bpmn:timeDuration", "timer duration", "timer"),
     (".//bpmn:timerEventDefinition/bpmn:timeCycle", "timer cycle", "timer"),
     (".//bpmn:conditionalEventDefinition/bpmn:condition", "event condition", "eval"),
-    (".//bpmn:multiInstanceLoopCharacteristics/bpmn:loopCardinality", "loop cardinality", "eval"),
+    (".//bpmn:multiInstanceLoopCharacteristics/bpmn:loopCardinality", "loop cardinality", "cardinality"),
     (".//bpmn:multiInstanceLoopCharacteristics/bpmn:completionCondition", "completion", "eval"),
     (".//bpmn:standardLoopCharacteristics/bpmn:loopCondition", "loop condition", "eval"),
     (".//bpmn:correlationPropertyRetrievalExpression/*", "correlation expression", "eval"),
@@ -203,7 +217,7 @@ def _expression_problems(file: str, root: etree._Element, rules: Rules) -> list[
         for element in root.iterfind(xpath, NS):
             owner = shape_of(element)
             for message in _element_expression_messages(element, how, rules):
-                problems.append(problem_at(file, owner, f"{what}: {message}"))
+                problems.append(expression_problem(file, owner, what, message))
     return problems
 
 
@@ -213,8 +227,12 @@ def _element_expression_messages(element: etree._Element, how: str, rules: Rules
     if language not in PYTHON_LANGUAGES:
         return [f'language "{language}" is not supported; write a Python expression and remove the language']
     text = element.text or ""
-    known = set(rules.known_functions)
-    return check_timer_expression(text, known) if how == "timer" else check_expression(text, known)
+    known, limits = set(rules.known_functions), rules.expression_limits
+    if how == "cardinality":
+        return check_cardinality_expression(text, known, limits)
+    if how == "timer":
+        return check_timer_expression(text, known, limits)
+    return check_expression(text, known, limits=limits)
 
 
 def _attribute_expression_problems(file: str, root: etree._Element, rules: Rules) -> list[DeployProblem]:
@@ -224,12 +242,13 @@ def _attribute_expression_problems(file: str, root: etree._Element, rules: Rules
     for task in _each(root, "userTask"):
         due = task.get(f"{CAMUNDA}dueDate")
         if due is not None:
-            problems += [problem_at(file, task, f"due date: {m}") for m in check_timer_expression(due, known)]
+            messages = check_timer_expression(due, known, rules.expression_limits)
+            problems += [expression_problem(file, task, "due date", m) for m in messages]
     for event in _each(root, "messageEventDefinition"):
         payload = event.get(f"{CAMUNDA}expression")
         if payload is not None:
-            messages = check_expression(payload, known)
-            problems += [problem_at(file, shape_of(event), f"message payload: {m}") for m in messages]
+            messages = check_expression(payload, known, limits=rules.expression_limits)
+            problems += [expression_problem(file, shape_of(event), "message payload", m) for m in messages]
     return problems
 
 
@@ -244,8 +263,8 @@ def _script_task_problems(file: str, task: etree._Element, rules: Rules) -> list
     script = task.find("bpmn:script", NS)
     if script is None or not (script.text or "").strip():
         return [problem_at(file, task, "the script task has no script (external resources are not supported)")]
-    messages = check_expression(script.text, set(rules.known_functions), mode="exec")
-    return [problem_at(file, task, f"script: {m}") for m in messages]
+    messages = check_expression(script.text, set(rules.known_functions), mode="exec", limits=rules.expression_limits)
+    return [expression_problem(file, task, "script", m) for m in messages]
 
 
 def _decision_ref_problems(file: str, root: etree._Element, rules: Rules) -> list[DeployProblem]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lxml import etree  # type: ignore[import-untyped]
 
 from engine.bpmn.xmlsafe import FILE_ELEMENT
 from engine.domain.departments import DepartmentDirectory
 from engine.domain.errors import DeployProblem
+from engine.domain.expression_limits import ExpressionLimits
 from engine.domain.limits import TextLimits
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -40,6 +41,7 @@ class Rules:
     decision_ids: frozenset[str]
     processes: dict[str, bool]  # process id -> isExecutable
     limits: TextLimits  # how long the database keeps each stored id and name
+    expression_limits: ExpressionLimits = ExpressionLimits()
 
 
 def file_kind(filename: str) -> str | None:
@@ -77,6 +79,14 @@ def describe(element: etree._Element) -> str:
     """`Id "name"` for messages."""
     name = element.get("name")
     return f'{element.get("id")} "{name}"' if name else str(element.get("id"))
+
+
+def expression_problem(file: str, element: etree._Element | None, what: str, message: str) -> DeployProblem:
+    """A problem with an expression (`what`: condition, due date...); a limit problem keeps its code and
+    parameters so that the web UI can say it in the user's language."""
+    problem = problem_at(file, element, f"{what}: {message}")
+    code = getattr(message, "code", "")
+    return replace(problem, code=code, params=getattr(message, "params", ())) if code else problem
 
 
 def problem_at(file: str, element: etree._Element | None, message: str) -> DeployProblem:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from lxml import etree  # type: ignore[import-untyped]
 
 from engine.bpmn.expressions import check_dmn_input_entry, check_expression
-from engine.bpmn.validation.common import Rules, dmn_tag, problem_at
+from engine.bpmn.validation.common import Rules, dmn_tag, expression_problem, problem_at
 from engine.bpmn.xmlsafe import FILE_ELEMENT
 from engine.domain.errors import DeployProblem
+from engine.domain.expression_limits import ExpressionLimits
 
 HIT_POLICIES = ("UNIQUE", "FIRST", "COLLECT")
 
@@ -39,10 +40,13 @@ def _decision_problems(file: str, root: etree._Element, decision: etree._Element
         if not text.strip():
             problems.append(problem_at(file, element, "the input has no expression: say which case data it reads"))
         else:
-            problems += [problem_at(file, element, f"input expression: {m}") for m in check_expression(text, known)]
-    usable = [t if t.strip() and not check_expression(t, known) else "v" for t in expressions]
+            messages = check_expression(text, known, limits=rules.expression_limits)
+            problems += [expression_problem(file, element, "input expression", m) for m in messages]
+    limits = rules.expression_limits
+    usable = [t if t.strip() and not check_expression(t, known, limits=limits) else "v" for t in expressions]
     for row, rule in enumerate(table.iterfind(dmn_tag(root, "rule")), start=1):
-        problems += _rule_problems(file, root, rule, row, list(zip(inputs, usable, strict=True)), known)
+        cells = list(zip(inputs, usable, strict=True))
+        problems += _rule_problems(file, root, rule, row, cells, known, rules.expression_limits)
     return problems
 
 
@@ -72,6 +76,7 @@ def _rule_problems(
     row: int,
     inputs: list[tuple[etree._Element, str]],
     known: set[str],
+    limits: ExpressionLimits,
 ) -> list[DeployProblem]:
     """Problems with one rule's input and output cells."""
     entries = rule.findall(dmn_tag(root, "inputEntry"))
@@ -81,12 +86,12 @@ def _rule_problems(
     for entry, (dmn_input, expression) in zip(entries, inputs, strict=True):
         cell = _cell_text(root, entry)
         where = f'rule {row}, input "{dmn_input.get("label") or dmn_input.get("id")}"'
-        for message in check_dmn_input_entry(expression, cell, known):
-            problems.append(problem_at(file, _cell_owner(entry, rule), f"{where}: {message}"))
+        for message in check_dmn_input_entry(expression, cell, known, limits):
+            problems.append(expression_problem(file, _cell_owner(entry, rule), where, message))
     for entry in rule.findall(dmn_tag(root, "outputEntry")):
         cell = _cell_text(root, entry)
-        for message in check_expression(cell, known) if cell and cell.strip() else []:
-            problems.append(problem_at(file, _cell_owner(entry, rule), f"rule {row}, output: {message}"))
+        for message in check_expression(cell, known, limits=limits) if cell and cell.strip() else []:
+            problems.append(expression_problem(file, _cell_owner(entry, rule), f"rule {row}, output", message))
     return problems
 
 

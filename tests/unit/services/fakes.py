@@ -129,6 +129,11 @@ class FakeCases(_Repo):
         case.fields.update(proj.extra)
         return case.version
 
+    def record_failure(self, case_id: int, failure: Any, status: str | None = None) -> None:
+        case = self.store.cases[case_id]
+        case.fields.update(failed_at=failure.at, failure=failure)
+        case.status = status or case.status
+
     def update_fields(self, case_id: int, **values: Any) -> None:
         case = self.store.cases[case_id]
         if "supervised" in values:
