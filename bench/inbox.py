@@ -54,10 +54,11 @@ COMPLAINT_JSON = json.dumps({"channel": "counter", "organisation": "branch", "co
 CASE_COLUMNS = ["id", "number", "definition_id", "process_key", "status", "version", "state", "complaint",
                 "process_data", "completed_elements", "current_elements", "channel", "organisation", "grade",
                 "category", "cause", "received_at", "received_by", "internal_due_at", "regulatory_due_at",
-                "regulatory_extensions", "supervised", "calendar_warning", "closed_at", "created_at", "updated_at"]
+                "regulatory_extensions", "supervised", "calendar_warning", "closed_at", "created_at", "updated_at", "unit"]
 TASK_COLUMNS = ["id", "case_id", "case_number", "process_key", "bpmn_id", "title", "department", "lane", "grade",
                 "status", "assignee", "created_at", "due_at", "completed_at", "completed_by", "chase_count",
-                "last_chased_at"]
+                "last_chased_at", "unit"]
+UNIT = "SH01"  # one outlet of processes/organisations.toml (the 300-outlet spread is issue 14's bench work)
 POOL = 8192  # distinct timestamps to draw from (formatting one per row would dominate the seeding)
 
 
@@ -113,7 +114,7 @@ class Generator:
         case = (case_id, number, self.definition_id, "branch_complaint", "closed" if closed else "open", 4,
                 '{"bench":true}', COMPLAINT_JSON, "{}", "[]", "[]", "counter", "branch", "general", "deposits",
                 "service_attitude", received, "branch_front_0", internal, regulatory, "[]",
-                0 if self.sqlite else False, None, closed_at, received, received)
+                0 if self.sqlite else False, None, closed_at, received, received, UNIT)
         tasks = []
         for n, (created, due, completed) in enumerate(task_times):
             department = rng.choice(self.departments)
@@ -127,7 +128,7 @@ class Generator:
             bpmn_id, title = TASK_NAMES[n]
             tasks.append((f"{case_id:08x}-{n:04x}-4000-8000-{rng.getrandbits(48):012x}", case_id, number,
                           "branch_complaint", bpmn_id, title, department, department, "general", status, assignee,
-                          created, due, completed, done_by, 0, None))
+                          created, due, completed, done_by, 0, None, UNIT))
         return case, tasks
 
 

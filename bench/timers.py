@@ -36,7 +36,9 @@ PROBE_DIR = REPO_ROOT / "tests" / "timers" / "diagrams"
 
 
 def _engine(url: str, workdir: Path, at: datetime, name: str) -> Engine:
-    return make_engine(url, workdir, FixedClock(at), worker=name)
+    engine = make_engine(url, workdir, FixedClock(at), worker=name)
+    engine.ctx.facts.add_directory(PROBE_DIR)  # the probe's report facts live beside it
+    return engine
 
 
 def seed(engine: Engine, cases: int) -> None:

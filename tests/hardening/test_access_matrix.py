@@ -84,6 +84,7 @@ POST owner.validate                -       deny   deny       ok            ok   
 POST owner.deploy                  -       deny   deny       ok            ok    deny    deny     login
 GET  owner.definition              -       deny   deny       ok            ok    deny    deny     login
 GET  owner.definition_file         -       deny   deny       ok            ok    deny    deny     login
+GET  owner.diff                    -       deny   deny       ok            ok    deny    deny     login
 GET  owner.modeler                 -       deny   deny       ok            ok    deny    deny     login
 POST owner.modeler_validate        -       deny   deny       ok            ok    deny    deny     login
 GET  reports.index                 -       deny   ok         deny          ok    ok      deny     login
@@ -165,6 +166,7 @@ WEB_PROBES: dict[str, Probe] = {
     "POST owner.deploy": Probe("/owner/deploy", {}),
     "GET owner.definition": Probe("/owner/definitions/{definition}"),
     "GET owner.definition_file": Probe("/owner/definitions/{definition}/files/{file}"),
+    "GET owner.diff": Probe("/owner/definitions/{definition}/diff/{file}?against={definition}"),
     "GET owner.modeler": Probe("/owner/definitions/{definition}/edit/{file}"),
     "POST owner.modeler_validate": Probe("/owner/definitions/{definition}/edit/{file}", {"xml": ""}),
     "GET reports.index": Probe("/reports/"),
