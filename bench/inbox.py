@@ -54,7 +54,8 @@ COMPLAINT_JSON = json.dumps({"channel": "counter", "organisation": "branch", "co
 CASE_COLUMNS = ["id", "number", "definition_id", "process_key", "status", "version", "state", "complaint",
                 "process_data", "completed_elements", "current_elements", "channel", "organisation", "grade",
                 "category", "cause", "received_at", "received_by", "internal_due_at", "regulatory_due_at",
-                "regulatory_extensions", "supervised", "calendar_warning", "closed_at", "created_at", "updated_at", "unit"]
+                "regulatory_extensions", "supervised", "calendar_warning", "closed_at", "created_at", "updated_at",
+                "unit"]
 TASK_COLUMNS = ["id", "case_id", "case_number", "process_key", "bpmn_id", "title", "department", "lane", "grade",
                 "status", "assignee", "created_at", "due_at", "completed_at", "completed_by", "chase_count",
                 "last_chased_at", "unit"]
