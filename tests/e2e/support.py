@@ -19,6 +19,7 @@ from engine.domain.clock import CHINA_TZ, FixedClock
 from engine.services.demo import DEMO_PASSWORD, seed_demo
 from engine.services.deploy import read_diagram_dir
 from tests.support.actors import ADMIN
+from tests.support.engines import TEST_DATA_KEY, TEST_MATCH_KEY
 from webui import create_app
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -40,9 +41,11 @@ document.addEventListener('securitypolicyviolation', function (e) {
 
 
 def settings_for(db_url: str, instance_dir: Path) -> Settings:
-    """Settings of a test app: this database, processes/, a fixed secret."""
+    """Settings of a test app: this database, processes/, a fixed secret and fixed data keys (the database is
+    seeded by one engine and served by another, each with an instance directory of its own)."""
     instance_dir.mkdir(parents=True, exist_ok=True)
-    return Settings(instance_dir=instance_dir, database_url=db_url, processes_dir=PROCESSES, secret_key="e2e")
+    return Settings(instance_dir=instance_dir, database_url=db_url, processes_dir=PROCESSES, secret_key="e2e",
+                    data_keys=(TEST_DATA_KEY,), match_key=TEST_MATCH_KEY)
 
 
 def seed_database(db_url: str, instance_dir: Path) -> None:
