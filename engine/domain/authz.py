@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from engine.domain.departments import DepartmentDirectory
-from engine.domain.model import Actor, HumanTask, Membership, Role
+from engine.domain.model import Actor, HumanTask, Membership, NoticeAudience, Role
+from engine.domain.organisation import OrganisationTree, overseen_units
+from engine.domain.supervision import SUPERVISING_DEPARTMENT
 
 READ_ALL = frozenset({Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR})
 PII_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR})
@@ -57,6 +59,24 @@ def in_queue(actor: Actor, task: HumanTask) -> bool:
 def may_see_task(actor: Actor, task: HumanTask) -> bool:
     """A task is visible to its queue's members, its assignee and those who read everything."""
     return reads_unit(actor, task.unit) or in_queue(actor, task) or task.assignee == actor.username
+
+
+def notice_audience(actor: Actor) -> NoticeAudience:
+    """The notices an actor reads: to them by name, or to their departments where they see the work:
+    staff in their own (unit, department) queues, a supervisor in their subtrees, readers of everything
+    without units and actors without units (API keys, the shell) in every unit."""
+    staff = bool(actor.memberships) and actor.oversees is None and not reads_everything(actor)
+    return NoticeAudience(actor.username, frozenset(actor.departments),
+                          queues=frozenset(actor.memberships) if staff else None, units=actor.oversees)
+
+
+def supervised_units(actor: Actor, tree: OrganisationTree) -> frozenset[str] | None:
+    """The units whose supervised cases the actor lists (None: every unit): a supervisor's subtrees;
+    complaint management staff the subtrees of their complaint management units."""
+    if actor.oversees is not None or reads_everything(actor) or not actor.memberships:
+        return actor.oversees
+    own = [m for m in actor.memberships if m.department == SUPERVISING_DEPARTMENT]
+    return overseen_units(tree, own) or frozenset()
 
 
 def may_work_task(actor: Actor, task: HumanTask) -> bool:

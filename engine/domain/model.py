@@ -170,6 +170,27 @@ class Notice:
     created_at: datetime
     id: int = 0
     read_at: datetime | None = None
+    unit: str = ""  # the unit of the task (or case) the notice concerns
+
+
+@dataclass(frozen=True)
+class NoticeAudience:
+    """Whose notices an actor reads: those addressed to them by name, and those to their departments
+    within their (unit, department) queues (`queues`, staff) and within `units` (a supervisor's
+    subtrees); None for either means no limit by it. engine/domain/authz.py decides; queries mirror it."""
+
+    addressee: str
+    departments: frozenset[str]
+    queues: frozenset[Membership] | None = None
+    units: frozenset[str] | None = None
+
+    def admits(self, notice: Notice) -> bool:
+        """True when the notice is addressed to this audience."""
+        if notice.addressee == self.addressee:
+            return True
+        return (notice.department in self.departments
+                and (self.queues is None or Membership(notice.unit, notice.department) in self.queues)
+                and (self.units is None or notice.unit in self.units))
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +18,7 @@ from engine.domain.model import (
     HumanTask,
     Membership,
     Notice,
+    NoticeAudience,
     NoticeKind,
     TaskStatus,
 )
@@ -40,12 +40,13 @@ from engine.persistence.tables import (
 WORK_ACTIONS = ("case_opened", "claim", "unclaim", "reassign", "complete")
 
 
-def _in_queues(queues: frozenset[Membership]) -> ColumnElement[bool]:
-    """Rows of these (unit, department) queues: plain equalities, so one queue is read in index order."""
+def _in_queues(queues: frozenset[Membership], table: type[HumanTaskRow | NoticeRow] = HumanTaskRow,
+               ) -> ColumnElement[bool]:
+    """Rows (tasks or notices) of these (unit, department) queues: plain equalities, so one queue is read
+    in index order."""
     if not queues:
         return false()
-    return or_(*(and_(HumanTaskRow.unit == q.unit, HumanTaskRow.department == q.department)
-                 for q in sorted(queues)))
+    return or_(*(and_(table.unit == q.unit, table.department == q.department) for q in sorted(queues)))
 
 
 def _task(row: HumanTaskRow) -> HumanTask:
@@ -84,8 +85,18 @@ def _notice(row: NoticeRow) -> Notice:
     return Notice(
         id=row.id, kind=NoticeKind(row.kind), case_id=row.case_id, case_number=row.case_number,
         task_id=row.task_id, department=row.department, addressee=row.addressee,
-        sender=row.sender, reason=row.reason, created_at=row.created_at, read_at=row.read_at,
+        sender=row.sender, reason=row.reason, created_at=row.created_at, read_at=row.read_at, unit=row.unit,
     )
+
+
+def _audience_filter(audience: NoticeAudience) -> ColumnElement[bool]:
+    """SQL for NoticeAudience.admits: the audience's rule with its departments, queues and units as parameters."""
+    reached: ColumnElement[bool] = NoticeRow.department.in_(sorted(audience.departments))
+    if audience.queues is not None:
+        reached = reached & _in_queues(audience.queues, NoticeRow)
+    if audience.units is not None:
+        reached = reached & NoticeRow.unit.in_(sorted(audience.units))
+    return or_(NoticeRow.addressee == audience.addressee, reached)
 
 
 class ReadQueries:
@@ -208,16 +219,15 @@ class ReadQueries:
         return {Membership(unit, department) for unit, department in rows}
 
     def notices(
-        self, *, case_id: int | None = None, departments: Sequence[str] | None = None,
-        addressee: str | None = None, unread_only: bool = False, limit: int = 100,
+        self, *, case_id: int | None = None, audience: NoticeAudience | None = None,
+        unread_only: bool = False, limit: int = 100,
     ) -> list[Notice]:
-        """Notices for a case, or addressed to departments / a person, newest first."""
+        """Notices for a case, or those an audience reads (see NoticeAudience), newest first."""
         query = select(NoticeRow).order_by(NoticeRow.id.desc()).limit(limit)
         if case_id is not None:
             query = query.where(NoticeRow.case_id == case_id)
-        if departments is not None:
-            visible = NoticeRow.department.in_(list(departments))
-            query = query.where(visible | (NoticeRow.addressee == addressee) if addressee else visible)
+        if audience is not None:
+            query = query.where(_audience_filter(audience))
         if unread_only:
             query = query.where(NoticeRow.read_at.is_(None))
         return [_notice(r) for r in self.session.scalars(query)]
@@ -227,12 +237,12 @@ class ReadQueries:
         row = self.session.get(NoticeRow, notice_id)
         return _notice(row) if row else None
 
-    def supervised_cases(self, limit: int = 200) -> list[CaseSummary]:
-        """Open cases on the supervision list."""
-        rows = self.session.scalars(
-            select(CaseRow).where(CaseRow.supervised.is_(True), CaseRow.status == "open")
-            .order_by(CaseRow.received_at).limit(limit)
-        )
+    def supervised_cases(self, units: frozenset[str] | None = None, limit: int = 200) -> list[CaseSummary]:
+        """Open cases on the supervision list (received in `units`, if given)."""
+        query = select(CaseRow).where(CaseRow.supervised.is_(True), CaseRow.status == "open")
+        if units is not None:
+            query = query.where(CaseRow.unit.in_(sorted(units)))
+        rows = self.session.scalars(query.order_by(CaseRow.received_at).limit(limit))
         return [_case(r, 0, self.sealer) for r in rows]
 
     def definitions(self) -> list[DefinitionInfo]:

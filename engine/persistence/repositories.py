@@ -347,7 +347,7 @@ class NoticeRepository:
         """Store a notice (its email queued when `email`); returns its id."""
         row = NoticeRow(
             kind=notice.kind.value, case_id=notice.case_id, case_number=notice.case_number,
-            task_id=notice.task_id, department=notice.department, addressee=notice.addressee,
+            task_id=notice.task_id, department=notice.department, unit=notice.unit, addressee=notice.addressee,
             sender=notice.sender, reason=notice.reason, created_at=notice.created_at,
             email_status="pending" if email else "none",
         )
@@ -447,9 +447,10 @@ class UserRepository:
         rows = self.session.scalars(select(UserRow).order_by(UserRow.username))
         return [_user(r, memberships.get(r.id, [])) for r in rows]
 
-    def in_department(self, department: str) -> list[StoredUser]:
-        """Active users of a department (for reassignment and notices)."""
-        return [u for u in self.all() if u.active and any(m.department == department for m in u.memberships)]
+    def in_department(self, department: str, unit: str | None = None) -> list[StoredUser]:
+        """Active users of a department (for reassignment), or of its queue at one unit (for notices)."""
+        return [u for u in self.all() if u.active and any(
+            m.department == department and unit in (None, m.unit) for m in u.memberships)]
 
 
 class CaseFactRepository:

@@ -159,7 +159,7 @@ class NoticeRow(Base):
     """A chase or supervision notice, with its email delivery state."""
 
     __tablename__ = "notice"
-    __table_args__ = (Index("ix_notice_department", "department", "read_at"),)
+    __table_args__ = (Index("ix_notice_department", "department", "unit", "read_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -167,6 +167,7 @@ class NoticeRow(Base):
     case_number: Mapped[str] = mapped_column(String(40))
     task_id: Mapped[str | None] = mapped_column(String(36))
     department: Mapped[str] = mapped_column(String(80))
+    unit: Mapped[str] = mapped_column(String(40))  # the unit of the task (or case) the notice concerns
     addressee: Mapped[str | None] = mapped_column(String(80), index=True)
     sender: Mapped[str] = mapped_column(String(80))
     reason: Mapped[str] = mapped_column(Text)

@@ -100,4 +100,5 @@ class Mailer:
             user = uow.users.get(notice.addressee)
             if user is not None and user.email:
                 return [user.email]
-        return sorted({u.email for u in uow.users.in_department(notice.department) if u.email})
+        members = uow.users.in_department(notice.department, unit=notice.unit)
+        return sorted({u.email for u in members if u.email})

@@ -22,6 +22,7 @@ from engine.domain.model import (
     HumanTask,
     Membership,
     Notice,
+    NoticeAudience,
 )
 from engine.domain.records import (
     CaseFactRecord,
@@ -217,8 +218,8 @@ class Users(Protocol):
         """Every user, by name."""
         ...
 
-    def in_department(self, department: str) -> list[StoredUser]:
-        """Active users of a department (for reassignment and notices)."""
+    def in_department(self, department: str, unit: str | None = None) -> list[StoredUser]:
+        """Active users of a department (for reassignment), or of its queue at one unit (for notices)."""
         ...
 
 
@@ -326,18 +327,18 @@ class Reads(Protocol):
         ...
 
     def notices(
-        self, *, case_id: int | None = None, departments: Sequence[str] | None = None,
-        addressee: str | None = None, unread_only: bool = False, limit: int = 100,
+        self, *, case_id: int | None = None, audience: NoticeAudience | None = None,
+        unread_only: bool = False, limit: int = 100,
     ) -> list[Notice]:
-        """Notices for a case, or addressed to departments / a person, newest first."""
+        """Notices for a case, or those an audience reads (see NoticeAudience), newest first."""
         ...
 
     def notice(self, notice_id: int) -> Notice | None:
         """One notice."""
         ...
 
-    def supervised_cases(self, limit: int = 200) -> list[CaseSummary]:
-        """Open cases on the supervision list."""
+    def supervised_cases(self, units: frozenset[str] | None = None, limit: int = 200) -> list[CaseSummary]:
+        """Open cases on the supervision list (received in `units`, if given)."""
         ...
 
     def definitions(self) -> list[DefinitionInfo]:

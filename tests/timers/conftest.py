@@ -9,6 +9,7 @@ import pytest
 from engine.bootstrap import Engine
 from engine.services.deploy import read_diagram_dir
 from tests.support.actors import ADMIN
+from tests.support.smtp import smtp  # noqa: F401 - the loopback SMTP server fixture
 
 DIAGRAMS = Path(__file__).parent / "diagrams"
 

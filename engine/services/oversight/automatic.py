@@ -23,7 +23,7 @@ def apply_fired_timer(ctx: EngineContext, uow: UnitOfWork, case: StoredCase, tim
     kind = NoticeKind.CHASE if timer.kind == TimerKind.CHASE else NoticeKind.SUPERVISION
     department = task.department if task else (timer.department or "")
     reason = automatic_reason(kind, task, ctx.now().tzinfo)
-    record_notice(ctx, uow, kind, case.id, case.number, task, department, reason)
+    record_notice(ctx, uow, kind, (case.id, case.number, case.unit), task, department, reason)
     if kind == NoticeKind.CHASE and timer.attached_task_id:
         uow.tasks.note_chase(timer.attached_task_id, ctx.now())
     action = "auto_chase" if kind == NoticeKind.CHASE else "supervision"

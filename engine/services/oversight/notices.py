@@ -42,7 +42,8 @@ class NoticeService:
             last = uow.notices.last_manual_chase(task_id)
             if last is not None and now - last < interval:
                 raise Conflict(f"该任务在 {interval} 内已催办过 / already chased within {interval}")
-            notice_id = record_notice(self.ctx, uow, NoticeKind.CHASE, task.case_id, task.case_number, task,
+            notice_id = record_notice(self.ctx, uow, NoticeKind.CHASE,
+                                      (task.case_id, task.case_number, task.unit), task,
                                       task.department, reason, sender=actor.username)
             uow.tasks.note_chase(task_id, now)
             uow.audit.add(now, actor.username, "chase", task.case_id, task_id,
@@ -54,19 +55,15 @@ class NoticeService:
         return notice
 
     def for_actor(self, actor: Actor, unread_only: bool = False) -> list[Notice]:
-        """Notices to my departments or to me, newest first."""
+        """Notices to me, or to my departments in the units whose work I see, newest first."""
         with self.ctx.db.read() as uow:
-            return uow.read.notices(departments=sorted(actor.departments), addressee=actor.username,
-                                    unread_only=unread_only)
+            return uow.read.notices(audience=authz.notice_audience(actor), unread_only=unread_only)
 
     def mark_read(self, notice_id: int, actor: Actor) -> None:
         """Mark one of my notices read."""
         with self.ctx.db.write() as uow:
             notice = uow.read.notice(notice_id)
-            mine = notice is not None and (
-                notice.department in actor.departments or notice.addressee == actor.username
-            )
-            if not mine:
+            if notice is None or not authz.notice_audience(actor).admits(notice):
                 if notice is not None:
                     uow.audit.denied(self.ctx.now(), actor.username, "mark_notice_read", notice.case_id,
                                      notice.task_id)

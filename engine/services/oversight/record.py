@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from engine.domain.model import SYSTEM, HumanTask, Notice, NoticeKind
+from engine.domain.organisation import task_unit
 from engine.services.context import EngineContext
 from engine.services.unit_of_work import UnitOfWork
 
 
-def record_notice(ctx: EngineContext, uow: UnitOfWork, kind: NoticeKind, case_id: int, case_number: str,
+def record_notice(ctx: EngineContext, uow: UnitOfWork, kind: NoticeKind, case: tuple[int, str, str],
                   task: HumanTask | None, department: str, reason: str, sender: str = SYSTEM) -> int:
-    """Store a chase or supervision notice to `department` (and the task's assignee), email queued when
-    SMTP is configured; returns its id. The caller writes the audit event that says why."""
+    """Store a chase or supervision notice about `case` (id, number, unit) to `department` (and the task's
+    assignee), email queued when SMTP is configured; returns its id. The notice belongs to the task's unit,
+    or, without a task, to the unit whose `department` a task of the case would go to. The caller writes
+    the audit event that says why."""
+    case_id, case_number, case_unit = case
+    unit = task.unit if task else task_unit(ctx.organisation, case_unit, department)
     return uow.notices.add(Notice(
         kind=kind, case_id=case_id, case_number=case_number, task_id=task.id if task else None,
         department=department, addressee=task.assignee if task else None, sender=sender,
-        reason=reason, created_at=ctx.now(),
+        reason=reason, created_at=ctx.now(), unit=unit,
     ), email=ctx.settings.smtp.enabled)

@@ -41,11 +41,11 @@ class SupervisionService:
         return supervised
 
     def supervision_list(self, actor: Actor) -> list[CaseSummary]:
-        """Open supervised cases (the head-office supervision list)."""
+        """Open supervised cases in the units the actor oversees (the supervision list)."""
         if not authz.reads_everything(actor) and SUPERVISING_DEPARTMENT not in actor.departments:
             raise Forbidden("the supervision list is for supervisors and the complaint management department")
         with self.ctx.db.read() as uow:
-            return uow.read.supervised_cases()
+            return uow.read.supervised_cases(units=authz.supervised_units(actor, self.ctx.organisation))
 
     def _supervise(self, case_id: int, rule: SupervisionRule) -> bool:
         with self.ctx.db.write() as uow:
@@ -54,7 +54,7 @@ class SupervisionService:
                 return False  # closed or supervised meanwhile
             uow.cases.update_fields(case_id, supervised=True)
             for task, department in self._addressees(uow, case_id):
-                self._notify(uow, case_id, case.number, task, department, rule)
+                self._notify(uow, (case_id, case.number, case.unit), task, department, rule)
             uow.commit()
         log.info("case %s supervised: %s", case_id, rule.code)
         return True
@@ -64,9 +64,10 @@ class SupervisionService:
         open_tasks = [t for t in uow.read.case_tasks(case_id) if t.status.value in ("ready", "claimed")]
         return [(t, t.department) for t in open_tasks] or [(None, SUPERVISING_DEPARTMENT)]
 
-    def _notify(self, uow: UnitOfWork, case_id: int, number: str, task: HumanTask | None, department: str,
+    def _notify(self, uow: UnitOfWork, case: tuple[int, str, str], task: HumanTask | None, department: str,
                 rule: SupervisionRule) -> None:
         now = self.ctx.now()
-        record_notice(self.ctx, uow, NoticeKind.SUPERVISION, case_id, number, task, department, rule.reason)
+        case_id = case[0]
+        record_notice(self.ctx, uow, NoticeKind.SUPERVISION, case, task, department, rule.reason)
         uow.audit.add(now, SYSTEM, "supervision", case_id, task.id if task else None,
                       {"rule": rule.code, "department": department, "reason": rule.reason})
