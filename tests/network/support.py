@@ -6,8 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from alembic import command
+from sqlalchemy import Engine as SqlEngine
 
-from tests.support.engines import PROCESSES
+from engine.bootstrap import Engine
+from engine.domain.organisation import home_units
+from engine.persistence.db import alembic_config
+from tests.support.engines import PROCESSES, sql_engine_of
 from webui.cli import main
 
 DEMO_OUTLETS = ["SH01", "SH02", "BJ01", "BJ02"]
@@ -37,3 +42,13 @@ def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, old
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def migrate_down_and_up(engine: Engine, revision: str) -> SqlEngine:
+    """Downgrade the engine's database to `revision` and upgrade it to the head again (the demo tree's
+    home units); returns the SQL engine to read the migrated rows with."""
+    sql = sql_engine_of(engine)
+    cfg = alembic_config(sql, home_units(engine.ctx.organisation), "HO", sealer=engine.ctx.db.sealer)
+    command.downgrade(cfg, revision)
+    command.upgrade(cfg, "head")
+    return sql

@@ -8,18 +8,16 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from alembic import command
 from sqlalchemy import select
 
 from engine.domain.errors import NotFound
 from engine.domain.model import Actor
-from engine.domain.organisation import home_units
-from engine.persistence.db import alembic_config
 from engine.persistence.tables import NoticeRow
+from tests.network.support import migrate_down_and_up
 from tests.support.actors import ADMIN, AUDITOR
 from tests.support.complaints import complaint
 from tests.support.driver import audit_actions, task_by_bpmn_id
-from tests.support.engines import clock_of, sql_engine_of
+from tests.support.engines import clock_of
 
 PASSWORD = "a-long-password-1"
 PEOPLE = {
@@ -97,10 +95,7 @@ def test_a_notice_is_emailed_to_the_members_of_its_unit_and_department(engine, c
 
 def test_migration_gives_existing_notices_their_tasks_unit(engine, cases):
     notice = chase_sh02(engine, cases)
-    sql = sql_engine_of(engine)
-    cfg = alembic_config(sql, home_units(engine.ctx.organisation), "HO", sealer=engine.ctx.db.sealer)
-    command.downgrade(cfg, "0011")
-    command.upgrade(cfg, "head")
+    sql = migrate_down_and_up(engine, "0011")
     with sql.connect() as conn:
         assert conn.scalar(select(NoticeRow.unit).where(NoticeRow.id == notice.id)) == "SH02"
     assert notices_of(engine, "front_sh01") == []

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from alembic import command
 from sqlalchemy import select
 
 from engine.domain.errors import NotFound, ValidationFailed
 from engine.domain.model import Membership
-from engine.domain.organisation import home_units, split_level, task_unit
-from engine.persistence.db import alembic_config
+from engine.domain.organisation import split_level, task_unit
 from engine.persistence.tables import CaseRow, HumanTaskRow
+from tests.network.support import migrate_down_and_up
 from tests.network.test_tree import demo_tree
 from tests.support import complaints as forms
 from tests.support.actors import ADMIN, staff
 from tests.support.complaints import complaint
 from tests.support.driver import audit_actions, task_by_bpmn_id
-from tests.support.engines import sql_engine_of
 
 PASSWORD = "a-long-password-1"
 PEOPLE = {
@@ -123,10 +121,7 @@ def test_the_tree_resolves_departments_and_levels_upwards():
 
 def test_migration_puts_existing_work_in_home_units(engine, people):
     case = engine.cases.open_case(None, complaint(), people["front_hd"])
-    sql = sql_engine_of(engine)
-    cfg = alembic_config(sql, home_units(engine.ctx.organisation), "HO", sealer=engine.ctx.db.sealer)
-    command.downgrade(cfg, "0008")
-    command.upgrade(cfg, "head")
+    sql = migrate_down_and_up(engine, "0008")
     with sql.connect() as conn:
         assert conn.scalar(select(CaseRow.unit).where(CaseRow.id == case.id)) == "SH01"
         assert conn.scalar(select(HumanTaskRow.unit).where(HumanTaskRow.case_id == case.id)) == "SH01"
