@@ -42,6 +42,15 @@ def department_name(code: str | None) -> str:
     return engine().ctx.department_name(code)
 
 
+def unit_name(code: str | None) -> str:
+    """An organisation unit's code and display name in the current language (the code itself if unknown)."""
+    unit = engine().ctx.organisation.get(code)
+    if unit is None:
+        return code or "—"
+    english = str(get_locale()) == "en" and unit.name_en
+    return f"{unit.code} {unit.name_en if english else unit.name}"
+
+
 def code_label(code: Any, list_name: str) -> str:
     """The label of a code from processes/codes.toml (the code itself if unknown)."""
     if code in (None, ""):

@@ -116,6 +116,12 @@ def may_see_reports(actor: Actor) -> bool:
     return reads_everything(actor)
 
 
+def report_units(actor: Actor) -> frozenset[str] | None:
+    """The units whose cases a report reader counts: a supervisor's subtrees; auditors, admins and
+    supervisors without units the whole bank (None)."""
+    return actor.oversees
+
+
 def membership_errors(directory: DepartmentDirectory, departments: Iterable[str],
                       roles: Iterable[str]) -> dict[str, list[str]]:
     """Per-field problems with the departments and roles given to a user or an API key."""

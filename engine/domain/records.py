@@ -165,12 +165,14 @@ class CaseFactRecord:
     rectification_closed: bool = False
     root_cause: str | None = None
     closed_at: datetime | None = None
+    unit: str = ""  # the case's organisation unit (where it currently is)
 
 
 @dataclass(frozen=True)
 class ReportScope:
     """Which cases a report covers: received on China days first_day..last_day (days since 1970-01-01,
-    both included) = moments [received_from, received_before), one organisation or all."""
+    both included) = moments [received_from, received_before), one organisation or all, of the organisation
+    units in `units` (None: every unit)."""
 
     first_day: int
     last_day: int
@@ -178,6 +180,7 @@ class ReportScope:
     received_before: datetime
     organisation: str | None
     now: datetime
+    units: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)

@@ -315,6 +315,12 @@ FACT_DIMENSIONS = frozenset({
 })
 
 
+def _where_organisation(scope: ReportScope, organisation: Any, unit: Any) -> list[Any]:
+    """The scope's organisation and units as conditions on these columns (the units as parameters)."""
+    conditions = [] if not scope.organisation else [organisation == scope.organisation]
+    return conditions if scope.units is None else [*conditions, unit.in_(sorted(scope.units))]
+
+
 class ReportQueries:
     """SQL aggregates over the case_fact projection (plus human_task, notice and the case's deadlines)."""
 
@@ -324,9 +330,7 @@ class ReportQueries:
     @staticmethod
     def _scope(scope: ReportScope) -> list[Any]:
         conditions = [CaseFactRow.received_day >= scope.first_day, CaseFactRow.received_day <= scope.last_day]
-        if scope.organisation:
-            conditions.append(CaseFactRow.organisation == scope.organisation)
-        return conditions
+        return conditions + _where_organisation(scope, CaseFactRow.organisation, CaseFactRow.unit)
 
     def counts_by(self, scope: ReportScope, *dimensions: str) -> list[tuple[Any, ...]]:
         """Cases in scope per combination of values of fact columns: rows (value, ..., count), unordered.
@@ -395,16 +399,15 @@ class ReportQueries:
         f = CaseFactRow
         previous_day = func.lag(f.received_day).over(partition_by=f.customer_key, order_by=(f.received_at, f.case_id))
         timeline = (
-            select(f.received_day.label("day"), f.organisation.label("organisation"),
+            select(f.received_day.label("day"), f.organisation.label("organisation"), f.unit.label("unit"),
                    (f.received_day - previous_day).label("gap"))
             .where(f.customer_key.is_not(None), f.received_day >= scope.first_day - window_days,
                    f.received_day <= scope.last_day)
             .subquery()
         )
         query = select(func.count()).select_from(timeline).where(
-            timeline.c.day >= scope.first_day, timeline.c.gap <= window_days)
-        if scope.organisation:
-            query = query.where(timeline.c.organisation == scope.organisation)
+            timeline.c.day >= scope.first_day, timeline.c.gap <= window_days,
+            *_where_organisation(scope, timeline.c.organisation, timeline.c.unit))
         return _as_int(self.session.scalar(query))
 
     def overdue_tasks_by_department(self, scope: ReportScope) -> list[tuple[str, int]]:
@@ -426,11 +429,10 @@ class ReportQueries:
         query = (
             select(nt.department, nt.kind, automatic, func.count())
             .select_from(nt).join(f, f.case_id == nt.case_id)
-            .where(nt.created_at >= scope.received_from, nt.created_at < scope.received_before)
+            .where(nt.created_at >= scope.received_from, nt.created_at < scope.received_before,
+                   *_where_organisation(scope, f.organisation, f.unit))
             .group_by(nt.department, nt.kind, automatic)
         )
-        if scope.organisation:
-            query = query.where(f.organisation == scope.organisation)
         return [(dept, kind, bool(auto), int(count)) for dept, kind, auto, count in self.session.execute(query).all()]
 
     def cases_without_facts(self) -> list[int]:

@@ -246,6 +246,7 @@ class CaseFactRow(Base):
     rectification_closed: Mapped[bool] = mapped_column(Boolean, default=False)
     root_cause: Mapped[str | None] = mapped_column(String(200))
     closed_at: Mapped[datetime | None]
+    unit: Mapped[str] = mapped_column(String(40), default="")  # the case's unit: reports stay in a subtree
 
 
 class ApiKeyRow(Base):

@@ -106,6 +106,7 @@ def build_fact_record(
         rework_returns=facts.rework_returns, review_requested=facts.review_requested,
         review_overturned=facts.review_overturned, rectification_issued=facts.rectification_issued,
         rectification_closed=facts.rectification_closed, root_cause=facts.root_cause, closed_at=closed_at,
+        unit=case.unit,
     )
 
 

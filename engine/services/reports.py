@@ -35,11 +35,13 @@ CODE_LISTS = {"channel": "channels", "category": "categories", "cause": "causes"
 
 @dataclass(frozen=True)
 class ReportRequest:
-    """What to report on: complaints received from `start` to `end` (China dates), one organisation or all."""
+    """What to report on: complaints received from `start` to `end` (China dates), one organisation or all,
+    in one organisation unit's subtree or every unit the reader may see."""
 
     start: date
     end: date
     organisation: str | None = None
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -200,15 +202,17 @@ class ReportService:
         return ReportRequest(date(year, (month - 1) % 12 + 1, 1), today)
 
     def parse_request(self, raw: Mapping[str, str]) -> ReportRequest:
-        """A request from form or query values `start`, `end`, `organisation` (defaults for missing ones)."""
+        """A request from form or query values `start`, `end`, `organisation`, `unit` (defaults for missing
+        ones)."""
         default = self.default_request()
         errors: dict[str, list[str]] = {}
         start = _parse_date(raw.get("start"), default.start, "start", errors)
         end = _parse_date(raw.get("end"), default.end, "end", errors)
         organisation = (raw.get("organisation") or "").strip() or None
+        unit = (raw.get("unit") or "").strip() or None
         if errors:
             raise ValidationFailed(errors)
-        return self.validate(ReportRequest(start, end, organisation))
+        return self.validate(ReportRequest(start, end, organisation, unit))
 
     def validate(self, request: ReportRequest) -> ReportRequest:
         """The request if it makes sense, else ValidationFailed naming the field."""
@@ -226,6 +230,8 @@ class ReportService:
         if request.organisation is not None and request.organisation not in self.ctx.codes.organisations:
             choices = ", ".join(self.ctx.codes.organisations)
             errors["organisation"] = [f"未知机构 {request.organisation!r} / unknown organisation (one of: {choices})"]
+        if request.unit is not None and self.ctx.organisation.get(request.unit) is None:
+            errors["unit"] = [f"未知单位 {request.unit!r} / unknown unit (see `complaintflow units`)"]
         if errors:
             raise ValidationFailed(errors)
         return request
@@ -235,7 +241,7 @@ class ReportService:
         if not authz.may_see_reports(actor):
             raise Forbidden("报表仅供督办、审计和管理员查看 / reports are for supervisors, auditors and admins")
         request = self.validate(request)
-        scope = self._scope(request)
+        scope = self._scope(request, self._units(request, actor))
         with self.ctx.db.read() as uow:
             queries = uow.reports
             totals = queries.totals(scope)
@@ -251,6 +257,11 @@ class ReportService:
                 money=Money(_yuan(totals["amount_cents"]), totals["amount_cases"],
                             _yuan(totals["compensation_cents"]), totals["compensated_cases"]),
             )
+
+    def units_for(self, actor: Actor) -> list[str]:
+        """The units a reader may narrow a report to (those whose cases they count), in the tree's order."""
+        visible = authz.report_units(actor)
+        return [code for code in self.ctx.organisation.units if visible is None or code in visible]
 
     def backfill_facts(self) -> int:
         """Write the facts rows of cases stored before the reports existed (from their projections); returns
@@ -268,11 +279,22 @@ class ReportService:
             uow.commit()
         return len(missing)
 
-    def _scope(self, request: ReportRequest) -> ReportScope:
+    def _units(self, request: ReportRequest, actor: Actor) -> frozenset[str] | None:
+        """The units the report counts: the requested unit's subtree within those the reader may see."""
+        visible = authz.report_units(actor)
+        if request.unit is None:
+            return visible
+        if visible is not None and request.unit not in visible:
+            raise ValidationFailed({"unit": [f"单位 {request.unit} 不在您的查看范围内 / unit {request.unit} "
+                                             "is outside the units you may see"]})
+        wanted = frozenset(self.ctx.organisation.subtree(request.unit))
+        return wanted if visible is None else wanted & visible
+
+    def _scope(self, request: ReportRequest, units: frozenset[str] | None) -> ReportScope:
         start = datetime.combine(request.start, time(), CHINA_TZ)
         before = datetime.combine(request.end + timedelta(days=1), time(), CHINA_TZ)
         return ReportScope((request.start - EPOCH).days, (request.end - EPOCH).days, start, before,
-                           request.organisation, self.ctx.now())
+                           request.organisation, self.ctx.now(), units)
 
     def _volume(self, marginals: dict[str, list[tuple[Any, int]]], total: int, request: ReportRequest) -> Volume:
         rows = {name: self._counts(marginals[name], name) for name in DIMENSIONS}

@@ -12,10 +12,21 @@ from sqlalchemy import Engine as SqlEngine
 from engine.bootstrap import Engine
 from engine.domain.organisation import home_units
 from engine.persistence.db import alembic_config
+from tests.support.actors import ADMIN
 from tests.support.engines import PROCESSES, sql_engine_of
 from webui.cli import main
 
 DEMO_OUTLETS = ["SH01", "SH02", "BJ01", "BJ02"]
+PASSWORD = "a-long-password-1"
+# Front desks of three outlets and the supervisors of both branches and of head office.
+PEOPLE = {
+    "front_sh01": (["SH01:branch_front"], ["staff"]), "front_sh02": (["SH02:branch_front"], ["staff"]),
+    "front_bj01": (["BJ01:branch_front"], ["staff"]),
+    "sup_sh": (["SH:service_mgmt"], ["staff", "supervisor"]),
+    "sup_bj": (["BJ:service_mgmt"], ["staff", "supervisor"]),
+    "sup_ho": (["HO:complaint_mgmt"], ["staff", "supervisor"]),
+    "mgmt_ho": (["HO:complaint_mgmt"], ["staff"]),
+}
 
 
 def processes_copy(tmp_path: Path) -> Path:
@@ -42,6 +53,12 @@ def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, old
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def add_people(engine: Engine) -> None:
+    """Create the users of PEOPLE, each with the email address NAME@bank.example."""
+    for name, (members, roles) in PEOPLE.items():
+        engine.users.add(name, PASSWORD, members, roles, ADMIN, email=f"{name}@bank.example")
 
 
 def migrate_down_and_up(engine: Engine, revision: str) -> SqlEngine:

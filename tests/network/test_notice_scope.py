@@ -13,28 +13,18 @@ from sqlalchemy import select
 from engine.domain.errors import NotFound
 from engine.domain.model import Actor
 from engine.persistence.tables import NoticeRow
-from tests.network.support import migrate_down_and_up
-from tests.support.actors import ADMIN, AUDITOR
+from tests.network.support import add_people, migrate_down_and_up
+from tests.support.actors import AUDITOR
 from tests.support.complaints import complaint
 from tests.support.driver import audit_actions, task_by_bpmn_id
 from tests.support.engines import clock_of
 
-PASSWORD = "a-long-password-1"
-PEOPLE = {
-    "front_sh01": (["SH01:branch_front"], ["staff"]), "front_sh02": (["SH02:branch_front"], ["staff"]),
-    "front_bj01": (["BJ01:branch_front"], ["staff"]),
-    "sup_sh": (["SH:service_mgmt"], ["staff", "supervisor"]),
-    "sup_bj": (["BJ:service_mgmt"], ["staff", "supervisor"]),
-    "sup_ho": (["HO:complaint_mgmt"], ["staff", "supervisor"]),
-    "mgmt_ho": (["HO:complaint_mgmt"], ["staff"]),
-}
 UNITLESS_FRONT_DESK = Actor("crm-api", frozenset({"branch_front"}))  # an API key: every unit
 
 
 @pytest.fixture
 def cases(engine):
-    for name, (members, roles) in PEOPLE.items():
-        engine.users.add(name, PASSWORD, members, roles, ADMIN, email=f"{name}@bank.example")
+    add_people(engine)
     return {unit: engine.cases.open_case(None, complaint(), engine.users.actor(who)).id
             for unit, who in (("SH02", "front_sh02"), ("BJ01", "front_bj01"))}
 

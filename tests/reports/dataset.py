@@ -23,6 +23,7 @@ from engine.persistence.tables import CaseRow, HumanTaskRow, NoticeRow
 NOW = datetime(2024, 12, 31, 18, 0, tzinfo=CHINA_TZ)
 RANGE = (date(2024, 10, 1), date(2024, 12, 31))
 EPOCH = date(1970, 1, 1)
+UNIT = "SH01"  # every case of the data set was received at this outlet
 
 
 def at(y: int, m: int, d: int, hour: int = 10, minute: int = 0) -> datetime:
@@ -172,7 +173,7 @@ def _insert_case(session: Any, definition_id: int, c: Seed) -> int:
         completed_elements=[], current_elements=[], channel=c.channel, organisation=c.organisation,
         grade=c.grade, category=c.category, cause=c.cause, received_at=c.received, received_by="front",
         internal_due_at=c.internal_due, regulatory_due_at=c.regulatory_due, regulatory_extensions=extensions,
-        supervised=False, closed_at=c.replied, created_at=c.received, updated_at=c.received,
+        supervised=False, closed_at=c.replied, created_at=c.received, updated_at=c.received, unit=UNIT,
     ))
     return int(result.inserted_primary_key[0])
 
@@ -188,5 +189,5 @@ def _facts(case_id: int, c: Seed) -> CaseFactRecord:
         reply_workday_minutes=c.workday_minutes, reply_minutes=c.minutes, satisfaction=c.satisfaction,
         rework_returns=c.rework, review_requested=c.review, review_overturned=c.overturned,
         rectification_issued=c.rect_issued, rectification_closed=c.rect_closed, root_cause=c.root_cause,
-        closed_at=c.replied,
+        closed_at=c.replied, unit=UNIT,
     )

@@ -143,7 +143,7 @@ def test_to_dict_is_plain_json(seeded):
 
     data = seeded.reports.report(ReportRequest(*RANGE), SUPERVISOR).to_dict()
     text = json.dumps(data, ensure_ascii=False)
-    assert data["request"] == {"start": "2024-10-01", "end": "2024-12-31", "organisation": None}
+    assert data["request"] == {"start": "2024-10-01", "end": "2024-12-31", "organisation": None, "unit": None}
     assert data["money"]["amount_in_dispute"] == "3208.50"
     assert data["timeliness"]["internal"]["on_time_rate"] == {"numerator": 4, "denominator": 7, "rate": 0.5714}
     assert '"month": "2024-11"' in text

@@ -28,6 +28,9 @@ class ReportQuerySchema(Schema):
     start = fields.Date(load_default=None, metadata={"description": "first day (China time). " + RANGE_RULE})
     end = fields.Date(load_default=None, metadata={"description": "last day, included. " + RANGE_RULE})
     organisation = fields.String(load_default=None)
+    unit = fields.String(load_default=None, metadata={
+        "description": "an organisation unit's code: only the cases of its subtree (within the units the caller "
+                       "may see; 422 naming `unit` when unknown or outside them)"})
 
 
 class ReportSchema(Schema):

@@ -11,6 +11,7 @@ from engine.domain import authz
 from engine.domain.errors import Forbidden, ValidationFailed
 from engine.services.reports import Report, ReportRequest
 from webui.context import actor, current_actor, engine
+from webui.formatting import unit_name
 from webui.forms import field_errors
 from webui.reports.charts import chart_data
 from webui.reports.export import XLSX_MIME, csv_text, xlsx_bytes
@@ -80,8 +81,10 @@ def _report() -> Report:
 
 def _page(report: Report | None, wanted: ReportRequest, errors: dict[str, list[str]], status: int) -> tuple[str, int]:
     organisations = [(code, org.label) for code, org in engine().ctx.codes.organisations.items()]
+    units = [(code, unit_name(code)) for code in engine().reports.units_for(actor())]
     page = render_template(
         "reports/index.html", report=report, wanted=wanted, errors=errors, organisations=organisations,
+        units=units,
         tables={t.key: t for t in report_tables(report)} if report else {},
         charts=chart_data(report) if report else {}, query=_query(wanted),
     )
@@ -92,6 +95,8 @@ def _query(wanted: ReportRequest) -> dict[str, str]:
     query = {"start": wanted.start.isoformat(), "end": wanted.end.isoformat()}
     if wanted.organisation:
         query["organisation"] = wanted.organisation
+    if wanted.unit:
+        query["unit"] = wanted.unit
     return query
 
 
@@ -100,6 +105,7 @@ def _scope_lines(report: Report) -> list[tuple[str, str]]:
     return [
         (_("统计区间"), f"{wanted.start.isoformat()} ~ {wanted.end.isoformat()}"),
         (_("受理机构"), wanted.organisation or _("全部")),
+        (_("所属单位"), unit_name(wanted.unit) if wanted.unit else _("可查看的全部单位")),
         (_("生成时间"), report.generated_at.isoformat(timespec="seconds")),
     ]
 
