@@ -430,6 +430,10 @@ GET  /api/v1/cases/{ref}                  outlet  deny   ok
 GET  /api/v1/cases/{ref}                  branch  deny   deny
 POST /api/v1/tasks/{task_id}/chase        outlet  deny   ok
 POST /api/v1/tasks/{task_id}/chase        branch  deny   deny
+POST notices.mark_read                    outlet  deny   deny
+POST notices.mark_read                    branch  deny   deny
+POST /api/v1/notices/{notice_id}/read     outlet  deny   deny
+POST /api/v1/notices/{notice_id}/read     branch  deny   deny
 """, roles=("staff", "branch_sup"), targets=("outlet", "branch"))
 
 
@@ -474,16 +478,21 @@ def test_unit_access_matrix(world: World) -> None:
 
 
 def test_unit_lists_stay_in_the_units(world: World) -> None:
-    """The SH01 desk's lists show neither outlet's task; the Shanghai supervisor's desk lists SH02's, not BJ01's."""
+    """The SH01 desk's lists (tasks, notices to its front desk) show neither outlet's work; the Shanghai
+    supervisor's desk lists SH02's, not BJ01's, and its reports narrow to SH02, not to BJ01."""
     staff = world.app.test_client()
     sign_in(staff, UNIT_USER_OF_ROLE["staff"])
-    for url in ("/queue/branch_front", "/api/v1/tasks", "/api/v1/tasks?department=branch_front"):
+    for url in ("/queue/branch_front", "/api/v1/tasks", "/api/v1/tasks?department=branch_front", "/notices",
+                "/api/v1/notices"):
         body = staff.get(url, follow_redirects=True).get_data(as_text=True)
         for target in ("outlet", "branch"):
             assert world.targets[target].task not in body, (url, target)
+            assert world.targets[target].case not in body, (url, target)
     supervisor = world.app.test_client()
     sign_in(supervisor, UNIT_USER_OF_ROLE["branch_sup"])
     listed = supervisor.get("/api/v1/tasks?status=claimed").json or {}
     ids = {t["id"] for t in listed["items"]}
     assert world.targets["outlet"].task in ids
     assert world.targets["branch"].task not in ids and world.targets["own"].task in ids
+    assert supervisor.get("/reports/export/monthly.csv?unit=SH02").status_code == 200
+    assert supervisor.get("/reports/export/monthly.csv?unit=BJ01").status_code == 422
