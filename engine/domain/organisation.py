@@ -288,3 +288,33 @@ def receiving_unit(tree: OrganisationTree, memberships: Iterable[Membership]) ->
     """Where a complaint registered by someone lands: their first unit in the tree's order, else the head office."""
     mine = {m.unit for m in memberships}
     return next((code for code in tree.units if code in mine), tree.root.code)
+
+
+@dataclass(frozen=True)
+class UnitTotal:
+    """A count at one unit of the tree: the unit's own and rolled up over its subtree."""
+
+    code: str
+    name: str
+    depth: int  # 0 for the topmost unit shown
+    own: int
+    total: int
+
+
+def rolled_up(tree: OrganisationTree, counts: Mapping[str, int], units: Iterable[str] | None = None) -> list[UnitTotal]:
+    """Per-unit counts rolled up the tree (outlet -> branch -> bank), depth first in the tree's order, from the
+    topmost of `units` (every unit when None) down; counts outside `units` or the tree are left out."""
+    included = set(tree.units) if units is None else set(units) & set(tree.units)
+    rows: list[UnitTotal] = []
+
+    def walk(code: str, depth: int) -> int:
+        at = len(rows)
+        rows.append(UnitTotal(code, tree.units[code].name, depth, 0, 0))
+        below = sum(walk(child.code, depth + 1) for child in tree.children(code) if child.code in included)
+        own = counts.get(code, 0)
+        rows[at] = UnitTotal(code, tree.units[code].name, depth, own, own + below)
+        return own + below
+
+    for code in [c for c in tree.units if c in included and tree.units[c].parent not in included]:
+        walk(code, 0)
+    return rows

@@ -311,7 +311,7 @@ def _yes(condition: Any) -> Any:
 OPEN_TASK_STATUSES = ("ready", "claimed")
 FACT_DIMENSIONS = frozenset({
     "channel", "category", "cause", "grade", "organisation", "product", "received_month", "root_cause",
-    "satisfaction", "process_key",
+    "satisfaction", "process_key", "unit",
 })
 
 

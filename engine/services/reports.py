@@ -20,6 +20,7 @@ from engine.domain import authz
 from engine.domain.clock import CHINA_TZ, to_china
 from engine.domain.errors import Forbidden, ValidationFailed
 from engine.domain.model import SYSTEM, Actor
+from engine.domain.organisation import UnitTotal, rolled_up
 from engine.domain.records import ReportScope
 from engine.schemas.complaint import EARLIEST_RECEIPT, LATEST_RECEIPT
 from engine.services.context import EngineContext
@@ -87,6 +88,7 @@ class Volume:
     by_organisation: list[CountRow]
     by_product: list[CountRow]
     monthly: list[MonthRow]
+    by_unit: list[UnitTotal]  # rolled up: outlet -> branch -> bank
 
 
 @dataclass(frozen=True)
@@ -248,7 +250,7 @@ class ReportService:
             marginals = _breakdowns(queries, scope)
             return Report(
                 request=request, generated_at=scope.now,
-                volume=self._volume(marginals, totals["cases"], request),
+                volume=self._volume(marginals, totals["cases"], request, self._by_unit(queries, scope)),
                 timeliness=self._timeliness(queries, scope, totals),
                 quality=self._quality(queries, scope, totals),
                 satisfaction=self._satisfaction(marginals["satisfaction"], totals),
@@ -296,7 +298,12 @@ class ReportService:
         return ReportScope((request.start - EPOCH).days, (request.end - EPOCH).days, start, before,
                            request.organisation, self.ctx.now(), units)
 
-    def _volume(self, marginals: dict[str, list[tuple[Any, int]]], total: int, request: ReportRequest) -> Volume:
+    def _by_unit(self, q: ReportReads, scope: ReportScope) -> list[UnitTotal]:
+        counts = {str(unit): n for unit, n in q.counts_by(scope, "unit")}
+        return rolled_up(self.ctx.organisation, counts, scope.units)
+
+    def _volume(self, marginals: dict[str, list[tuple[Any, int]]], total: int, request: ReportRequest,
+                by_unit: list[UnitTotal]) -> Volume:
         rows = {name: self._counts(marginals[name], name) for name in DIMENSIONS}
         per_month = dict(marginals["received_month"])
         monthly: list[MonthRow] = []
@@ -304,7 +311,7 @@ class ReportService:
             count = per_month.get(month, 0)
             monthly.append(MonthRow(month, count, count - monthly[-1].count if monthly else None))
         return Volume(total, rows["channel"], rows["category"], rows["cause"], rows["grade"],
-                      rows["organisation"], rows["product"], monthly)
+                      rows["organisation"], rows["product"], monthly, by_unit)
 
     def _timeliness(self, q: ReportReads, scope: ReportScope, totals: dict[str, int]) -> Timeliness:
         backlog = [CountRow(d, self.ctx.department_name(d), n) for d, n in q.overdue_tasks_by_department(scope)]

@@ -62,6 +62,21 @@ def test_the_unit_filter_narrows_to_a_subtree_within_what_the_reader_sees(engine
     assert "unit" in unknown.value.errors
 
 
+def by_unit(rep):
+    return [(u.code, u.depth, u.own, u.total) for u in rep.volume.by_unit]
+
+
+def test_figures_by_unit_roll_up_from_outlet_to_branch_to_bank(engine, cases):
+    assert by_unit(report(engine, "sup_sh")) == [("SH", 0, 0, 3), ("SH01", 1, 1, 1), ("SH02", 1, 2, 2)]
+    assert by_unit(report(engine, "sup_sh", "SH02")) == [("SH02", 0, 2, 2)]
+    bank = by_unit(report(engine, AUDITOR))
+    assert bank[0] == ("HO", 0, 0, 4)
+    assert {code: (depth, own, total) for code, depth, own, total in bank[1:]} == {
+        "SH": (1, 0, 3), "SH01": (2, 1, 1), "SH02": (2, 2, 2), "BJ": (1, 0, 1), "BJ01": (2, 1, 1),
+        "BJ02": (2, 0, 0), "CC": (1, 0, 0)}
+    assert sum(own for _code, _depth, own, _total in bank) == report(engine, AUDITOR).volume.total
+
+
 def exported_total(web, url):
     """The complaints counted in a by-channel CSV export (code, label, count, share)."""
     response = web.get(url)
@@ -79,6 +94,8 @@ def test_page_exports_and_api_keep_to_the_subtree(engine, cases, client, keys):
     assert page.status_code == 200 and 'name="unit"' in page.get_data(as_text=True)
     assert exported_total(web, "/reports/export/channel.csv") == 3
     assert exported_total(web, "/reports/export/channel.csv?unit=SH01") == 1
+    units = list(csv.reader(io.StringIO(web.get("/reports/export/units.csv").get_data().decode("utf-8-sig"))))
+    assert [row[1:] for row in units[1:]] == [["0", "3"], ["1", "1"], ["2", "2"]]
     assert web.get("/reports/?unit=BJ").status_code == 422
     assert web.get("/reports/export/volume.csv?unit=BJ").status_code == 422
     key = keys.make("report-reader", (), ("auditor",), ("reports:read",))

@@ -85,7 +85,7 @@ def test_every_table_exports_as_csv_and_xlsx(signed_in):
     client = signed_in("admin1")
     html = client.get(f"/reports/?{QUERY}").text
     keys = re.findall(r'/reports/export/([a-z_]+)\.csv', html)
-    assert len(keys) == len(set(keys)) == 16
+    assert len(keys) == len(set(keys)) == 17
     for key in keys:
         assert client.get(f"/reports/export/{key}.csv?{QUERY}").status_code == 200, key
         assert client.get(f"/reports/export/{key}.xlsx?{QUERY}").status_code == 200, key
@@ -101,3 +101,6 @@ def test_every_table_exports_as_csv_and_xlsx(signed_in):
     assert timeliness["F2"].value == 0.5714 and timeliness["F2"].number_format == "0.00%"
     monthly = [[c.value for c in row] for row in book["monthly"].iter_rows()]
     assert monthly[1:] == [["2024-10", 3, None], ["2024-11", 2, -1], ["2024-12", 3, 1]]
+    units = [[c.value for c in row] for row in book["units"].iter_rows()][1:]  # every case is at SH01
+    assert [row[1:] for row in units[:4]] == [[0, 8], [0, 8], [8, 8], [0, 0]]
+    assert units[2][0].startswith("\u3000\u3000SH01 ") and sum(row[1] for row in units) == 8

@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from engine.services.reports import ClockFigures, CountRow, Ratio, Report
+from webui.formatting import unit_name
 
 # Column kinds: how a cell is shown and exported.
 TEXT, INT, RATE, DAYS, MONEY = "text", "int", "rate", "days", "money"
@@ -56,6 +57,9 @@ def report_tables(report: Report) -> list[Table]:
         _counts("product", _("按产品"), v.by_product, v.total),
         Table("monthly", _("月度趋势"), [Column(_("月份")), Column(_("件数"), INT), Column(_("环比增减"), INT)],
               [[m.month, m.count, m.change] for m in v.monthly]),
+        Table("units", _("按单位（逐级汇总）"),
+              [Column(_("单位")), Column(_("本单位受理"), INT), Column(_("含下级合计"), INT)],
+              [["\u3000" * u.depth + unit_name(u.code), u.own, u.total] for u in v.by_unit]),
         _timeliness(report),
         Table("extensions", _("监管时限延期"), [Column(_("指标")), Column(_("数值"), INT)], [
             [_("延期件数"), report.timeliness.extended_cases],
