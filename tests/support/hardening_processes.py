@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from tests.support.engines import PROCESSES, REPO_ROOT
+from tests.support.engines import PROCESSES, REPO_ROOT, TEST_DATA_KEY, TEST_MATCH_KEY
 
 SECRET_KEY = "crash-test-secret-key-shared-by-every-server-run"
 
@@ -31,13 +31,14 @@ def free_port() -> int:
 
 
 def complaintflow_env(db_url: str, instance_dir: Path) -> dict[str, str]:
-    """The environment of a server or worker on `db_url` (one secret key, so sessions survive restarts)."""
+    """The environment of a server or worker on `db_url` (one secret key, so sessions survive restarts; the
+    data keys the test database was seeded with, so every process reads its personal data)."""
     path = os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))
     return dict(
         os.environ, PYTHONPATH=path, PYTHONUNBUFFERED="1",
         COMPLAINTFLOW_DATABASE_URL=db_url, COMPLAINTFLOW_INSTANCE_DIR=str(instance_dir),
         COMPLAINTFLOW_PROCESSES_DIR=str(PROCESSES), COMPLAINTFLOW_SECRET_KEY=SECRET_KEY,
-        COMPLAINTFLOW_SMTP_HOST="",
+        COMPLAINTFLOW_SMTP_HOST="", COMPLAINTFLOW_DATA_KEY=TEST_DATA_KEY, COMPLAINTFLOW_MATCH_KEY=TEST_MATCH_KEY,
     )
 
 
