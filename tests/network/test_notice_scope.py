@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.domain.errors import NotFound
-from engine.domain.model import Actor
+from engine.domain.model import Actor, NoticeKind
 from engine.persistence.tables import NoticeRow
 from tests.network.support import add_people, migrate_down_and_up
 from tests.support.actors import AUDITOR
@@ -85,7 +85,13 @@ def test_a_notice_is_emailed_to_the_members_of_its_unit_and_department(engine, c
 
 def test_migration_gives_existing_notices_their_tasks_unit(engine, cases):
     notice = chase_sh02(engine, cases)
+    with engine.ctx.db.write() as uow:  # a supervision notice without a task, as older versions stored it
+        untasked = uow.notices.add(replace(notice, task_id=None, addressee=None, department="complaint_mgmt",
+                                           kind=NoticeKind.SUPERVISION, unit="SH02"), email=False)
+        uow.commit()
     sql = migrate_down_and_up(engine, "0011")
     with sql.connect() as conn:
-        assert conn.scalar(select(NoticeRow.unit).where(NoticeRow.id == notice.id)) == "SH02"
+        units = dict(conn.execute(select(NoticeRow.id, NoticeRow.unit)).all())
+    assert (units[notice.id], units[untasked]) == ("SH02", "HO")
     assert notices_of(engine, "front_sh01") == []
+    assert notices_of(engine, "mgmt_ho") == [notice.case_number]  # head office's complaint management
