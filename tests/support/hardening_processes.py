@@ -39,6 +39,9 @@ def complaintflow_env(db_url: str, instance_dir: Path) -> dict[str, str]:
         COMPLAINTFLOW_DATABASE_URL=db_url, COMPLAINTFLOW_INSTANCE_DIR=str(instance_dir),
         COMPLAINTFLOW_PROCESSES_DIR=str(PROCESSES), COMPLAINTFLOW_SECRET_KEY=SECRET_KEY,
         COMPLAINTFLOW_SMTP_HOST="", COMPLAINTFLOW_DATA_KEY=TEST_DATA_KEY, COMPLAINTFLOW_MATCH_KEY=TEST_MATCH_KEY,
+        # Every simulated person signs in from 127.0.0.1, again after each kill; a sign-in the kill cut short
+        # keeps its place in the name's attempt count (fail-closed). The locks are tested elsewhere, not here.
+        COMPLAINTFLOW_LOGIN_MAX_FAILURES="1000", COMPLAINTFLOW_FAILURES_PER_SOURCE="100000",
     )
 
 
