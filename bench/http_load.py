@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -121,12 +122,22 @@ def _errors(csv_prefix: Path) -> list[dict[str, str]]:
                 for r in csv.DictReader(fh)]
 
 
+def server_processes_dir(workdir: Path) -> Path:
+    """processes/ plus the report-fact declarations of the bench diagrams: the server reads a process's
+    `<process id>.toml` from its processes directory when it saves a case of that process."""
+    target = workdir / "processes"
+    shutil.copytree(PROCESSES, target, dirs_exist_ok=True)
+    for declaration in BENCH_DIAGRAMS.glob("*.toml"):
+        shutil.copy(declaration, target / declaration.name)
+    return target
+
+
 def load(url: str, workdir: Path, users: int, seconds: int) -> dict[str, Any]:
     """Run locust headless against the server; its figures."""
     port = _free_port()
     env = {**os.environ, "COMPLAINTFLOW_DATABASE_URL": url, "COMPLAINTFLOW_INSTANCE_DIR": str(workdir),
-           "COMPLAINTFLOW_PROCESSES_DIR": str(PROCESSES), "COMPLAINTFLOW_SECRET_KEY": "bench-http-load",
-           "BENCH_USERS": str(users)}
+           "COMPLAINTFLOW_PROCESSES_DIR": str(server_processes_dir(workdir)),
+           "COMPLAINTFLOW_SECRET_KEY": "bench-http-load", "BENCH_USERS": str(users)}
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
          "webui:create_app()"], cwd=REPO_ROOT, env=env)
