@@ -55,7 +55,7 @@ CASE_COLUMNS = ["id", "number", "definition_id", "process_key", "status", "versi
                 "process_data", "completed_elements", "current_elements", "channel", "organisation", "grade",
                 "category", "cause", "received_at", "received_by", "internal_due_at", "regulatory_due_at",
                 "regulatory_extensions", "supervised", "calendar_warning", "closed_at", "created_at", "updated_at",
-                "unit"]
+                "unit", "failed_at", "failure"]
 TASK_COLUMNS = ["id", "case_id", "case_number", "process_key", "bpmn_id", "title", "department", "lane", "grade",
                 "status", "assignee", "created_at", "due_at", "completed_at", "completed_by", "chase_count",
                 "last_chased_at", "unit"]
@@ -115,7 +115,7 @@ class Generator:
         case = (case_id, number, self.definition_id, "branch_complaint", "closed" if closed else "open", 4,
                 '{"bench":true}', COMPLAINT_JSON, "{}", "[]", "[]", "counter", "branch", "general", "deposits",
                 "service_attitude", received, "branch_front_0", internal, regulatory, "[]",
-                0 if self.sqlite else False, None, closed_at, received, received, UNIT)
+                0 if self.sqlite else False, None, closed_at, received, received, UNIT, None, None)
         tasks = []
         for n, (created, due, completed) in enumerate(task_times):
             department = rng.choice(self.departments)
