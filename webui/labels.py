@@ -53,4 +53,6 @@ DEPLOY_PROBLEMS = {
     "no_path_to_end": N_("从该元素出发没有路径到达结束事件，工单在此无法结束"),
     "task_nobody_works": N_("没有人能办理该任务：请改为指定部门和表单的用户任务"),
     "task_type_unsupported": N_("引擎不执行 %(kind)s 类型的元素：请使用用户任务或业务规则任务"),
+    "dmn_unique_overlap": N_("%(file)s 的决策 %(decision)s 命中策略为 UNIQUE，但规则 %(first)s 与规则 %(second)s "
+                             "可能同时匹配：请使条件互斥，或在依赖规则顺序时声明 hitPolicy=\"FIRST\""),
 }

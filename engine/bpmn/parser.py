@@ -14,6 +14,8 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
 from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, UserTaskParser
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
+from engine.bpmn.decisions import PolicyDMNEngine
+
 _CAMUNDA = "{" + CAMUNDA_MODEL_NS + "}"
 
 
@@ -80,3 +82,7 @@ class ComplaintParser(CamundaParser):
         full_tag("boundaryEvent"): (ComplaintBoundaryEventParser, BoundaryEvent),
         full_tag("intermediateThrowEvent"): (ComplaintThrowEventParser, IntermediateThrowEvent),
     }
+
+    def get_engine(self, decision_ref: str, node: Any) -> PolicyDMNEngine:
+        """The decision's table, run with the hit policy it declares (see `engine/bpmn/decisions.py`)."""
+        return PolicyDMNEngine(super().get_engine(decision_ref, node).decision_table)

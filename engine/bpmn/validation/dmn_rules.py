@@ -6,6 +6,7 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from engine.bpmn.expressions import check_dmn_input_entry, check_expression
 from engine.bpmn.validation.common import Rules, dmn_tag, expression_problem, problem_at
+from engine.bpmn.validation.dmn_overlap import overlapping_rules
 from engine.bpmn.xmlsafe import FILE_ELEMENT
 from engine.domain.errors import DeployProblem
 from engine.domain.expression_limits import ExpressionLimits
@@ -47,6 +48,29 @@ def _decision_problems(file: str, root: etree._Element, decision: etree._Element
     for row, rule in enumerate(table.iterfind(dmn_tag(root, "rule")), start=1):
         cells = list(zip(inputs, usable, strict=True))
         problems += _rule_problems(file, root, rule, row, cells, known, rules.expression_limits)
+    return problems or _unique_problems(file, root, decision, table, len(inputs))
+
+
+def _unique_problems(
+    file: str, root: etree._Element, decision: etree._Element, table: etree._Element, n_inputs: int
+) -> list[DeployProblem]:
+    """A UNIQUE table whose rules can match the same input: one problem per overlapping pair of rules."""
+    if (table.get("hitPolicy") or "UNIQUE").upper() != "UNIQUE":
+        return []
+    rows = list(table.iterfind(dmn_tag(root, "rule")))
+    cells = [[_cell_text(root, e) for e in row.findall(dmn_tag(root, "inputEntry"))] for row in rows]
+    if any(len(c) != n_inputs for c in cells):
+        return []
+    problems = []
+    for first, second in overlapping_rules(cells):
+        decision_id = decision.get("id", "")
+        message = (
+            f"decision {decision_id} has hit policy UNIQUE, but rules {first} and {second} can match the same "
+            'input; make their conditions exclusive, or declare hitPolicy="FIRST" if the order decides'
+        )
+        params = (("file", file), ("decision", decision_id), ("first", str(first)), ("second", str(second)))
+        problems.append(DeployProblem(file, rows[second - 1].get("id") or decision_id, message,
+                                      "dmn_unique_overlap", params))
     return problems
 
 
