@@ -24,6 +24,7 @@ from engine.services.deploy import DeployService
 from engine.services.health import HealthService
 from engine.services.keys import DataKeyService
 from engine.services.mail import Mailer
+from engine.services.messages import MessageService
 from engine.services.organisation import OrganisationService
 from engine.services.oversight.notices import NoticeService
 from engine.services.oversight.supervision import SupervisionService
@@ -44,6 +45,7 @@ class Engine:
     cases: CaseService
     tasks: TaskService
     deploy: DeployService
+    messages: MessageService
     timers: TimerService
     notices: NoticeService
     users: UserService
@@ -103,6 +105,7 @@ def build(
         cases=CaseService(ctx),
         tasks=TaskService(ctx),
         deploy=DeployService(ctx),
+        messages=MessageService(ctx),
         timers=TimerService(ctx, worker_name),
         notices=NoticeService(ctx),
         users=UserService(ctx),

@@ -17,7 +17,7 @@ from engine.bootstrap import Engine, build
 from engine.config import Settings, new_data_key
 from engine.domain.calendar import parse_moment
 from engine.domain.clock import FixedClock
-from engine.domain.errors import DeployRejected, EngineError, ValidationFailed
+from engine.domain.errors import Conflict, DeployRejected, EngineError, ValidationFailed
 from engine.domain.filters import TaskFilter
 from engine.domain.model import Actor, Role
 from engine.domain.organisation import OrganisationInvalid, OrganisationTree
@@ -237,6 +237,29 @@ def cmd_apikey(engine: Engine, args: argparse.Namespace) -> None:
         emit(args, {"revoked": args.name}, lambda d: f"API key {d['revoked']} revoked")
 
 
+def json_object(value: str) -> dict[str, Any]:
+    """A JSON object given inline, or read from a file or '-' (stdin)."""
+    if value == "-" or not value.lstrip().startswith("{"):
+        return read_data(value)
+    try:
+        data = json.loads(value)
+    except json.JSONDecodeError as err:
+        raise SystemExit(f"error: --data is not valid JSON: {err}") from err
+    if not isinstance(data, dict):
+        raise SystemExit("error: the data must be a JSON object")
+    return data
+
+
+def cmd_message(engine: Engine, args: argparse.Namespace) -> None:
+    actor = user_actor(engine, args.user) if args.user else operator()
+    case_id = engine.cases.resolve_id(args.number)
+    done = engine.messages.send(case_id, args.name, json_object(args.data) if args.data else {}, actor)
+    emit(args, {"case": done.case.number, "status": done.case.status, "message": done.message,
+                "waiting_before": done.waiting_before, "waiting_after": done.waiting_after},
+         lambda d: f"{d['case']}: delivered {d['message']!r}; the case is {d['status']}"
+                   + (f", waiting for {', '.join(d['waiting_after'])}" if d["waiting_after"] else ""))
+
+
 def cmd_audit(engine: Engine, args: argparse.Namespace) -> None:
     report = engine.audit.verify(operator())
     emit(args, report, lambda r: f"audit trail intact: {r.checked} events" if r.intact else
@@ -353,6 +376,15 @@ def build_parser() -> argparse.ArgumentParser:
         p = keys_sub.add_parser(name, help=text)
         p.add_argument("--json", action="store_true")
         p.set_defaults(handler=cmd_keys)
+    messages = sub.add_parser("message", help="messages to running cases")
+    m_sub = messages.add_subparsers(dest="message_command", required=True)
+    p = m_sub.add_parser("send", help="deliver a named message to the case's events waiting for it")
+    p.add_argument("number", help="the complaint number (or case id)")
+    p.add_argument("name", help="the message's name, as in the diagram (e.g. 'customer supplied documents')")
+    p.add_argument("--data", help="a JSON object of variables the case receives (inline, a file, or - for stdin)")
+    p.add_argument("--user", help="deliver as this user (default: the operator at the shell)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_message)
     audit = sub.add_parser("audit", help="the audit trail")
     a_sub = audit.add_subparsers(dest="audit_command", required=True)
     p = a_sub.add_parser("verify", help="check the hash chain; report the first broken link (exit 1)")
@@ -383,6 +415,12 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationFailed as err:
         for field, messages in sorted(err.errors.items()):
             print(f"{field}: {'; '.join(messages)}", file=sys.stderr)
+        return 1
+    except Conflict as err:
+        from webui.conflicts import conflict_text
+        from webui.organisation_text import shell_gettext
+
+        print(f"error: {conflict_text(err, shell_gettext())}", file=sys.stderr)
         return 1
     except EngineError as err:
         print(f"error: {err}", file=sys.stderr)

@@ -18,6 +18,7 @@ from engine.domain.errors import (
     WorkflowError,
 )
 from engine.domain.model import Actor
+from webui.conflicts import conflict_text
 from webui.context import current_actor, engine
 from webui.failures import error_text
 
@@ -47,8 +48,9 @@ def forbidden(err: Exception) -> Page:
 
 
 def conflict(err: Exception) -> Page:
-    """409: someone else changed it first."""
-    return error_page(409, gettext("状态已变化"), str(err))
+    """409: someone else changed it first, or the action does not fit the state (worded by its code)."""
+    message = conflict_text(err, gettext) if isinstance(err, Conflict) else str(err)
+    return error_page(409, gettext("状态已变化"), message)
 
 
 def invalid(err: ValidationFailed) -> Page:

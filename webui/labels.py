@@ -33,6 +33,15 @@ ACTION_LABELS = {
     "personal_data_viewed": N_("查看完整个人信息"),
     "access_denied": N_("拒绝访问"),
     "deploy": N_("部署流程"),
+    "message_received": N_("收到消息"),
+    "case_migrated": N_("迁移到新版本"),
+    "migration": N_("迁移运行中的案件"),
+}
+
+# Conflicts the engine names by code (Conflict.code), with their parameters.
+CONFLICTS = {
+    "message_not_waiting": N_("案件 %(case)s 没有在等待消息“%(message)s”；它正在等待：%(waiting)s"),
+    "case_not_open": N_("案件 %(case)s 已不在处理中，不再等待任何消息"),
 }
 
 NOTICE_KINDS = {"chase": N_("催办"), "supervision": N_("督办")}

@@ -8,7 +8,9 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import EscalationEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.camunda.specs.user_task import EnumFormField
 from SpiffWorkflow.camunda.specs.user_task import Form as SpiffForm
 
@@ -53,6 +55,8 @@ class LoadedDefinition:
     user_tasks: dict[str, UserTaskSpec] = field(default_factory=dict)
     timers: dict[str, TimerSpec] = field(default_factory=dict)
     escalations: dict[str, EscalationSpec] = field(default_factory=dict)
+    # Catch and boundary events waiting for a message: the message's name by element id.
+    messages: dict[str, str] = field(default_factory=dict)
     element_names: dict[str, str] = field(default_factory=dict)
 
 
@@ -135,6 +139,8 @@ def _collect_metadata(
                 task_spec.attached_to,
                 isinstance(task_spec.event_definition, CycleTimerEventDefinition),
             )
+        elif isinstance(task_spec, CatchingEvent) and isinstance(task_spec.event_definition, MessageEventDefinition):
+            out.messages[bpmn_id] = task_spec.event_definition.name
         elif _is_supervision_escalation(task_spec):
             out.escalations[bpmn_id] = _escalation_spec(task_spec, departments)
 

@@ -11,6 +11,8 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventJoin
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -133,6 +135,29 @@ class WorkflowRuntime:
 
         return self._run(defn, workflow, act)
 
+    def waiting_messages(self, workflow: BpmnWorkflow) -> list[str]:
+        """The names of the messages the workflow waits for (catch and boundary events), sorted."""
+        return sorted({t.task_spec.event_definition.name for t in _message_waiters(workflow)})
+
+    def deliver_message(
+        self, defn: LoadedDefinition, workflow: BpmnWorkflow, name: str, data: dict[str, Any]
+    ) -> list[FiredTimer]:
+        """Deliver message `name` with `data` to every event waiting for it, and run on to the next wait.
+        The data becomes case variables; Spiff also keeps it under `<event id>_Response` (Camunda's default)."""
+        waiters = [t for t in _message_waiters(workflow) if t.task_spec.event_definition.name == name]
+        if not waiters:
+            raise NotFound(f"the case is not waiting for the message {name!r}")
+
+        def act() -> None:
+            definition = waiters[0].task_spec.event_definition
+            payload = {"payload": dict(data), "result_var": None} if hasattr(definition, "result_var") else dict(data)
+            workflow.send_event(BpmnEvent(definition, payload=payload))
+            for task in waiters:
+                if task.state == TaskState.READY:  # caught: its data goes on to what follows
+                    task.data.update(data)
+
+        return self._run(defn, workflow, act)
+
     def refresh_timers(self, defn: LoadedDefinition, workflow: BpmnWorkflow) -> list[FiredTimer]:
         """Let due timers fire (as of the clock) and run on; a cycle timer fires once however late."""
         _collapse_missed_cycles(defn, workflow, self.clock.now())
@@ -226,6 +251,13 @@ def _note_fired(defn: LoadedDefinition, task: Any, run: _Run) -> None:
             attached_task_id=str(attached.id) if attached is not None else None,
         )
     )
+
+
+def _message_waiters(workflow: BpmnWorkflow) -> list[Any]:
+    """The workflow's events waiting for a message (in any of its subprocesses)."""
+    manager = workflow.top_workflow.event_manager
+    return [t for t in manager.tasks.values()
+            if t.state == TaskState.WAITING and isinstance(t.task_spec.event_definition, MessageEventDefinition)]
 
 
 def _supervision_raised(escalation: EscalationSpec, task: Any) -> FiredTimer:

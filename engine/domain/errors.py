@@ -35,7 +35,16 @@ class ConcurrentUpdate(EngineError):
 
 
 class Conflict(EngineError):
-    """The action does not fit the current state (task already claimed, chased too recently...)."""
+    """The action does not fit the current state (task already claimed, chased too recently...).
+
+    `code` and `params` name the conflicts the web layer words in the user's language (`message_not_waiting`...);
+    the message is the English text for logs and the command line.
+    """
+
+    def __init__(self, message: str = "", *, code: str = "conflict", params: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.code = code
+        self.params = dict(params or {})
 
 
 @dataclass

@@ -18,6 +18,7 @@ from engine.services.throttle import audit_once_per_window
 SCOPES: dict[str, str] = {
     "cases:read": "read cases (data, status, due times, tasks, timeline)",
     "cases:write": "open complaints",
+    "cases:message": "deliver messages to cases (e.g. the customer supplied documents)",
     "tasks:read": "list and read tasks",
     "tasks:write": "claim, unclaim and complete tasks",
     "tasks:chase": "chase tasks",

@@ -59,6 +59,13 @@ class StartedCase:
     failure: WorkflowError | None = None
 
 
+def case_visible(uow: UnitOfWork, actor: Actor, case_id: int) -> bool:
+    """The actor may see the case: it reached their queues or subtrees, or they touched it."""
+    if authz.reads_everything(actor) and actor.oversees is None:
+        return True
+    return authz.may_see_case(actor, uow.read.case_queues(case_id), uow.read.touched_by(actor.username, case_id))
+
+
 class CaseService:
     """Open a complaint as a case; read cases within the actor's scope."""
 
@@ -232,7 +239,7 @@ class CaseService:
         case_id = self.resolve_id(ref)
         with self.ctx.db.write() as uow:
             case = uow.read.case(case_id)
-            if case is None or not self._may_see(uow, actor, case_id):
+            if case is None or not case_visible(uow, actor, case_id):
                 self._deny(uow, actor, "view_case", case_id)
                 uow.commit()
                 raise NotFound(f"case {ref} not found")
@@ -289,12 +296,6 @@ class CaseService:
         """The latest workflow data of a case (projection; no workflow load)."""
         with self.ctx.db.read() as uow:
             return uow.read.case_elements(case_id)[2]
-
-    def _may_see(self, uow: UnitOfWork, actor: Actor, case_id: int) -> bool:
-        if authz.reads_everything(actor) and actor.oversees is None:
-            return True
-        return authz.may_see_case(actor, uow.read.case_queues(case_id),
-                                  uow.read.touched_by(actor.username, case_id))
 
     def _deny(self, uow: UnitOfWork, actor: Actor, action: str, case_id: int | None) -> None:
         uow.audit.denied(self.ctx.now(), actor.username, action, case_id)

@@ -11,6 +11,7 @@ from marshmallow import Schema, fields, validate
 from engine.domain.errors import NotFound, ValidationFailed
 from engine.domain.masking import mask_complaint
 from engine.domain.model import CaseDetail, CaseSummary, TaskStatus
+from engine.services.messages import DeliveredMessage
 from webui.api.auth import api_actor, requires
 from webui.api.schemas import CaseDetailSchema, CaseSchema
 from webui.api.spec import problems
@@ -102,3 +103,37 @@ def get_case(ref: str) -> dict[str, Any]:
         "timeline": detail.timeline,
         "current_elements": detail.current_elements,
     }
+
+
+class MessageSchema(Schema):
+    """A message for a case: its name (as in the diagram's message) and data that become case variables."""
+
+    message = fields.String(required=True, validate=validate.Length(1, 200),
+                            metadata={"description": "the message's name, e.g. customer supplied documents"})
+    data = fields.Dict(keys=fields.String(), load_default=dict,
+                       metadata={"description": "variables the case receives with the message"})
+
+
+class DeliveredSchema(Schema):
+    """What a delivered message did."""
+
+    case = fields.Nested(CaseSchema, required=True)
+    message = fields.String(required=True)
+    waiting_before = fields.List(fields.String(), required=True,
+                                 metadata={"description": "messages the case waited for before"})
+    waiting_after = fields.List(fields.String(), required=True,
+                                metadata={"description": "messages the case waits for now"})
+
+
+@bp.post("/<string:ref>/messages")
+@requires("cases:message")
+@bp.arguments(MessageSchema)
+@bp.response(200, DeliveredSchema)
+@problems(bp, 404, 409, 422)
+def send_message(body: dict[str, Any], ref: str) -> DeliveredMessage:
+    """Deliver a named message to the case's events waiting for it (409 `message_not_waiting` naming what the
+    case waits for when none is); the case runs on to its next wait."""
+    eng = engine()
+    delivered = eng.messages.send(eng.cases.resolve_id(case_ref(ref)), body["message"], body["data"], api_actor())
+    delivered.case.complaint = mask_complaint(delivered.case.complaint)
+    return delivered

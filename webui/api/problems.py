@@ -104,7 +104,7 @@ HANDLERS: tuple[tuple[type[Exception], Callable[[Any], Response]], ...] = (
     (NotFound, lambda e: problem(404, "Not Found", str(e), "not-found")),
     (Forbidden, forbidden),
     (ConcurrentUpdate, lambda e: problem(409, "Conflict", str(e), "concurrent-update")),
-    (Conflict, lambda e: problem(409, "Conflict", str(e), "conflict")),
+    (Conflict, lambda e: problem(409, "Conflict", str(e), "conflict", code=e.code, params=e.params)),
     (ValidationFailed, validation_failed),
     (DeployRejected, deploy_rejected),
     (DatabaseUnavailable, lambda e: problem(503, "Service Unavailable", "the database is unreachable or did not "

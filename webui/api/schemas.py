@@ -34,6 +34,8 @@ class ProblemSchema(Schema):
         metadata={"description": "validation messages per field"},
     )
     problems = fields.List(fields.Dict(), metadata={"description": "deploy: each diagram problem"})
+    code = fields.String(metadata={"description": "what went wrong, for programs (e.g. message_not_waiting)"})
+    params = fields.Dict(metadata={"description": "the values the problem names (case, message, waiting...)"})
 
 
 def record_schema(record: type, name: str, doc: str, *, exclude: tuple[str, ...] = (),

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, Response, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from werkzeug.wrappers import Response as BaseResponse
 
 from engine.domain import authz
 from engine.domain.errors import EngineError, Forbidden, NotFound
@@ -55,6 +57,7 @@ def describe(values: dict[str, Any], fields: dict[str, FormField]) -> list[tuple
 def _render(detail: CaseDetail, revealed: bool) -> str:
     case = detail.case
     fields = form_fields(detail, actor())
+    waiting = engine().messages.waiting(case.id, detail.current_elements) if case.status.value == "open" else []
     return render_template(
         "case/case.html", detail=detail, case=case, groups=form_groups(), revealed=revealed,
         may_reveal=authz.may_see_personal_data(actor()) and not revealed,
@@ -62,6 +65,7 @@ def _render(detail: CaseDetail, revealed: bool) -> str:
         done_tasks=[t for t in detail.tasks if t.status not in OPEN],
         diagram_url=url_for("case.diagram", ref=case.number or case.id),
         notice_kinds=NOTICE_KINDS, describe=lambda values: describe(values, fields),
+        waiting_messages=waiting if authz.may_change(actor()) else [],
     )
 
 
@@ -77,6 +81,17 @@ def reveal(ref: str) -> str:
     if not authz.may_see_personal_data(actor()):
         raise Forbidden("你无权查看完整个人信息 / you may not see full personal data")
     return _render(engine().cases.detail(ref, actor(), reveal_personal_data=True), revealed=True)
+
+
+@bp.post("/cases/<ref>/messages")
+def send_message(ref: str) -> BaseResponse:
+    """Deliver a message the case waits for (e.g. the customer supplied documents), with an optional note."""
+    note = request.form.get("note", "").strip()
+    case_id = engine().cases.resolve_id(ref)
+    done = engine().messages.send(case_id, request.form.get("message", ""), {"message_note": note} if note else {},
+                                  actor())
+    flash(gettext("已送达消息“%(message)s”。", message=done.message), "ok")
+    return redirect(url_for("case.show", ref=ref))
 
 
 @bp.get("/cases/<ref>/diagram.bpmn")
