@@ -48,6 +48,14 @@ def script_functions(calendar: BusinessCalendar, clock: Clock) -> dict[str, Call
     def workdays_between(start: Any, end: Any) -> float:
         return calendar.workdays_between(parse_moment(start), parse_moment(end))
 
+    def remaining_due(deadline: Any, minimum_workdays: int = 1) -> str:
+        """The deadline, or `minimum_workdays` working days from now when less than that is left of it."""
+        floor = calendar.add_workdays(current_time(clock), _day_count(minimum_workdays))
+        return iso(max(parse_moment(deadline), floor))
+
+    def earliest(*moments: Any) -> str:
+        return iso(min(parse_moment(m) for m in moments))
+
     return {
         "now": now,
         "add_workdays": add_workdays,
@@ -55,6 +63,8 @@ def script_functions(calendar: BusinessCalendar, clock: Clock) -> dict[str, Call
         "add_days": add_days,
         "chase_cycle": chase_cycle,
         "workdays_between": workdays_between,
+        "remaining_due": remaining_due,
+        "earliest": earliest,
     }
 
 

@@ -90,6 +90,10 @@ def test_branch_escalates_to_head_office_is_chased_and_closed(person, live):
     manager.goto("/archive")
     assert "调查核实并提出处理意见" in row_of(manager, number).inner_text()
 
+    branch = person("sh_service")  # the Shanghai branch's service management: SH01's branch
+    work(branch, "service_mgmt", number, {"branch_opinion": "涉及系统扣费规则，上报总行",
+                                          "branch_decision": "head_office"})
+
     supervisor = person("supervisor")
     supervisor.goto("/supervisor/")
     row = row_of(supervisor, number)
@@ -122,5 +126,5 @@ def test_branch_escalates_to_head_office_is_chased_and_closed(person, live):
     assert manager.page.locator("h1 .status-closed").inner_text() == "已办结"
     timeline = manager.page.inner_text("ol.timeline")
     assert "人工催办" in timeline and "请今日内给出总行意见" in timeline
-    for who in (teller, manager, supervisor, hocm, retail):
+    for who in (teller, manager, branch, supervisor, hocm, retail):
         who.assert_clean()

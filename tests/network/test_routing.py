@@ -20,6 +20,7 @@ PASSWORD = "a-long-password-1"
 PEOPLE = {
     "front_pd": "SH01:branch_front", "mgr_pd": "SH01:branch_manager", "head_pd": "SH01:branch_head",
     "mgr_xh": "SH02:branch_manager", "front_hd": "BJ01:branch_front", "mgr_hd": "BJ01:branch_manager",
+    "svc_sh": "SH:service_mgmt", "svc_bj": "BJ:service_mgmt",
     "cm_ho": "HO:complaint_mgmt", "ops_ho": "HO:operations",
 }
 
@@ -71,6 +72,11 @@ def test_escalation_goes_up_to_head_office_and_the_answer_comes_back_to_the_outl
     case = engine.cases.open_case(None, complaint(), people["front_hd"])
     work(engine, people, case.id, "Task_OnSpot", forms.NOT_ON_SPOT, "front_hd")
     work(engine, people, case.id, "Task_Investigate", forms.INVESTIGATED_BEYOND, "mgr_hd")
+    branch = task_by_bpmn_id(engine, case.id, "Task_BranchReview")
+    assert (branch.unit, branch.department) == ("BJ", "service_mgmt")  # the outlet's own branch
+    assert [t.id for t in engine.tasks.queue(people["svc_bj"])] == [branch.id]
+    assert engine.tasks.queue(people["svc_sh"]) == [] and engine.tasks.queue(people["cm_ho"]) == []
+    work(engine, people, case.id, "Task_BranchReview", forms.BRANCH_TO_HEAD_OFFICE, "svc_bj")
     head_office = task_by_bpmn_id(engine, case.id, "Task_HeadOffice")
     assert (head_office.unit, head_office.department) == ("HO", "complaint_mgmt")
     assert [t.id for t in engine.tasks.queue(people["cm_ho"])] == [head_office.id]

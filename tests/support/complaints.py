@@ -42,6 +42,8 @@ INVESTIGATED_BEYOND = {
 }
 APPROVED = {"approved": True, "approval_note": "同意"}
 REJECTED = {"approved": False, "approval_note": "证据不足，重新调查"}
+BRANCH_TO_HEAD_OFFICE = {"branch_opinion": "涉及系统扣费规则，超出分行权限，上报总行", "branch_decision": "head_office"}
+BRANCH_ANSWERED = {"branch_opinion": "分行核实：同意退还手续费并致歉", "branch_decision": "branch_answered"}
 HEAD_OFFICE_REVIEWED = {"ho_opinion": "由运营管理部牵头处理", "ho_department": "operations"}
 HEAD_OFFICE_DEPARTMENT_DONE = {"ho_department_resolution": "运营管理部核实系统扣费规则，退还费用并整改"}
 NOTIFIED = {"notify_method": "phone", "customer_accepted": True, "rectification_needed": False}

@@ -44,7 +44,7 @@ STALE_SHARE = 0.1  # this share of task operations aims at any task ever seen (a
 
 DEPARTMENT_STAFF = {
     dept: [staff(f"{dept}_{n}", dept) for n in (1, 2, 3)]
-    for dept in ("branch_front", "branch_manager", "branch_head", "complaint_mgmt")
+    for dept in ("branch_front", "branch_manager", "branch_head", "service_mgmt", "complaint_mgmt")
 }
 SUPERVISORS = [
     supervisor("sup_branch", "branch_front", "branch_manager", "branch_head"),
@@ -57,6 +57,7 @@ FRONT_DESK = DEPARTMENT_STAFF["branch_front"]
 FORMS: dict[str, list[dict[str, Any]]] = {
     "Task_OnSpot": [forms.NOT_ON_SPOT] * 4 + [forms.ON_SPOT],
     "Task_Investigate": [forms.INVESTIGATED_NO_FAULT, forms.INVESTIGATED_BANK_FAULT, forms.INVESTIGATED_BEYOND],
+    "Task_BranchReview": [forms.BRANCH_TO_HEAD_OFFICE, forms.BRANCH_ANSWERED],
     "Task_HeadOffice": [forms.HEAD_OFFICE_REVIEWED],
     "Task_HeadOfficeDept": [forms.HEAD_OFFICE_DEPARTMENT_DONE],
     "Task_Approve": [forms.APPROVED, forms.APPROVED, forms.REJECTED],

@@ -130,10 +130,24 @@ def rejected_approval_goes_back_to_investigation(engine: Engine) -> int:
     return walk.assert_closed()
 
 
+def beyond_outlet_authority_goes_to_the_branch_which_answers(engine: Engine) -> int:
+    walk = Walk(engine)
+    walk.step("Task_OnSpot", forms.NOT_ON_SPOT)
+    walk.step("Task_Investigate", forms.INVESTIGATED_BEYOND)
+    branch = task_by_bpmn_id(engine, walk.case.id, "Task_BranchReview")
+    assert (branch.department, branch.lane) == ("service_mgmt", "分行服务管理部门")
+    assert engine.tasks.queue(MANAGER) == [] and engine.tasks.queue(HEAD_OFFICE) == []
+    for bpmn_id, data in (("Task_BranchReview", forms.BRANCH_ANSWERED), ("Task_Notify", forms.NOTIFIED),
+                          ("Task_Revisit", forms.REVISITED), ("Task_Archive", forms.ARCHIVED)):
+        walk.step(bpmn_id, data)
+    return walk.assert_closed()
+
+
 def beyond_branch_authority_goes_to_head_office(engine: Engine) -> int:
     walk = Walk(engine)
     walk.step("Task_OnSpot", forms.NOT_ON_SPOT)
     walk.step("Task_Investigate", forms.INVESTIGATED_BEYOND)
+    walk.step("Task_BranchReview", forms.BRANCH_TO_HEAD_OFFICE)
     ho = task_by_bpmn_id(engine, walk.case.id, "Task_HeadOffice")
     assert ho.department == "complaint_mgmt"
     assert ho.lane == "投诉管理部"
@@ -174,28 +188,42 @@ def rectification_notice_before_revisit(engine: Engine) -> int:
 
 def chased_and_supervised_at_every_handling_step(engine: Engine) -> int:
     """Received Friday 2024-09-27 10:00, due 2024-10-08 10:00 (National Day in between): the chase
-    comes on Monday 09-30, supervision once the due time passes. The later handling tasks share the
-    internal due time, so they open overdue: chased and supervised at once, and chased daily after."""
+    comes on Monday 09-30, supervision once the due time passes. Escalated after that, each task up the
+    tree gets the minimum of the remaining clock (one working day; two for the named department), so it
+    does not open overdue, and is supervised as it opens (its supervision is due at the internal due time,
+    already past); chases come from one working day before the task's own due time."""
     walk = Walk(engine)
     walk.step("Task_OnSpot", forms.NOT_ON_SPOT)
     assert walk.sweep_at(at(2024, 9, 30, 11)) == ["auto_chase"]
     assert walk.sweep_at(at(2024, 10, 8, 11)) == ["auto_chase", "supervision"]
-    walk.step("Task_Investigate", forms.INVESTIGATED_BEYOND)
-    assert walk.sweep_at(at(2024, 10, 9, 11)) == ["auto_chase"]
-    walk.step("Task_HeadOffice", forms.HEAD_OFFICE_REVIEWED)
+
+    def escalate(bpmn_id: str, data: dict[str, object], following: str, due: datetime) -> None:
+        before = len(audit_actions(engine, walk.case.id))
+        walk.step(bpmn_id, data)
+        opened = task_by_bpmn_id(engine, walk.case.id, following)
+        assert opened.due_at == due
+        supervised = [e for e in audit_actions(engine, walk.case.id)[before:] if e.action == "supervision"]
+        assert [(e.task_id, e.data["timer"]) for e in supervised] == [(opened.id, f"Supervise_{following}")]
+
+    escalate("Task_Investigate", forms.INVESTIGATED_BEYOND, "Task_BranchReview", at(2024, 10, 9, 12))
+    assert walk.sweep_at(at(2024, 10, 8, 13)) == ["auto_chase"]
+    escalate("Task_BranchReview", forms.BRANCH_TO_HEAD_OFFICE, "Task_HeadOffice", at(2024, 10, 9, 14))
+    assert walk.sweep_at(at(2024, 10, 8, 15)) == ["auto_chase"]
+    escalate("Task_HeadOffice", forms.HEAD_OFFICE_REVIEWED, "Task_HeadOfficeDept", at(2024, 10, 10, 16))
     department = task_by_bpmn_id(engine, walk.case.id, "Task_HeadOfficeDept")
     assert department.department == "operations"  # the department head office named does the work
-    assert department.due_at > at(2024, 10, 9, 12)  # on its own clock: not born overdue
-    walk.step("Task_HeadOfficeDept", forms.HEAD_OFFICE_DEPARTMENT_DONE)
-    assert walk.sweep_at(at(2024, 10, 10, 11)) == ["auto_chase"]
+    assert walk.sweep_at(at(2024, 10, 8, 17)) == []  # its chase starts a working day before its due time
+    assert walk.sweep_at(at(2024, 10, 9, 17)) == ["auto_chase"]
+    escalate("Task_HeadOfficeDept", forms.HEAD_OFFICE_DEPARTMENT_DONE, "Task_Notify", at(2024, 10, 10, 18))
+    assert walk.sweep_at(at(2024, 10, 9, 19)) == ["auto_chase"]
     for bpmn_id, data in (("Task_Notify", forms.NOTIFIED), ("Task_Revisit", forms.REVISITED),
                           ("Task_Archive", forms.ARCHIVED)):
         walk.step(bpmn_id, data)
     fired = [(e.action, e.data["timer"]) for e in audit_actions(engine, walk.case.id)
              if e.action in ("auto_chase", "supervision")]
-    assert sorted(set(fired)) == [
-        ("auto_chase", f"Chase_Task_{t}") for t in ("HeadOffice", "Investigate", "Notify")
-    ] + [("supervision", f"Supervise_Task_{t}") for t in ("HeadOffice", "Investigate", "Notify")]
+    tasks = ("BranchReview", "HeadOffice", "HeadOfficeDept", "Investigate", "Notify")
+    assert sorted(set(fired)) == [("auto_chase", f"Chase_Task_{t}") for t in tasks] + [
+        ("supervision", f"Supervise_Task_{t}") for t in tasks]
     assert walk.summary().supervised
     return walk.assert_closed()
 
@@ -206,6 +234,7 @@ SCENARIOS: dict[str, Callable[[Engine], int]] = {
         investigated_with_branch_head_approval,
         no_fault_and_no_compensation_needs_no_approval,
         rejected_approval_goes_back_to_investigation,
+        beyond_outlet_authority_goes_to_the_branch_which_answers,
         beyond_branch_authority_goes_to_head_office,
         triage_table_sends_large_amounts_to_head_office,
         rectification_notice_before_revisit,
