@@ -25,6 +25,7 @@ from engine.services.health import HealthService
 from engine.services.keys import DataKeyService
 from engine.services.mail import Mailer
 from engine.services.messages import MessageService
+from engine.services.migration import MigrationService
 from engine.services.organisation import OrganisationService
 from engine.services.oversight.notices import NoticeService
 from engine.services.oversight.supervision import SupervisionService
@@ -46,6 +47,7 @@ class Engine:
     tasks: TaskService
     deploy: DeployService
     messages: MessageService
+    migration: MigrationService
     timers: TimerService
     notices: NoticeService
     users: UserService
@@ -106,6 +108,7 @@ def build(
         tasks=TaskService(ctx),
         deploy=DeployService(ctx),
         messages=MessageService(ctx),
+        migration=MigrationService(ctx),
         timers=TimerService(ctx, worker_name),
         notices=NoticeService(ctx),
         users=UserService(ctx),

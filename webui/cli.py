@@ -260,6 +260,32 @@ def cmd_message(engine: Engine, args: argparse.Namespace) -> None:
                    + (f", waiting for {', '.join(d['waiting_after'])}" if d["waiting_after"] else ""))
 
 
+def cmd_validate(engine: Engine, args: argparse.Namespace) -> None:
+    problems = engine.deploy.validate(read_diagram_dir(Path(args.directory)))
+    emit(args, {"problems": problems}, lambda d: "\n".join(str(p) for p in d["problems"]) or "no problems")
+    if problems:
+        raise SystemExit(1)
+
+
+def cmd_migrate(engine: Engine, args: argparse.Namespace) -> None:
+    from engine.domain.migration import parse_mapping
+    from webui.migration_text import report_lines
+    from webui.organisation_text import shell_gettext
+
+    try:
+        mapping = parse_mapping(args.map)
+    except ValueError as err:
+        raise SystemExit(f"error: --map {err}") from err
+    service = engine.migration
+    run = service.dry_run if args.dry_run else service.migrate
+    report = run(args.process_key, args.to, mapping, operator())
+    emit(args, {"process": report.process_key, "to_version": report.to_version, "dry_run": report.dry_run,
+                "map": report.mapping,
+                "cases": [{"number": c.number, "from_version": c.from_version, "can_move": c.can_move,
+                           "moved": c.moved, "blockers": c.blockers} for c in report.cases]},
+         lambda _: "\n".join(report_lines(report, shell_gettext())))
+
+
 def cmd_audit(engine: Engine, args: argparse.Namespace) -> None:
     report = engine.audit.verify(operator())
     emit(args, report, lambda r: f"audit trail intact: {r.checked} events" if r.intact else
@@ -294,6 +320,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("init-db", cmd_init_db, "create or upgrade the database schema")
     add("deploy", cmd_deploy, "validate and deploy the diagrams of a directory").add_argument("directory")
+    add("validate", cmd_validate, "check the diagrams of a directory without deploying (exit 1 on problems)"
+        ).add_argument("directory")
+    p = add("migrate", cmd_migrate, "move running cases of a process to a newer version")
+    p.add_argument("process_key")
+    p.add_argument("--to", type=int, required=True, metavar="VERSION", help="the version to move to")
+    p.add_argument("--dry-run", action="store_true", help="only list which cases can move and why others cannot")
+    p.add_argument("--map", action="append", default=[], metavar="OLD=NEW",
+                   help="an element id of the old version and its counterpart in the new one (repeatable)")
     add("demo", cmd_demo, "seed demo users and complaints")
     for name, handler in (("serve", cmd_serve), ("quickstart", cmd_quickstart)):
         p = add(name, handler, "run the web UI with the timer worker" if name == "serve"

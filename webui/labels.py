@@ -38,6 +38,17 @@ ACTION_LABELS = {
     "migration": N_("迁移运行中的案件"),
 }
 
+# Why a running case cannot move to a newer version (MigrationBlocker.code), with its parameters.
+MIGRATION_BLOCKERS = {
+    "waits_on_removed": N_("案件正停在 %(element)s，新版本没有该元素（可用 旧=新 映射到新版本的元素）"),
+    "passed_removed": N_("案件已经过 %(element)s，新版本没有该元素（可用 旧=新 映射到新版本的元素）"),
+    "department_changed": N_("进行中的任务 %(element)s 在新版本中改由 %(new)s 办理：请先办完该任务"),
+    "type_changed": N_("进行中的任务 %(element)s 在新版本中不再是用户任务"),
+    "subprocess_removed": N_("新版本没有被调用的流程 %(element)s"),
+    "state_incompatible": N_("案件状态无法在新版本上恢复：%(element)s"),
+    "case_changed": N_("迁移期间案件已变化，请重新预演"),
+}
+
 # Conflicts the engine names by code (Conflict.code), with their parameters.
 CONFLICTS = {
     "message_not_waiting": N_("案件 %(case)s 没有在等待消息“%(message)s”；它正在等待：%(waiting)s"),

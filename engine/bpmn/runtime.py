@@ -17,7 +17,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from engine.bpmn import spiff_time
+from engine.bpmn import migration, spiff_time
 from engine.bpmn.bounded import run_budget
 from engine.bpmn.definitions import EscalationSpec, LoadedDefinition
 from engine.bpmn.scripting import ComplaintScriptEngine, attached_user_task, script_functions
@@ -27,6 +27,7 @@ from engine.domain.calendar import BusinessCalendar, parse_moment
 from engine.domain.clock import Clock
 from engine.domain.errors import NotFound, WorkflowError
 from engine.domain.expression_limits import ExpressionLimits, LimitExceeded
+from engine.domain.migration import MigrationBlocker
 from engine.domain.model import TimerKind
 
 spiff_time.install()
@@ -157,6 +158,23 @@ class WorkflowRuntime:
                     task.data.update(data)
 
         return self._run(defn, workflow, act)
+
+    def migrate(
+        self, old: LoadedDefinition, new: LoadedDefinition, workflow: BpmnWorkflow, mapping: dict[str, str]
+    ) -> tuple[list[MigrationBlocker], list[FiredTimer]]:
+        """Move the workflow onto `new` in place (see engine.bpmn.migration) and run on; or the reasons it
+        cannot move (the workflow is then not to be saved)."""
+        blockers = migration.blockers_of(workflow, old, new, mapping)
+        if blockers:
+            return blockers, []
+        problems: list[MigrationBlocker] = []
+        fired = self._run(new, workflow, lambda: problems.extend(migration.move(workflow, new, mapping)))
+        if not problems:
+            try:
+                self.restore(new, self.dumps(workflow))
+            except Exception as err:  # noqa: BLE001 - any failure to restore means the case must stay
+                problems.append(MigrationBlocker("state_incompatible", workflow.spec.name, str(err)[:300]))
+        return problems, fired
 
     def refresh_timers(self, defn: LoadedDefinition, workflow: BpmnWorkflow) -> list[FiredTimer]:
         """Let due timers fire (as of the clock) and run on; a cycle timer fires once however late."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -166,6 +167,15 @@ class ReadQueries:
     def case_id_by_number(self, number: str) -> int | None:
         """The id of a case by its complaint number."""
         return self.session.scalar(select(CaseRow.id).where(CaseRow.number == number))
+
+    def open_cases_on(self, definition_ids: Sequence[int]) -> list[tuple[int, str, int]]:
+        """(id, number, definition id) of the open cases running on these definition versions, oldest first."""
+        rows = self.session.execute(
+            select(CaseRow.id, CaseRow.number, CaseRow.definition_id)
+            .where(CaseRow.status == "open", CaseRow.definition_id.in_(list(definition_ids)))
+            .order_by(CaseRow.id)
+        )
+        return [(int(i), str(n or i), int(d)) for i, n, d in rows]
 
     def case_elements(self, case_id: int) -> tuple[list[str], list[str], dict[str, Any]]:
         """Completed and current diagram elements and the latest process data of a case."""

@@ -192,7 +192,10 @@ class TaskRepository:
             )
         ).all()
         existing = {row.id for row in open_rows}
+        shown = {t.id: (t.bpmn_id, t.title, t.lane) for t in ready}
         for row in open_rows:
+            if row.id in shown and (row.bpmn_id, row.title, row.lane) != shown[row.id]:  # moved to a new version
+                row.bpmn_id, row.title, row.lane = shown[row.id]
             if row.id not in ready_ids:
                 by = completed.get(row.id)
                 row.status = "completed" if by else "cancelled"

@@ -306,6 +306,10 @@ class Reads(Protocol):
         """The id of a case by its complaint number."""
         ...
 
+    def open_cases_on(self, definition_ids: Sequence[int]) -> list[tuple[int, str, int]]:
+        """(id, number, definition id) of the open cases running on these definition versions, oldest first."""
+        ...
+
     def case_elements(self, case_id: int) -> tuple[list[str], list[str], dict[str, Any]]:
         """Completed and current diagram elements and the latest process data of a case."""
         ...

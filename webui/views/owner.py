@@ -9,10 +9,12 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from engine.domain import authz
-from engine.domain.errors import DeployProblem, DeployRejected, Forbidden, NotFound
+from engine.domain.errors import DeployProblem, DeployRejected, Forbidden, NotFound, ValidationFailed
+from engine.domain.migration import parse_mapping
 from engine.domain.model import DefinitionInfo
 from webui.context import actor, engine
 from webui.formatting import department_name, deploy_problem_text
+from webui.migration_text import blocker_text
 from webui.staging import Staging, clean_name
 
 bp = Blueprint("owner", __name__, url_prefix="/owner")
@@ -100,7 +102,31 @@ def definition(definition_id: int) -> str:
     """One deployed version: its files and diagrams."""
     definitions = engine().deploy.definitions(actor())
     info = _find(definitions, definition_id)
-    return render_template("owner/definition.html", info=info, previous=_previous_version(definitions, info))
+    return render_template("owner/definition.html", info=info, previous=_previous_version(definitions, info),
+                           older_running=_older_running(definitions, info))
+
+
+def _older_running(definitions: list[DefinitionInfo], info: DefinitionInfo) -> int:
+    """Open cases on older versions of the process: what a migration to this version could move."""
+    return sum(d.running_cases for d in definitions if d.process_key == info.process_key and d.version < info.version)
+
+
+@bp.post("/definitions/<int:definition_id>/migrate")
+def migrate(definition_id: int) -> tuple[str, int]:
+    """Dry run (`run=dry`) or move (`run=move`) the open cases of older versions to this version."""
+    info = _find(engine().deploy.definitions(actor()), definition_id)
+    text = request.form.get("map", "")
+    try:
+        mapping = parse_mapping([line for line in text.splitlines() if line.strip()])
+    except ValueError as err:
+        raise ValidationFailed({"map": [str(err)]}) from err
+    service = engine().migration
+    run = service.migrate if request.form.get("run") == "move" else service.dry_run
+    report = run(info.process_key, info.version, mapping, actor())
+    if not report.dry_run:
+        flash(gettext("已将 %(n)s 件案件迁移到第 %(version)s 版。", n=len(report.movable), version=info.version), "ok")
+    return render_template("owner/migrate.html", info=info, report=report, map_text=text,
+                           reason=lambda blocker: blocker_text(blocker, gettext)), 200
 
 
 def _find(definitions: list[DefinitionInfo], definition_id: int) -> DefinitionInfo:
