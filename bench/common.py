@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -35,10 +35,15 @@ def postgres_url() -> str:
 
 
 @contextmanager
-def database(kind: str, workdir: Path) -> Iterator[str]:
-    """A URL of an empty database: a SQLite file (WAL) in workdir, or a fresh PostgreSQL schema."""
+def database(kind: str, workdir: Path, own_database: str | None = None) -> Iterator[str]:
+    """A URL of an empty database: a SQLite file (WAL) in workdir, or a fresh PostgreSQL schema (a database of
+    its own named `own_database`_<random>, created here and dropped afterwards, when given)."""
     if kind == "sqlite":
         yield f"sqlite:///{workdir / f'bench-{uuid.uuid4().hex[:8]}.db'}"
+        return
+    if own_database:
+        with _own_postgres_database(f"{own_database}_{uuid.uuid4().hex[:8]}") as url:
+            yield url
         return
     base = postgres_url().replace("postgresql://", "postgresql+psycopg://", 1)
     schema = f"cf_bench_{uuid.uuid4().hex[:10]}"
@@ -50,6 +55,22 @@ def database(kind: str, workdir: Path) -> Iterator[str]:
     finally:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextmanager
+def _own_postgres_database(name: str) -> Iterator[str]:
+    """A new PostgreSQL database on the server of postgres_url(), dropped (connections and all) afterwards."""
+    server = make_url(postgres_url())
+    admin = create_engine(server.set(drivername="postgresql+psycopg"), poolclass=NullPool,
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 

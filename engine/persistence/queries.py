@@ -108,14 +108,18 @@ class ReadQueries:
         self.sealer = sealer
 
     def tasks(self, flt: TaskFilter) -> list[HumanTask]:
-        """Task rows matching the filter, soonest due first."""
-        query = self._task_query(flt).order_by(
-            HumanTaskRow.due_at.is_(None), HumanTaskRow.due_at, HumanTaskRow.created_at
-        )
+        """Task rows matching the filter, soonest due first (completed ones: newest first)."""
         if flt.completed_by:
-            query = self._task_query(flt).order_by(HumanTaskRow.completed_at.desc())
-        rows = self.session.scalars(query.limit(flt.limit).offset(flt.offset))
-        return [_task(r) for r in rows]
+            order: tuple[Any, ...] = (HumanTaskRow.completed_at.desc(),)
+        else:
+            order = (HumanTaskRow.due_at.is_(None), HumanTaskRow.due_at, HumanTaskRow.created_at)
+        page = self._task_query(flt).order_by(*order).limit(flt.limit).offset(flt.offset)
+        if flt.units is not None and not flt.completed_by:
+            # A subtree (many units): no index holds its tasks in list order, so the page is found by sorting
+            # index entries (unit, status, order..., id) without reading rows, and only its rows are read.
+            page = select(HumanTaskRow).where(HumanTaskRow.id.in_(page.with_only_columns(HumanTaskRow.id)))
+            page = page.order_by(*order)
+        return [_task(r) for r in self.session.scalars(page)]
 
     def count_tasks(self, flt: TaskFilter, cap: int | None = None) -> int:
         """How many task rows match the filter (at most `cap`: counting stops there)."""

@@ -76,8 +76,10 @@ class HumanTaskRow(Base):
     __tablename__ = "human_task"
     __table_args__ = (
         # In the lists' order (due_at IS NULL, due_at, created_at): a page is read in index order, not sorted.
+        # The id at the end: a supervisor's subtree list (many units) sorts index entries only (see queries.py).
         Index("ix_human_task_queue_order", "unit", "department", "status", text("(due_at IS NULL)"), "due_at",
-              "created_at"),
+              "created_at", "id"),
+        Index("ix_human_task_unit_open", "unit", "status", "due_at", "created_at", "id"),  # due before: a range
         Index("ix_human_task_assignee_order", "assignee", "status", text("(due_at IS NULL)"), "due_at",
               "created_at"),
         Index("ix_human_task_done_by", "completed_by", "completed_at"),
