@@ -96,6 +96,9 @@ def cmd_quickstart(engine: Engine, args: argparse.Namespace) -> None:
     cmd_deploy(engine, argparse.Namespace(directory=str(engine.ctx.settings.processes_dir), json=False))
     if not any(u.username == "admin" for u in engine.users.list(operator())):
         cmd_demo(engine, argparse.Namespace(json=False))
+    tree = engine.organisation.tree
+    print(f"organisation ({len(tree.units)} units; `complaintflow units`, /units in the web UI):")
+    print(_tree_text(tree))
     cmd_serve(engine, args)
 
 
@@ -196,6 +199,9 @@ def cmd_user(engine: Engine, args: argparse.Namespace) -> None:
         emit(args, engine.users.list(operator()), lambda us: "\n".join(
             f"{u.username:<14} {'active' if u.active else 'disabled':<9} {','.join(u.roles):<24} "
             f"{' '.join(str(m) for m in u.memberships)}" for u in us))
+    elif args.user_command == "members":
+        info = engine.users.change_memberships(args.username, args.add, args.remove, operator())
+        emit(args, info, lambda u: f"{u.username}: {' '.join(str(m) for m in u.memberships) or '-'}")
     elif args.user_command == "password":
         password = args.password or getpass.getpass("new password (at least 12 characters): ")
         engine.users.set_password(args.username, password, operator())
@@ -376,6 +382,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name")
     p.add_argument("--email")
     p = u_sub.add_parser("list")
+    p = u_sub.add_parser("members", help="add or remove memberships of an existing user")
+    p.add_argument("username")
+    p.add_argument("--add", action="append", default=[], metavar="UNIT:DEPARTMENT",
+                   help="a membership to add (repeatable), e.g. SH02:branch_manager")
+    p.add_argument("--remove", action="append", default=[], metavar="UNIT:DEPARTMENT",
+                   help="a membership to remove (repeatable)")
     p = u_sub.add_parser("password", help="set a new password (the user's open sessions end)")
     p.add_argument("username")
     p.add_argument("--password", help="prompted for when omitted")
@@ -447,9 +459,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"deploy rejected: {len(err.problems)} problem(s); nothing was stored", file=sys.stderr)
         return 1
     except ValidationFailed as err:
-        for field, messages in sorted(err.errors.items()):
-            print(f"{field}: {'; '.join(messages)}", file=sys.stderr)
-        return 1
+        return _print_validation_failed(err)
     except Conflict as err:
         from webui.conflicts import conflict_text
         from webui.organisation_text import shell_gettext
@@ -462,6 +472,14 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         engine.dispose()
     return 0
+
+
+def _print_validation_failed(err: ValidationFailed) -> int:
+    from webui.organisation_text import shell_gettext, validation_texts
+
+    for field, messages in sorted(validation_texts(err, shell_gettext()).items()):
+        print(f"{field}: {'; '.join(messages)}", file=sys.stderr)
+    return 1
 
 
 def _print_organisation_problems(err: OrganisationInvalid) -> int:

@@ -14,7 +14,8 @@ from engine.domain.errors import DeployProblem
 from engine.services.tasks import NAV_COUNT_CAP
 from webui.context import current_actor, engine
 from webui.failures import failure_text, limit_problem_text
-from webui.labels import ACTION_LABELS, DEPLOY_PROBLEMS, STATUS_LABELS
+from webui.labels import ACTION_LABELS, DEPLOY_PROBLEMS, ROLE_LABELS, STATUS_LABELS
+from webui.units import display_name, kind_label, units_of
 
 
 def china_time(value: datetime | str | None) -> str:
@@ -47,8 +48,7 @@ def unit_name(code: str | None) -> str:
     unit = engine().ctx.organisation.get(code)
     if unit is None:
         return code or "—"
-    english = str(get_locale()) == "en" and unit.name_en
-    return f"{unit.code} {unit.name_en if english else unit.name}"
+    return f"{unit.code} {display_name(unit)}"
 
 
 def code_label(code: Any, list_name: str) -> str:
@@ -121,6 +121,7 @@ def nav() -> dict[str, Any]:
         "counts": counts, "queues": queues, "unread": unread,
         "is_supervisor": authz.may_chase(who) or authz.reads_everything(who),
         "is_owner": authz.may_deploy(who), "may_register": authz.may_change(who),
+        "is_admin": authz.may_manage_users(who), "units": [unit_name(code) for code in units_of(who)],
     }
 
 
@@ -146,7 +147,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         china_time=china_time, dept=department_name, code=code_label, days_text=days_text,
         deadline=deadline_state, yes_no=yes_no, nav_count=count_label,
-        problem_text=deploy_problem_text,
+        problem_text=deploy_problem_text, unit=unit_name, unit_kind=kind_label,
+        role=lambda r: label_of(ROLE_LABELS, r),
     )
     app.jinja_env.globals.update(
         status_label=lambda s: label_of(STATUS_LABELS, getattr(s, "value", s)),

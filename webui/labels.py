@@ -36,6 +36,24 @@ ACTION_LABELS = {
     "message_received": N_("收到消息"),
     "case_migrated": N_("迁移到新版本"),
     "migration": N_("迁移运行中的案件"),
+    "user_added": N_("新增用户"),
+    "memberships_changed": N_("调整成员关系"),
+}
+
+UNIT_KINDS = {
+    "head_office": N_("总行"),
+    "branch": N_("分行"),
+    "sub_branch": N_("支行"),
+    "outlet": N_("网点"),
+    "card_centre": N_("信用卡中心"),
+}
+
+ROLE_LABELS = {
+    "staff": N_("员工"),
+    "supervisor": N_("督办人员"),
+    "process_owner": N_("流程管理员"),
+    "auditor": N_("审计员"),
+    "admin": N_("系统管理员"),
 }
 
 # Why a running case cannot move to a newer version (MigrationBlocker.code), with its parameters.

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from babel.support import NullTranslations, Translations
 
+from engine.domain.errors import ValidationFailed
 from engine.domain.organisation import OrganisationProblem
 from webui.labels import N_
 
@@ -27,7 +28,30 @@ PROBLEM_MESSAGES = {
     "one_root_needed": N_("必须恰好有一个没有上级的机构（总行），现有：%(roots)s"),
 }
 
+# Membership problems (engine/domain/organisation.py: MembershipProblem), `written` is what was given.
+MEMBERSHIP_MESSAGES = {
+    "unknown_unit": N_("%(written)s：机构 %(unit)s 不存在"),
+    "unit_lacks_department": N_("%(written)s：机构 %(unit)s 没有部门 %(department)s"),
+    "no_unit_has_department": N_("%(written)s：没有任何机构设有部门 %(department)s"),
+    "not_a_member": N_("%(written)s：该用户不是此部门的成员"),
+    "already_member": N_("%(written)s：该用户已是此部门的成员"),
+    "nothing_to_change": N_("没有要增加或移除的成员关系"),
+}
+
 Gettext = Callable[[str], str]
+
+
+def validation_texts(err: ValidationFailed, gettext: Gettext) -> dict[str, list[str]]:
+    """The messages of each field: the coded ones in the language of `gettext`, the others as given."""
+    texts = dict(err.errors)
+    for name, problems in err.coded.items():
+        texts[name] = [_coded_text(code, params, gettext) for code, params in problems]
+    return texts
+
+
+def _coded_text(code: str, params: dict[str, str], gettext: Gettext) -> str:
+    template = MEMBERSHIP_MESSAGES.get(code)
+    return gettext(template) % params if template else code
 
 
 def problem_text(problem: OrganisationProblem, gettext: Gettext) -> str:

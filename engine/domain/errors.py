@@ -49,10 +49,13 @@ class Conflict(EngineError):
 
 @dataclass
 class ValidationFailed(EngineError):
-    """Input failed validation; `errors` maps each field to its messages."""
+    """Input failed validation; `errors` maps each field to its messages. `coded` gives, for the fields the
+    engine names by code, each problem's code and parameters (the web UI and the command line show those in
+    the user's language; `errors` holds the same problems in English)."""
 
     errors: dict[str, list[str]] = field(default_factory=dict)
     message: str = "输入有误 / invalid input"
+    coded: dict[str, list[tuple[str, dict[str, str]]]] = field(default_factory=dict)
 
     def __str__(self) -> str:
         parts = [f"{k}: {'; '.join(v)}" for k, v in sorted(self.errors.items())]

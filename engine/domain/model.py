@@ -252,6 +252,7 @@ class CaseSummary:
     calendar_warning: str | None = None
     regulatory_extensions: list[dict[str, Any]] = field(default_factory=list)
     failure: CaseFailure | None = None
+    unit: str = ""  # the organisation unit that received the case
 
 
 @dataclass

@@ -238,19 +238,53 @@ def home_units(tree: OrganisationTree) -> dict[str, str]:
     return homes
 
 
-def parse_memberships(tree: OrganisationTree, written: Iterable[str]) -> tuple[list[Membership], list[str]]:
-    """`UNIT:DEPARTMENT` (or a bare department, meaning its home unit) to memberships, with the problems."""
+@dataclass(frozen=True)
+class MembershipProblem:
+    """Why a written `UNIT:DEPARTMENT` is not a membership: a code with parameters (translated by the web
+    layer and the command line); `str()` is the English text."""
+
+    written: str
+    code: str  # unknown_unit / unit_lacks_department / no_unit_has_department / not_a_member / already_member
+    params: Mapping[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        unit, department = self.params.get("unit"), self.params.get("department")
+        texts = {
+            "unknown_unit": "unknown unit",
+            "unit_lacks_department": f"unit {unit} has no department {department}",
+            "no_unit_has_department": "no unit has this department",
+            "not_a_member": "not a member",
+            "already_member": "already a member",
+        }
+        return f"{self.written}: {texts.get(self.code, self.code)}"
+
+
+def parse_membership(tree: OrganisationTree, text: str) -> Membership | MembershipProblem:
+    """`UNIT:DEPARTMENT` (or a bare department, meaning its home unit) as a membership, or what is wrong."""
+    written = text.strip()
+    unit_code, _, department = written.rpartition(":")
+    unit = tree.get(unit_code) if unit_code else home_unit(tree, department)
+    if unit is None and unit_code:
+        return MembershipProblem(written, "unknown_unit", {"unit": unit_code})
+    if unit is None:
+        return MembershipProblem(written, "no_unit_has_department", {"department": department})
+    if department not in unit.departments:
+        return MembershipProblem(written, "unit_lacks_department",
+                                 {"unit": unit.code, "kind": unit.kind, "department": department})
+    return Membership(unit.code, department)
+
+
+def parse_memberships(tree: OrganisationTree,
+                      written: Iterable[str]) -> tuple[list[Membership], list[MembershipProblem]]:
+    """Written memberships (see `parse_membership`), each once, with the problems."""
     memberships: list[Membership] = []
-    problems: list[str] = []
+    problems: list[MembershipProblem] = []
     for text in written:
-        unit_code, _, department = text.strip().rpartition(":")
-        unit = tree.get(unit_code) if unit_code else home_unit(tree, department)
-        if unit is None:
-            problems.append(f"{text}: unknown unit" if unit_code else f"{text}: no unit has this department")
-        elif department not in unit.departments:
-            problems.append(f"{text}: unit {unit.code} has no department {department}")
-        elif Membership(unit.code, department) not in memberships:
-            memberships.append(Membership(unit.code, department))
+        parsed = parse_membership(tree, text)
+        if isinstance(parsed, MembershipProblem):
+            problems.append(parsed)
+        elif parsed not in memberships:
+            memberships.append(parsed)
     return memberships, problems
 
 

@@ -69,7 +69,7 @@ def _case(row: CaseRow, version_no: int, sealer: Sealer) -> CaseSummary:
         regulatory_due_at=row.regulatory_due_at, supervised=row.supervised,
         closed_at=row.closed_at, version=row.version, calendar_warning=row.calendar_warning,
         regulatory_extensions=list(row.regulatory_extensions or []),
-        failure=_failure(row.failed_at, row.failure),
+        failure=_failure(row.failed_at, row.failure), unit=row.unit,
     )
 
 

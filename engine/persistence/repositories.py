@@ -444,6 +444,14 @@ class UserRepository:
         )
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
+    def set_memberships(self, username: str, memberships: Sequence[Membership]) -> None:
+        """Replace a user's memberships."""
+        user_id = self.session.scalar(select(UserRow.id).where(UserRow.username == username))
+        self.session.execute(delete(UserMembershipRow).where(UserMembershipRow.user_id == user_id))
+        self.session.add_all(UserMembershipRow(user_id=user_id, unit=m.unit, department=m.department)
+                             for m in memberships)
+        self.session.flush()
+
     def all(self) -> list[StoredUser]:
         """Every user, by name."""
         memberships = self._memberships()

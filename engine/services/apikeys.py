@@ -26,6 +26,8 @@ SCOPES: dict[str, str] = {
     "definitions:read": "list deployed process definitions",
     "definitions:deploy": "deploy process definitions",
     "reports:read": "read head-office reports (supervisor, auditor or admin keys)",
+    "units:read": "read the organisation tree",
+    "users": "list users and add or remove their memberships (admin keys)",
 }
 ALL_SCOPES = "all"
 TOKEN_PREFIX = "cf"

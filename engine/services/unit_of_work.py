@@ -214,6 +214,10 @@ class Users(Protocol):
         """Change a user's columns; False if there is no such user."""
         ...
 
+    def set_memberships(self, username: str, memberships: Sequence[Membership]) -> None:
+        """Replace a user's memberships."""
+        ...
+
     def all(self) -> list[StoredUser]:
         """Every user, by name."""
         ...

@@ -11,7 +11,7 @@ from datetime import timedelta
 from engine.domain import authz
 from engine.domain.errors import Conflict, Forbidden, NotFound, TooManyAttempts, ValidationFailed
 from engine.domain.model import Actor, Membership, Role, UserInfo
-from engine.domain.organisation import OrganisationTree, overseen_units, parse_memberships
+from engine.domain.organisation import MembershipProblem, OrganisationTree, overseen_units, parse_memberships
 from engine.domain.records import StoredUser
 from engine.domain.throttle import counter_key
 from engine.schemas.text import has_control_characters
@@ -46,6 +46,13 @@ def possible_username(username: str, limit: int) -> bool:
     """False for a name no account can have: longer than `limit` (the column holding it), or with control
     characters."""
     return 0 < len(username) <= limit and not has_control_characters(username)
+
+
+def _coded(problems: Sequence[MembershipProblem]) -> dict[str, list[tuple[str, dict[str, str]]]]:
+    """Membership problems as codes with parameters (the written text among them)."""
+    if not problems:
+        return {}
+    return {"memberships": [(p.code, {"written": p.written, **p.params}) for p in problems]}
 
 
 def actor_of(user: StoredUser, tree: OrganisationTree) -> Actor:
@@ -90,11 +97,47 @@ class UserService:
             errors["password"] = [f"至少 {MIN_PASSWORD} 个字符 / at least {MIN_PASSWORD} characters"]
         memberships, problems = parse_memberships(self.ctx.organisation, members)
         if problems:
-            errors["memberships"] = problems
+            errors["memberships"] = [str(p) for p in problems]
         errors |= authz.membership_errors(self.ctx.departments, [m.department for m in memberships], roles)
         if errors:
-            raise ValidationFailed(errors)
+            raise ValidationFailed(errors, coded=_coded(problems))
         return memberships
+
+    def change_memberships(self, username: str, add: Sequence[str], remove: Sequence[str],
+                           actor: Actor) -> UserInfo:
+        """Add and remove (unit, department) memberships of an existing user (admins only), in one audited
+        transaction; the user's pages follow at their next request. Adding one the user has, removing one
+        they lack, an unknown unit or a department the unit does not have refuses the whole change."""
+        if not authz.may_manage_users(actor):
+            raise Forbidden("only admins manage users")
+        with self.ctx.db.write() as uow:
+            user = uow.users.get(username)
+            if user is None:
+                raise NotFound(f"user {username} not found")
+            added, removed = self._membership_change(user.memberships, add, remove)
+            after = [m for m in user.memberships if m not in removed] + added
+            uow.users.set_memberships(username, after)
+            uow.audit.add(self.ctx.now(), actor.username, "memberships_changed",
+                          data={"user": username, "added": [str(m) for m in added],
+                                "removed": [str(m) for m in removed]})
+            uow.commit()
+        return UserInfo(user.username, user.display_name, sorted(after, key=str), user.roles, user.active)
+
+    def _membership_change(self, current: list[Membership], add: Sequence[str],
+                           remove: Sequence[str]) -> tuple[list[Membership], list[Membership]]:
+        if not add and not remove:
+            raise ValidationFailed({"memberships": ["nothing to change"]},
+                                   coded={"memberships": [("nothing_to_change", {})]})
+        added, problems = parse_memberships(self.ctx.organisation, add)
+        removed, bad_removals = parse_memberships(self.ctx.organisation, remove)
+        problems += [MembershipProblem(str(m), "already_member", {"unit": m.unit, "department": m.department})
+                     for m in added if m in current]
+        problems += [MembershipProblem(str(m), "not_a_member", {"unit": m.unit, "department": m.department})
+                     for m in removed if m not in current]
+        problems += bad_removals
+        if problems:
+            raise ValidationFailed({"memberships": [str(p) for p in problems]}, coded=_coded(problems))
+        return added, removed
 
     def list(self, actor: Actor) -> list[UserInfo]:
         """Every user (admins and auditors)."""

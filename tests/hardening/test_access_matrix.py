@@ -91,6 +91,10 @@ GET  reports.index                 -       deny   ok         deny          ok   
 GET  reports.export_csv            -       deny   ok         deny          ok    ok      deny     login
 GET  reports.export_xlsx           -       deny   ok         deny          ok    ok      deny     login
 GET  reports.static                -       deny   ok         deny          ok    ok      deny     login
+GET  units.tree                    -       ok     ok         ok            ok    ok      ok       login
+GET  admin.users                   -       deny   deny       deny          ok    deny    deny     login
+POST admin.add_membership          -       deny   deny       deny          ok    deny    deny     login
+POST admin.remove_membership       -       deny   deny       deny          ok    deny    deny     login
 """)
 
 API_MATRIX = parse_matrix("""
@@ -115,6 +119,10 @@ POST /api/v1/notices/{notice_id}/read       other   deny   deny       deny      
 GET  /api/v1/definitions                    -       deny   deny       ok            ok    deny    deny     401
 POST /api/v1/definitions                    -       deny   deny       ok            ok    deny    deny     401
 GET  /api/v1/reports                        -       deny   ok         deny          ok    ok      deny     401
+GET  /api/v1/units                          -       ok     ok         ok            ok    ok      ok       401
+GET  /api/v1/users                          -       deny   deny       deny          ok    deny    deny     401
+POST /api/v1/users/{username}/memberships   -       deny   deny       deny          ok    deny    deny     401
+DELETE /api/v1/users/{username}/memberships/{unit}/{department} - deny deny deny   ok    deny    deny     401
 """)
 
 
@@ -173,6 +181,13 @@ WEB_PROBES: dict[str, Probe] = {
     "GET reports.export_csv": Probe("/reports/export/monthly.csv"),
     "GET reports.export_xlsx": Probe("/reports/export/all.xlsx"),
     "GET reports.static": Probe("/reports/static/reports.css"),
+    "GET units.tree": Probe("/units"),
+    "GET admin.users": Probe("/admin/users"),
+    # an admin's change names a unit that does not exist: allowed, refused as invalid (422), nothing changes
+    "POST admin.add_membership": Probe("/admin/users/m_staff/memberships",
+                                       {"unit": "XX9", "department": "branch_front"}),
+    "POST admin.remove_membership": Probe("/admin/users/m_staff/memberships/remove",
+                                          {"membership": "XX9:branch_front"}),
 }
 
 API_PROBES: dict[str, Probe] = {
@@ -189,6 +204,12 @@ API_PROBES: dict[str, Probe] = {
     "GET /api/v1/definitions": Probe("/api/v1/definitions"),
     "POST /api/v1/definitions": Probe("/api/v1/definitions", {"files": {"matrix.bpmn": "<not-a-diagram"}}),
     "GET /api/v1/reports": Probe("/api/v1/reports"),
+    "GET /api/v1/units": Probe("/api/v1/units"),
+    "GET /api/v1/users": Probe("/api/v1/users"),
+    "POST /api/v1/users/{username}/memberships": Probe("/api/v1/users/m_staff/memberships",
+                                                       {"unit": "XX9", "department": "branch_front"}),
+    "DELETE /api/v1/users/{username}/memberships/{unit}/{department}": Probe(
+        "/api/v1/users/m_staff/memberships/XX9/branch_front"),
 }
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 CSRF_VALUE = re.compile(r'name="csrf_token" value="[^"]*"')

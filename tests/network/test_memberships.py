@@ -36,9 +36,9 @@ def test_cli_adds_a_user_with_several_memberships_and_lists_them(tmp_path, monke
 
 
 @pytest.mark.parametrize(("member", "message"), [
-    ("XX:branch_manager", "memberships: XX:branch_manager: unknown unit"),
-    ("HO:branch_front", "memberships: HO:branch_front: unit HO has no department branch_front"),
-    ("SH01:nosuch", "memberships: SH01:nosuch: unit SH01 has no department nosuch"),
+    ("XX:branch_manager", "memberships: XX:branch_manager：机构 XX 不存在"),
+    ("HO:branch_front", "memberships: HO:branch_front：机构 HO 没有部门 branch_front"),
+    ("SH01:nosuch", "memberships: SH01:nosuch：机构 SH01 没有部门 nosuch"),
 ])
 def test_cli_refuses_a_membership_the_tree_does_not_have(tmp_path, monkeypatch, capsys, member, message):
     processes = processes_copy(tmp_path)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webui.views import auth, case, health, inbox, intake, notices, owner, supervisor, task
+from webui.views import admin, auth, case, health, inbox, intake, notices, owner, supervisor, task, units
 
-AREAS = (auth, health, inbox, task, intake, case, supervisor, notices, owner)
+AREAS = (auth, health, inbox, task, intake, case, supervisor, notices, owner, admin, units)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -10,12 +10,15 @@ from werkzeug.wrappers import Response
 
 from engine.domain import authz
 from engine.domain.errors import Forbidden, NotFound, ValidationFailed
+from engine.domain.organisation import receiving_unit
 from webui.context import actor, engine
 from webui.failures import failure_text
 from webui.forms import complaint_submission, field_errors
 from webui.intake_fields import form_groups
+from webui.units import units_of
 
 bp = Blueprint("intake", __name__)
+RECEIVING_UNIT = "receiving_unit"  # the form field naming the unit that receives the complaint
 
 
 def _choices() -> dict[str, list[tuple[str, str]]]:
@@ -27,9 +30,21 @@ def _choices() -> dict[str, list[tuple[str, str]]]:
 
 
 def _render(values: dict[str, Any], errors: dict[str, list[str]], status: int = 200) -> tuple[str, int]:
+    mine = units_of(actor())
+    receiving = mine or [receiving_unit(engine().ctx.organisation, actor().memberships)]
     page = render_template("intake/form.html", groups=form_groups(), choices=_choices(), values=values,
-                           errors=errors)
+                           errors=errors, receiving_units=receiving)
     return page, status
+
+
+def _receiving_unit() -> str | None:
+    """The unit chosen among the registering person's units (None: their first, or head office)."""
+    chosen = request.form.get(RECEIVING_UNIT, "").strip()
+    if not chosen:
+        return None
+    if chosen not in units_of(actor()):
+        raise ValidationFailed({RECEIVING_UNIT: [gettext("请选择您所属的机构")]})
+    return chosen
 
 
 @bp.get("/intake")
@@ -45,7 +60,7 @@ def register() -> Response | tuple[str, int]:
     """Open a case; the receiving organisation chooses the process."""
     raw = complaint_submission(request.form, form_groups())
     try:
-        case = engine().cases.open_case(None, raw, actor())
+        case = engine().cases.open_case(None, raw, actor(), _receiving_unit())
     except ValidationFailed as err:
         return _render(dict(request.form), field_errors(err.errors), 422)
     except NotFound:
