@@ -65,6 +65,7 @@ def test_queues_inbox_case_task_and_supervisor_pages_show_the_unit(engine):
     web = web_of(engine, "front_sh02")
     queue = html(web.get("/queue/branch_front"))
     assert texts(queue, "//table[@class='list']//td[@class='unit']") == ["SH02 上海徐汇网点"]
+    assert texts(queue, "//h1/span[contains(@class,'queue-units')]") == ["SH02 上海徐汇网点"]
     engine.tasks.claim(task.id, front)
     assert texts(html(web.get("/inbox")), "//td[@class='unit']") == ["SH02 上海徐汇网点"]
     case_page = html(web.get(f"/cases/{case.number}"))

@@ -43,8 +43,11 @@ def _process_keys() -> list[str]:
 
 
 def _render(mode: str, tasks: list[Any], raw: dict[str, str], department: str | None = None) -> str:
+    queue_units = sorted({m.unit for m in actor().memberships if m.department == department},
+                         key=list(engine().ctx.organisation.units).index) if department else []
     return render_template("inbox/list.html", mode=mode, tasks=tasks, filters=raw, department=department,
-                           processes=_process_keys(), grades=engine().ctx.codes.labels("grades"))
+                           queue_units=queue_units, processes=_process_keys(),
+                           grades=engine().ctx.codes.labels("grades"))
 
 
 @bp.get("/queue/<department>")
