@@ -59,6 +59,16 @@ class LoadedDefinition:
     messages: dict[str, str] = field(default_factory=dict)
     element_names: dict[str, str] = field(default_factory=dict)
 
+    def producer(self, field_id: str, besides: str) -> tuple[UserTaskSpec, FormField] | None:
+        """The first user task other than `besides` whose form declares `field_id`, with that field."""
+        for task in self.user_tasks.values():
+            if task.bpmn_id == besides:
+                continue
+            for form_field in task.form.fields:
+                if form_field.id == field_id:
+                    return task, form_field
+        return None
+
 
 def bundle_parser(files: dict[str, bytes]) -> ComplaintParser:
     """A parser loaded with every file of the bundle (hardened XML parse first)."""
@@ -177,7 +187,16 @@ def _user_task_spec(task_spec: Any, departments: DepartmentDirectory) -> UserTas
         form=form_spec(task_spec.form),
         department_variable=variable,
         level=level,
+        acts_on=acts_on(getattr(task_spec, "complaint_properties", {})),
     )
+
+
+ACTS_ON = "actsOn"
+
+
+def acts_on(properties: dict[str, str]) -> tuple[str, ...]:
+    """The field ids of a user task's `actsOn` property (comma-separated)."""
+    return tuple(part.strip() for part in properties.get(ACTS_ON, "").split(",") if part.strip())
 
 
 def form_spec(form: SpiffForm) -> FormSpec:

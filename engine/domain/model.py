@@ -117,6 +117,19 @@ class UserTaskSpec:
     department_variable: str | None = None
     # Set when the candidate group names a level of the tree (`branch:service_mgmt`): a unit kind.
     level: str | None = None
+    # The earlier decisions the step acts on (form field ids of other steps; camunda:property actsOn).
+    acts_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ContextEntry:
+    """An earlier decision a step acts on: its value, and its label on the form of the step that produced it."""
+
+    field: str
+    label: str
+    step: str  # the name of the step whose form produced the value
+    value: Any
+    text: str  # the value as shown: an option's name, 是/否, or the value itself
 
 
 @dataclass

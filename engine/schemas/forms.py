@@ -11,6 +11,8 @@ from engine.schemas.limits import within_max_amount
 from engine.schemas.text import PlainTextSchema
 
 NUMBER_TYPES = ("long", "double", "decimal")
+# A yes/no field with the constraint min = 1 must be ticked, e.g. 材料齐全，确认归档 at archive.
+MUST_CONFIRM = "须确认后才能提交；未确认的请先补齐再办理 / must be confirmed (ticked) before this step can be submitted"
 _TYPES: dict[str, type[fields.Field]] = {
     "string": fields.String,
     "long": fields.Integer,
@@ -29,7 +31,10 @@ def _validators(field: FormField) -> list[Any]:
         found.append(validate.OneOf([code for code, _ in field.options]))
     if "minlength" in config or "maxlength" in config:
         found.append(validate.Length(min=_int(config.get("minlength")), max=_int(config.get("maxlength"))))
-    if "min" in config or "max" in config:
+    if field.type == "boolean":
+        if _num(config.get("min")) == 1:  # a confirmation: "no" cannot be submitted
+            found.append(validate.Equal(True, error=MUST_CONFIRM))
+    elif "min" in config or "max" in config:
         found.append(validate.Range(min=_num(config.get("min")), max=_num(config.get("max"))))
     if field.type in NUMBER_TYPES:
         found.append(within_max_amount())

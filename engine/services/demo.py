@@ -40,6 +40,7 @@ DEMO_USERS = (
     DemoUser("hocm", "投诉管理部 陈静", ("HO:complaint_mgmt",), ("staff", "supervisor")),
     DemoUser("csgroup", "业务管理组 刘洋", ("HO:cs_business_group",), ("staff",)),
     DemoUser("office", "办公室 周敏", ("HO:office",), ("staff",)),
+    DemoUser("culture", "企业文化部 唐宁", ("HO:corporate_culture",), ("staff",)),
     DemoUser("retail", "零售银行部 孙磊", ("HO:retail_banking",), ("staff",)),
     DemoUser("ebank", "电子银行部 吴婷", ("HO:ebanking",), ("staff",)),
     DemoUser("operations", "运营管理部 彭程", ("HO:operations",), ("staff",)),

@@ -12,12 +12,13 @@ from engine.bpmn.definitions import LoadedDefinition
 from engine.domain import authz
 from engine.domain.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound, ValidationFailed, WorkflowError
 from engine.domain.filters import TaskFilter
-from engine.domain.model import Actor, FormSpec, HumanTask, Membership, Role, TaskStatus
+from engine.domain.model import Actor, ContextEntry, FormSpec, HumanTask, Membership, Role, TaskStatus
 from engine.schemas.errors import field_errors
 from engine.schemas.forms import dump_form_values, form_schema
 from engine.services.context import EngineContext
 from engine.services.failures import record_failure
 from engine.services.projection import persist_workflow
+from engine.services.task_context import acted_on
 from engine.services.unit_of_work import UnitOfWork
 
 MAX_RETRIES = 3
@@ -30,6 +31,8 @@ class TaskForm:
     task: HumanTask
     form: FormSpec
     values: dict[str, Any]
+    # The earlier decisions this step acts on (the diagram's actsOn), e.g. the proposal a branch head approves.
+    context: tuple[ContextEntry, ...] = ()
 
 
 NAV_COUNT_CAP = 1000
@@ -130,9 +133,10 @@ class TaskService:
             stored_def = uow.definitions.get(self._definition_id(uow, task.case_id))
             data = uow.read.case_elements(task.case_id)[2]
         assert stored_def is not None
-        spec = self.ctx.definitions.get(stored_def).user_tasks[task.bpmn_id].form
+        defn = self.ctx.definitions.get(stored_def)
+        spec = defn.user_tasks[task.bpmn_id].form
         values = {f.id: data.get(f.id, f.default) for f in spec.fields}
-        return TaskForm(task, spec, values)
+        return TaskForm(task, spec, values, acted_on(defn, task.bpmn_id, data))
 
     def _definition_id(self, uow: UnitOfWork, case_id: int) -> int:
         definition_id = uow.read.case_definition_id(case_id)

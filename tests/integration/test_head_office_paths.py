@@ -91,17 +91,17 @@ def test_the_routing_table_sends_large_amounts_to_departments_with_five_working_
     assert investigate.due_at == at(2024, 11, 11, 11)  # Mon 11:00 + 5 working days
 
 
-@pytest.mark.parametrize(("fields", "acceptance"), [
-    pytest.param({"channel": "media"}, ho.ACCEPTED, id="media-channel-even-if-unticked"),
-    pytest.param({"channel": "letter"}, ho.ACCEPTED_SENSITIVE, id="ticked-at-acceptance"),
+@pytest.mark.parametrize(("fields", "acceptance", "replier"), [
+    pytest.param({"channel": "media"}, ho.ACCEPTED, "corporate_culture", id="media-channel-even-if-unticked"),
+    pytest.param({"channel": "letter"}, ho.ACCEPTED_SENSITIVE, "office", id="ticked-at-acceptance"),
 ])
-def test_a_sensitive_source_by_channel_or_by_acceptance_goes_to_the_office(
-    engine: Engine, fields: dict[str, str], acceptance: dict[str, object]
+def test_a_sensitive_source_by_channel_or_by_acceptance_is_a_referral(
+    engine: Engine, fields: dict[str, str], acceptance: dict[str, object], replier: str
 ) -> None:
     case = ho.HeadOfficeCase(engine, **fields)
     case.step("Task_Accept", acceptance)
-    assert case.waiting() == [("Task_OfficeHandle", "office")]
-    assert case.data()["ho_route"] == "office"
+    assert case.waiting() == [("Task_Assign", "complaint_mgmt")]
+    assert (case.data()["ho_route"], case.data()["referrer_department"]) == ("referral", replier)
 
 
 def test_an_ordinary_complaint_goes_to_the_departments(engine: Engine) -> None:

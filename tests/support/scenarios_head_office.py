@@ -38,10 +38,8 @@ REGULATOR_REFERRAL = {"channel": "regulator", "sensitive_source": True,
 # Form submissions per user task.
 ACCEPTED = {"acceptance_opinion": "属实，受理", "sensitive_source": False}
 ACCEPTED_SENSITIVE = {"acceptance_opinion": "监管转办，受理并转办公室", "sensitive_source": True}
-OFFICE_HANDLED = {
-    "office_opinion": "已核实销售录音录像，存在风险揭示不充分", "responsibility": "partly",
-    "resolution": "向客户致歉并按约定补偿", "compensation_amount": 500.0, "referrer_replied": True,
-}
+REFERRER_REPLIED = {"referrer_reply": "已核实，向客户致歉并补偿，特此函复", "referrer_reply_method": "letter",
+                    "referrer_replied": True}
 
 
 def assigned(responsible: str, *co_departments: str) -> dict[str, Any]:
@@ -153,15 +151,20 @@ def _through_departments(case: HeadOfficeCase, responsible: str, *co: str) -> No
 # ---- scenarios --------------------------------------------------------------------------------
 
 
-def sensitive_source_goes_to_the_office(engine: Engine) -> int:
-    """A regulator referral: the Office handles it, the customer accepts, revisit, archive."""
+def regulator_referral_investigated_then_answered_by_the_office(engine: Engine) -> int:
+    """A regulator referral: complaint_mgmt names the department, which investigates; once the proposal is
+    approved the Office answers the regulator and the department replies to the customer."""
     case = HeadOfficeCase(engine, **REGULATOR_REFERRAL)
     case.step("Task_Accept", ACCEPTED_SENSITIVE)
-    assert case.data()["ho_route"] == "office"
-    office = case.task("Task_OfficeHandle")
-    assert (office.department, office.lane) == ("office", "办公室")
-    assert office.due_at == case.clock.now() + timedelta(days=2)  # 2 working days: Mon 10:00 -> Wed 10:00
-    case.step("Task_OfficeHandle", OFFICE_HANDLED)
+    assert (case.data()["ho_route"], case.data()["referrer_department"]) == ("referral", "office")
+    case.step("Task_Assign", assigned("retail_banking"))
+    case.step("Task_Investigate", INVESTIGATED)
+    case.step("Task_ReviewProposal", APPROVED)
+    office = case.task("Task_ReferrerReply")
+    assert (office.department, office.lane) == ("office", "办公室、企业文化部（对口回复）")
+    assert office.due_at == case.clock.now() + timedelta(days=1)  # 1 working day: Mon -> Tue
+    case.step("Task_ReferrerReply", REFERRER_REPLIED)
+    assert case.waiting() == [("Task_Reply", "retail_banking")]
     case.step("Task_Reply", REPLIED)
     _close(case)
     return case.id
@@ -279,12 +282,15 @@ def _chase_then_supervise(case: HeadOfficeCase, bpmn_id: str) -> None:
     assert case.engine.cases.summary(case.id).supervised
 
 
-def office_handling_chased_and_supervised(engine: Engine) -> int:
-    """The Office lets its task run late: chased the working day before, supervised when due passes."""
+def referrer_reply_chased_and_supervised(engine: Engine) -> int:
+    """The Office lets its answer to the regulator run late: chased the working day before, supervised when due."""
     case = HeadOfficeCase(engine, **REGULATOR_REFERRAL)
     case.step("Task_Accept", ACCEPTED_SENSITIVE)
-    _chase_then_supervise(case, "Task_OfficeHandle")
-    case.step("Task_OfficeHandle", OFFICE_HANDLED)
+    case.step("Task_Assign", assigned("operations"))
+    case.step("Task_Investigate", INVESTIGATED)
+    case.step("Task_ReviewProposal", APPROVED)
+    _chase_then_supervise(case, "Task_ReferrerReply")
+    case.step("Task_ReferrerReply", REFERRER_REPLIED)
     case.step("Task_Reply", REPLIED)
     _close(case)
     return case.id
@@ -304,12 +310,13 @@ def investigation_and_review_chased_and_supervised(engine: Engine) -> int:
 
 
 SCENARIOS: dict[str, Callable[[Engine], int]] = {
-    "sensitive_source_goes_to_the_office": sensitive_source_goes_to_the_office,
+    "regulator_referral_investigated_then_answered_by_the_office":
+        regulator_referral_investigated_then_answered_by_the_office,
     "cross_department_with_two_co_handlers": cross_department_with_two_co_handlers,
     "proposal_returned_once_and_reworked": proposal_returned_once_and_reworked,
     "third_return_raises_supervision": third_return_raises_supervision,
     "customer_rejects_and_requests_review": customer_rejects_and_requests_review,
     "typical_case_goes_to_the_knowledge_base": typical_case_goes_to_the_knowledge_base,
-    "office_handling_chased_and_supervised": office_handling_chased_and_supervised,
+    "referrer_reply_chased_and_supervised": referrer_reply_chased_and_supervised,
     "investigation_and_review_chased_and_supervised": investigation_and_review_chased_and_supervised,
 }

@@ -110,12 +110,23 @@ class FormFieldSchema(Schema):
         return [{"value": code, "label": label} for code, label in getattr(obj, "options", ())]
 
 
+class ContextEntrySchema(Schema):
+    """An earlier decision the task acts on (the diagram's actsOn), labelled as on the form that produced it."""
+
+    field = fields.String(required=True)
+    label = fields.String(required=True)
+    step = fields.String(required=True, metadata={"description": "the step whose form produced the value"})
+    value = fields.Raw(required=True)
+    text = fields.String(required=True, metadata={"description": "the value as shown: option name, 是/否"})
+
+
 class TaskFormSchema(Schema):
-    """A task with the form that completes it and the values it starts from."""
+    """A task with the form that completes it, the values it starts from and the decisions it acts on."""
 
     task = fields.Nested(TaskSchema, required=True)
     form = fields.List(fields.Nested(FormFieldSchema), required=True, attribute="form.fields")
     values = fields.Dict(required=True)
+    context = fields.List(fields.Nested(ContextEntrySchema), required=True)
 
 
 class TaskPageSchema(Schema):

@@ -17,6 +17,7 @@ from engine.bpmn.expressions import (
     check_expression,
     check_timer_expression,
 )
+from engine.bpmn.validation.acts_on import acts_on_problems
 from engine.bpmn.validation.common import (
     CAMUNDA,
     NS,
@@ -61,6 +62,7 @@ def bpmn_problems(file: str, root: etree._Element, rules: Rules) -> list[DeployP
         _call_activity_problems(file, root, rules),
         _gateway_problems(file, root),
         _reserved_id_problems(file, root),
+        acts_on_problems(file, root),
     ]
     return [problem for check in checks for problem in check]
 
