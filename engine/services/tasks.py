@@ -132,11 +132,13 @@ class TaskService:
             task = self._visible_task(uow, task_id, actor, "view_task")
             stored_def = uow.definitions.get(self._definition_id(uow, task.case_id))
             data = uow.read.case_elements(task.case_id)[2]
+            done = sorted((t for t in uow.read.case_tasks(task.case_id) if t.completed_at is not None),
+                          key=lambda t: t.completed_at or task.created_at)
         assert stored_def is not None
         defn = self.ctx.definitions.get(stored_def)
         spec = defn.user_tasks[task.bpmn_id].form
         values = {f.id: data.get(f.id, f.default) for f in spec.fields}
-        return TaskForm(task, spec, values, acted_on(defn, task.bpmn_id, data))
+        return TaskForm(task, spec, values, acted_on(defn, task.bpmn_id, data, [t.bpmn_id for t in done]))
 
     def _definition_id(self, uow: UnitOfWork, case_id: int) -> int:
         definition_id = uow.read.case_definition_id(case_id)

@@ -59,15 +59,20 @@ def test_handing_up_reaches_the_tier_the_amount_needs(engine: Engine, amount: st
     ({"repeat_count": 1}, "card_care"),
     ({"grade": "urgent"}, "card_cs_manager"),
     ({"repeat_count": 3}, "card_cs_manager"),
-    ({"sensitive_source": True}, "card_senior_manager"),
-    ({"channel": "media"}, "card_senior_manager"),
-    ({"channel": "consumer_association"}, "card_senior_manager"),
 ])
 def test_facts_override_a_seat_resolution_beyond_seat_authority(engine: Engine, facts: dict[str, object],
                                                                   department: str) -> None:
     walk = card.CardWalk(engine, **{"amount": "100.00", **facts})
     walk.step("Task_Seat", card.SEAT_RESOLVED)
     assert walk.queued_in() == [department]
+
+
+@pytest.mark.parametrize("facts", [
+    {"sensitive_source": True}, {"channel": "regulator"}, {"channel": "media"}, {"channel": "consumer_association"},
+])
+def test_referrals_start_at_the_senior_manager(engine: Engine, facts: dict[str, object]) -> None:
+    walk = card.CardWalk(engine, **{"amount": "100.00", **facts})
+    assert walk.queued_in() == ["card_senior_manager"]
 
 
 def test_a_tier_resolution_within_its_authority_goes_to_the_reply(engine: Engine) -> None:

@@ -58,7 +58,9 @@ FORWARD_ANSWERED = {
     "forward_reference": "OPS-2024-0091",
 }
 REPLIED = {"reply_method": "phone", "reply_summary": "已电话告知处理结果", "customer_accepted": True}
+REPLIED_REJECTED = {"reply_method": "phone", "reply_summary": "已告知处理结果", "customer_accepted": False}
 REVISITED = {"satisfaction": "satisfied", "revisit_note": "客户对处理结果满意"}
+REVISITED_DISSATISFIED = {"satisfaction": "dissatisfied", "revisit_note": "客户仍要求全额赔偿"}
 ARCHIVED = {"archive_confirmed": True, "archive_note": "材料齐全"}
 
 
@@ -152,9 +154,8 @@ def handed_up_by_amount(amount: str, department: str) -> Callable[[Engine], int]
 
 
 def regulator_referral_goes_to_senior(engine: Engine) -> int:
-    """A regulator referral skips care group and CS manager, whatever the seat agent recorded."""
+    """A regulator referral starts at the senior manager (card_entry.dmn), not at the seat agent."""
     walk = CardWalk(engine, channel="regulator", amount="100.00")
-    walk.step("Task_Seat", SEAT_RESOLVED)
     assert walk.queued_in() == ["card_senior_manager"]
     walk.step("Task_Senior", SENIOR_RESOLVED)
     return walk.close()
@@ -183,6 +184,23 @@ def forwarded_to_head_office_and_back(engine: Engine) -> int:
     assert walk.queued_in() == ["card_seat"]
     walk.step("Task_Seat", SEAT_RESOLVED)
     return walk.close()
+
+
+def customer_rejects_the_answer_until_the_final_answer(engine: Engine) -> int:
+    """Each answer the customer rejects is studied again one tier up (the third time under supervision); a
+    dissatisfied revisit too; the senior manager's final answer ends the loop."""
+    walk = CardWalk(engine, amount="100.00")
+    walk.step("Task_Seat", SEAT_RESOLVED)
+    for restudy, (task, resolved) in enumerate((("Task_Care", CARE_RESOLVED), ("Task_Manager", MANAGER_RESOLVED),
+                                                 ("Task_Senior", SENIOR_RESOLVED)), start=1):
+        walk.step("Task_Reply", REPLIED_REJECTED)
+        assert walk.engine.cases.process_data(walk.case_id)["rework_count"] == restudy
+        assert walk.engine.cases.summary(walk.case_id).supervised == (restudy == 3)
+        walk.step(task, resolved)
+    walk.step("Task_Reply", REPLIED).step("Task_Revisit", REVISITED_DISSATISFIED)
+    walk.step("Task_Senior", SENIOR_FINAL)
+    walk.step("Task_Reply", REPLIED_REJECTED)  # after the final answer: on to the revisit
+    return walk.step("Task_Revisit", REVISITED_DISSATISFIED).step("Task_Archive", ARCHIVED).case_id
 
 
 def overdue_at_every_handling_task(engine: Engine) -> int:
@@ -235,5 +253,6 @@ SCENARIOS: dict[str, Callable[[Engine], int]] = {
     "regulator_referral_goes_to_senior": regulator_referral_goes_to_senior,
     "customer_rejects_at_every_tier": customer_rejects_at_every_tier,
     "forwarded_to_head_office_and_back": forwarded_to_head_office_and_back,
+    "customer_rejects_the_answer_until_the_final_answer": customer_rejects_the_answer_until_the_final_answer,
     "overdue_at_every_handling_task": overdue_at_every_handling_task,
 }
