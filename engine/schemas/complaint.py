@@ -19,6 +19,7 @@ RESIDENT_ID = r"^\d{17}[\dXx]$"
 # Times the calendar and the databases can handle (year 1 or 9999 would overflow on conversion to UTC).
 EARLIEST_RECEIPT = datetime(2000, 1, 1, tzinfo=CHINA_TZ)
 LATEST_RECEIPT = datetime(2100, 1, 1, tzinfo=CHINA_TZ)
+INCIDENT_AFTER_RECEIPT = "事发时间不能晚于受理时间 / the incident cannot be after the complaint was received"
 
 
 # The sections of the intake form (客户投诉处理单), in the order the fields below first name them.
@@ -98,12 +99,28 @@ def complaint_schema_class(codes: CodeLists) -> type[Schema]:
         is_group = fields.Boolean(load_default=False, metadata=_shown(N_("群体性投诉"), CLASSIFICATION))
         sensitive_source = fields.Boolean(load_default=False,
                                           metadata=_shown(N_("敏感来源（监管/媒体/消协）"), CLASSIFICATION))
+        incident_at = fields.AwareDateTime(
+            load_default=None, allow_none=True, default_timezone=CHINA_TZ,
+            validate=validate.Range(EARLIEST_RECEIPT, LATEST_RECEIPT, max_inclusive=False,
+                                    error="事发时间超出范围 / incident_at must be between {min} and {max}"),
+            metadata=_shown(N_("事发时间"), CONTENT),
+        )
+        incident_place = fields.String(load_default="", validate=validate.Length(max=200),
+                                       metadata=_shown(N_("事发地点"), CONTENT))
         facts = fields.String(required=True, validate=validate.Length(1, 4000),
                               metadata=_shown(N_("投诉事实"), CONTENT, "textarea", wide=True))
         demand = fields.String(required=True, validate=validate.Length(1, 2000),
                                metadata=_shown(N_("客户诉求"), CONTENT, "textarea", wide=True))
         expected_resolution = _coded(codes, "expected_resolutions", N_("期望处理方式"), CONTENT,
                                      load_default="explanation")
+        read_back = fields.Boolean(load_default=False,
+                                   metadata=_shown(N_("已向客户复述投诉内容，客户确认无误"), CONTENT))
+
+        @validates_schema
+        def _incident_before_receipt(self, data: dict[str, Any], **_: Any) -> None:
+            incident, received = data.get("incident_at"), data.get("received_at")
+            if incident is not None and received is not None and incident > received:
+                raise ValidationError(INCIDENT_AFTER_RECEIPT, "incident_at")
 
         @validates_schema
         def _id_number_matches_type(self, data: dict[str, Any], **_: Any) -> None:
