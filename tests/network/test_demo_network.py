@@ -32,7 +32,7 @@ def test_quickstart_shows_the_network_before_serving(tmp_path, monkeypatch, caps
     monkeypatch.setattr(webui.cli, "cmd_serve", lambda engine, args: served.append(args.port))
     assert run_cli(monkeypatch, tmp_path, processes_copy(tmp_path), "quickstart", "--port", "5099") == 0
     out = capsys.readouterr().out
-    assert "demo: 26 user(s), 7 complaint(s)" in out
+    assert "demo: 27 user(s), 7 complaint(s)" in out
     assert "organisation (8 units" in out
     assert "\n    BJ02  北京朝阳网点  [outlet]" in out and "\n  CC  信用卡中心  [card_centre]" in out
     assert served == [5099]
