@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from engine.bpmn.logs import keep_task_data_out_of_logs
 from engine.bpmn.runtime import WorkflowRuntime
@@ -10,7 +11,9 @@ from engine.config import Settings
 from engine.domain.calendar import BusinessCalendar, CalendarOverrides
 from engine.domain.clock import Clock, SystemClock
 from engine.domain.codes import CodeLists, SlaTable
+from engine.domain.customer_notices import NOTICE_SETTINGS_FILE, NoticeSettings
 from engine.domain.departments import DepartmentDirectory
+from engine.domain.errors import ConfigurationError
 from engine.domain.organisation import home_units
 from engine.domain.organisation_files import ORGANISATION_FILE, load_organisation
 from engine.domain.report_facts import FactsCatalogue
@@ -20,6 +23,8 @@ from engine.services.apikeys import ApiKeyService
 from engine.services.audit import AuditService
 from engine.services.cases import CaseService
 from engine.services.context import DefinitionCache, EngineContext
+from engine.services.customer_notices.service import CustomerNoticeService
+from engine.services.customer_notices.templates import NoticeTemplates
 from engine.services.deploy import DeployService
 from engine.services.health import HealthService
 from engine.services.keys import DataKeyService
@@ -50,6 +55,7 @@ class Engine:
     migration: MigrationService
     timers: TimerService
     notices: NoticeService
+    customer_notices: CustomerNoticeService
     users: UserService
     mailer: Mailer
     reports: ReportService
@@ -101,16 +107,20 @@ def build(
         runtime=WorkflowRuntime(calendar, clock, settings.allow_scripts, settings.expression_limits),
         definitions=DefinitionCache(departments),
         facts=FactsCatalogue([processes]),
+        notices=_notice_settings(processes),
+        notice_templates=NoticeTemplates(processes),
     )
+    cases = CaseService(ctx)
     engine = Engine(
         ctx=ctx,
-        cases=CaseService(ctx),
+        cases=cases,
         tasks=TaskService(ctx),
         deploy=DeployService(ctx),
         messages=MessageService(ctx),
         migration=MigrationService(ctx),
         timers=TimerService(ctx, worker_name),
         notices=NoticeService(ctx),
+        customer_notices=CustomerNoticeService(ctx, cases),
         users=UserService(ctx),
         mailer=Mailer(ctx),
         reports=ReportService(ctx),
@@ -124,3 +134,12 @@ def build(
         throttle=ThrottleService(ctx),
     )
     return engine
+
+
+def _notice_settings(processes: Path) -> NoticeSettings:
+    """processes/customer_notices.toml, or a ConfigurationError naming the file."""
+    path = processes / NOTICE_SETTINGS_FILE
+    try:
+        return NoticeSettings.from_toml(path)
+    except (OSError, ValueError) as err:
+        raise ConfigurationError("notice_settings", file=str(path), message=str(err)) from None

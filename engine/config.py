@@ -39,6 +39,28 @@ class SmtpSettings:
         return bool(self.host)
 
 
+# The default request body of the SMS gateway (Jinja, sandboxed): JSON with the number and the text.
+DEFAULT_SMS_BODY = '{"mobile": {{ phone|tojson }}, "content": {{ text|tojson }}, "reference": {{ reference|tojson }}}'
+
+
+@dataclass
+class SmsSettings:
+    """The bank's SMS platform: an HTTP endpoint taking one message per POST; off unless a URL is set."""
+
+    url: str = ""
+    username: str = ""  # HTTP Basic credentials, or
+    password: str = ""
+    token: str = ""  # a bearer token
+    body: str = DEFAULT_SMS_BODY  # placeholders: phone, text, reference (the notice id)
+    content_type: str = "application/json; charset=utf-8"
+    timeout: float = 10.0
+
+    @property
+    def enabled(self) -> bool:
+        """True when a gateway URL is configured."""
+        return bool(self.url)
+
+
 @dataclass
 class Settings:
     """Everything configurable, with the defaults documented in the README."""
@@ -64,6 +86,10 @@ class Settings:
     failures_per_source: int = 60
     failure_window_minutes: int = 10
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    sms: SmsSettings = field(default_factory=SmsSettings)
+    # Customer notices: attempts per notice before it is kept as failed, first backoff delay (doubling).
+    notice_max_attempts: int = 5
+    notice_retry_base_seconds: float = 60.0
     expression_limits: ExpressionLimits = field(default_factory=ExpressionLimits)
     # Seconds a database statement (PostgreSQL) or a wait for a lock (both) may take before it fails.
     db_statement_timeout_seconds: float = 60.0
@@ -117,7 +143,21 @@ class Settings:
                 password=get("SMTP_PASSWORD"),
                 sender=get("SMTP_FROM", "complaintflow@localhost"),
             ),
+            sms=_sms_settings(get),
+            notice_max_attempts=int(get("NOTICE_MAX_ATTEMPTS", "5")),
+            notice_retry_base_seconds=float(get("NOTICE_RETRY_SECONDS", "60")),
         )
+
+
+def _sms_settings(get: Callable[[str, str], str]) -> SmsSettings:
+    """The SMS gateway from COMPLAINTFLOW_SMS_*."""
+    default = SmsSettings()
+    return SmsSettings(
+        url=get("SMS_URL", ""), username=get("SMS_USER", ""), password=get("SMS_PASSWORD", ""),
+        token=get("SMS_TOKEN", ""), body=get("SMS_BODY", "") or default.body,
+        content_type=get("SMS_CONTENT_TYPE", "") or default.content_type,
+        timeout=float(get("SMS_TIMEOUT", "10")),
+    )
 
 
 def _expression_limits(get: Callable[[str, str], str]) -> ExpressionLimits:

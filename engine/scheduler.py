@@ -12,15 +12,18 @@ log = logging.getLogger("engine.scheduler")
 
 
 def sweep_once(engine: Any) -> dict[str, Any]:
-    """One sweep: fire due timers, apply the supervision rules, then deliver pending notice emails."""
+    """One sweep: fire due timers, apply the supervision rules, deliver pending notice emails and customer notices."""
     result = engine.timers.sweep()
     supervised = engine.supervision.apply_rules()
     sent = engine.mailer.deliver_pending() if getattr(engine, "mailer", None) else 0
-    if result.fired_cases or result.failed or supervised or sent:
-        log.info("sweep: %d case(s) fired, %d failed, %d supervised by rule, %d email(s)",
-                 result.fired_cases, len(result.failed), supervised, sent)
+    told = engine.customer_notices.dispatch_due()
+    if result.fired_cases or result.failed or supervised or sent or told.sent or told.failed:
+        log.info("sweep: %d case(s) fired, %d failed, %d supervised by rule, %d email(s), "
+                 "%d customer notice(s) sent, %d given up", result.fired_cases, len(result.failed), supervised,
+                 sent, told.sent, len(told.failed))
     return {"fired_cases": result.fired_cases, "failed": result.failed, "supervised_by_rule": supervised,
-            "emails_sent": sent}
+            "emails_sent": sent, "customer_notices_sent": told.sent, "customer_notices_retrying": told.retrying,
+            "customer_notices_failed": told.failed}
 
 
 def _safe_sweep(engine: Any) -> None:

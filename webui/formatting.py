@@ -14,7 +14,15 @@ from engine.domain.errors import DeployProblem
 from engine.services.tasks import NAV_COUNT_CAP
 from webui.context import current_actor, engine
 from webui.failures import failure_text, limit_problem_text
-from webui.labels import ACTION_LABELS, DEPLOY_PROBLEMS, ROLE_LABELS, STATUS_LABELS
+from webui.labels import (
+    ACTION_LABELS,
+    CUSTOMER_NOTICE_KINDS,
+    DELIVERY_CHANNELS,
+    DELIVERY_STATUSES,
+    DEPLOY_PROBLEMS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+)
 from webui.units import display_name, kind_label, units_of
 
 
@@ -153,6 +161,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         status_label=lambda s: label_of(STATUS_LABELS, getattr(s, "value", s)),
         action_label=lambda a: label_of(ACTION_LABELS, a),
+        customer_notice_label=lambda k: label_of(CUSTOMER_NOTICE_KINDS, getattr(k, "value", k)),
+        channel_label=lambda c: label_of(DELIVERY_CHANNELS, getattr(c, "value", c)),
+        delivery_label=lambda s: label_of(DELIVERY_STATUSES, getattr(s, "value", s)),
         failure_text=failure_text,
     )
 

@@ -27,7 +27,7 @@ class IntakeField:
 
     name: str
     label: str
-    widget: str  # select, text, textarea, tel, datetime, number, integer, checkbox
+    widget: str  # select, text, textarea, tel, email, datetime, number, integer, checkbox
     codes: str = ""  # the coded list of a select (processes/codes.toml)
     required: bool = False
     wide: bool = False

@@ -38,6 +38,9 @@ ACTION_LABELS = {
     "migration": N_("迁移运行中的案件"),
     "user_added": N_("新增用户"),
     "memberships_changed": N_("调整成员关系"),
+    "regulatory_extension": N_("延长监管时限"),
+    "customer_notice_letter_sent": N_("告知书已寄送"),
+    "customer_notice_failed": N_("客户告知发送失败"),
 }
 
 UNIT_KINDS = {
@@ -74,6 +77,14 @@ CONFLICTS = {
 }
 
 NOTICE_KINDS = {"chase": N_("催办"), "supervision": N_("督办")}
+
+# Customer notices (客户告知): kinds, delivery channels and delivery states.
+CUSTOMER_NOTICE_KINDS = {"acknowledgement": N_("受理告知"), "extension": N_("延期告知"), "result": N_("处理结果告知")}
+DELIVERY_CHANNELS = {"sms": N_("短信"), "email": N_("电子邮件"), "letter": N_("信函")}
+DELIVERY_STATUSES = {
+    "pending": N_("待发送"), "sending": N_("发送中"), "sent": N_("已送达"), "failed": N_("发送失败"),
+    "to_print": N_("待打印寄送"),
+}
 
 # Deploy problems the engine names by code (DeployProblem.code), with their parameters.
 DEPLOY_PROBLEMS = {

@@ -109,3 +109,22 @@ class WorkflowError(EngineError):
         self.code = code
         self.params = dict(params or {})
         self.may_pass = may_pass
+
+
+# Texts of configuration errors (start-up): Chinese first, then English; the parameters name file and item.
+CONFIGURATION_MESSAGES: dict[str, str] = {
+    "notice_template_missing": "告知模板文件缺失 / notice template missing: {file}",
+    "notice_template_syntax": "告知模板语法错误 / notice template syntax error: {file}, line {line}: {message}",
+    "notice_template_placeholder": "告知模板使用了未知占位符 / unknown placeholder in notice template: "
+                                   "{file}: {placeholder} (allowed: {allowed})",
+    "notice_settings": "告知配置有误 / notice settings invalid: {file}: {message}",
+}
+
+
+class ConfigurationError(EngineError):
+    """A file of `processes/` or a setting is wrong: found when the engine starts, before any case runs."""
+
+    def __init__(self, code: str, **params: Any):
+        self.code = code
+        self.params = params
+        super().__init__(CONFIGURATION_MESSAGES.get(code, code).format(**params))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-PERSONAL_FIELDS = ("contact_phone", "id_number", "account_ref")
-# What is encrypted at rest (engine/persistence/sealing.py): the personal numbers and the complainant's name.
+PERSONAL_FIELDS = ("contact_phone", "id_number", "account_ref", "contact_email", "contact_address")
+# What is encrypted at rest (engine/persistence/sealing.py): the personal numbers, contacts and the name.
 ENCRYPTED_FIELDS = (*PERSONAL_FIELDS, "complainant_name")
 
 

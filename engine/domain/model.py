@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from engine.domain.customer_notices import CustomerNotice
+
 
 class Role(StrEnum):
     """What a user may do; a user has one or more."""
@@ -278,6 +280,7 @@ class CaseDetail:
     notices: list[Notice]
     completed_elements: list[str]
     current_elements: list[str]
+    customer_notices: list[CustomerNotice] = field(default_factory=list)
 
 
 @dataclass

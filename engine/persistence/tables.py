@@ -307,3 +307,32 @@ class WebSessionRow(Base):
 # Indexes of the report queries on tables defined above (migration 0003).
 Index("ix_notice_created_at", NoticeRow.created_at)
 Index("ix_human_task_open_due", HumanTaskRow.status, HumanTaskRow.due_at)
+
+
+class CustomerNoticeRow(Base):
+    """A customer notice (客户告知) and its delivery: the outbox the dispatcher works through.
+
+    `content` and `address` (phone, email or name) are personal data, sealed (engine/persistence/sealing.py).
+    `next_attempt_at` is when the dispatcher may take it next: the retry time while pending, the end of the
+    claiming dispatcher's lease while sending.
+    """
+
+    __tablename__ = "customer_notice"
+    __table_args__ = (Index("ix_customer_notice_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("complaint_case.id"), index=True)
+    case_number: Mapped[str] = mapped_column(String(40))
+    unit: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(10))
+    subject: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    address: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    sent_by: Mapped[str | None] = mapped_column(String(80))
+    last_error: Mapped[str | None] = mapped_column(String(400))

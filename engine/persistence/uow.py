@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.domain.errors import DatabaseUnavailable
 from engine.domain.limits import TextLimits
 from engine.persistence.counters import CounterRepository
+from engine.persistence.customer_notices import CustomerNoticeRepository
 from engine.persistence.db import checkpoint, is_unavailable, make_engine, ping, session_factory, upgrade
 from engine.persistence.limits import TEXT_LIMITS
 from engine.persistence.queries import ReadQueries, ReportQueries
@@ -44,6 +45,7 @@ class UnitOfWork:
         self.timers = TimerRepository(self.session)
         self.audit = AuditRepository(self.session)
         self.notices = NoticeRepository(self.session)
+        self.customer_notices = CustomerNoticeRepository(self.session, self.sealer)
         self.users = UserRepository(self.session)
         self.api_keys = ApiKeyRepository(self.session)
         self.idempotency = IdempotencyRepository(self.session)

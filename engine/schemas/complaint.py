@@ -15,6 +15,7 @@ from engine.schemas.limits import within_max_amount
 from engine.schemas.text import PlainTextSchema
 
 PHONE = r"^(\+?86)?1\d{10}$|^0\d{2,3}-?\d{7,8}$"
+EMAIL = r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$"  # empty: no email address
 RESIDENT_ID = r"^\d{17}[\dXx]$"
 # Times the calendar and the databases can handle (year 1 or 9999 would overflow on conversion to UTC).
 EARLIEST_RECEIPT = datetime(2000, 1, 1, tzinfo=CHINA_TZ)
@@ -72,6 +73,12 @@ def complaint_schema_class(codes: CodeLists) -> type[Schema]:
         id_number = fields.String(load_default="", validate=validate.Length(max=40),
                                   metadata=_shown(N_("证件号码"), COMPLAINANT))
         reply_channel = _coded(codes, "reply_channels", N_("回复方式"), COMPLAINANT, load_default="phone")
+        contact_email = fields.String(
+            load_default="", validate=validate.And(validate.Length(max=120), validate.Regexp(
+                EMAIL, error="电子邮箱格式不正确 / invalid email address")),
+            metadata=_shown(N_("电子邮箱"), COMPLAINANT, "email", maxlength=120))
+        contact_address = fields.String(load_default="", validate=validate.Length(max=200),
+                                        metadata=_shown(N_("通信地址"), COMPLAINANT))
         is_agent = fields.Boolean(load_default=False, metadata=_shown(N_("代理人投诉"), COMPLAINANT))
         category = _coded(codes, "categories", N_("业务类别"), BUSINESS, required=True)
         product = fields.String(load_default="", validate=validate.Length(max=120),

@@ -15,6 +15,7 @@ from engine.bpmn.runtime import FiredTimer
 from engine.domain import authz
 from engine.domain.calendar import iso
 from engine.domain.clock import ensure_aware, to_china
+from engine.domain.customer_notices import CustomerNoticeKind, masked
 from engine.domain.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound, ValidationFailed, WorkflowError
 from engine.domain.masking import mask_complaint
 from engine.domain.model import Actor, CaseDetail, CaseStatus, CaseSummary, Role
@@ -23,6 +24,7 @@ from engine.domain.records import NewCase, StoredCase, StoredDefinition, StoredI
 from engine.schemas.complaint import complaint_schema_class, workflow_variables
 from engine.schemas.errors import field_errors
 from engine.services.context import EngineContext
+from engine.services.customer_notices.compose import NoticeSubject, queue_customer_notice
 from engine.services.facts import record_regulatory_extension
 from engine.services.failures import failure_of, note_failure
 from engine.services.projection import persist_workflow
@@ -195,11 +197,15 @@ class CaseService:
             # The complaint is kept (as a failed case, without a workflow) and supervisors see why.
             failure = started.failure or WorkflowError("the workflow did not start")
             note_failure(uow, case_id, failure_of(self.ctx, failure, "intake"), status=CaseStatus.FAILED)
-            return case_id
-        self.ctx.runtime.set_variable(started.workflow, "case_number", number)
-        stored = StoredCase(case_id, number, stored_def.id, stored_def.process_key, "open", 0, "", complaint,
-                            started.received, complaint.get("grade"), False, unit)
-        persist_workflow(self.ctx, uow, stored, started.defn, started.workflow, started.fired)
+        else:
+            self.ctx.runtime.set_variable(started.workflow, "case_number", number)
+            stored = StoredCase(case_id, number, stored_def.id, stored_def.process_key, "open", 0, "", complaint,
+                                started.received, complaint.get("grade"), False, unit)
+            persist_workflow(self.ctx, uow, stored, started.defn, started.workflow, started.fired)
+        # 受理告知: the customer is told at once that the complaint was received, when to expect an answer
+        # and whom to call (queued with the case; the dispatcher delivers it on its next run).
+        queue_customer_notice(self.ctx, uow, CustomerNoticeKind.ACKNOWLEDGEMENT, NoticeSubject(
+            case_id, number, unit, complaint, started.received, started.internal_due, started.regulatory_due))
         return case_id
 
     def _deadlines(self, complaint: dict[str, Any], received: datetime) -> tuple[datetime, datetime, str | None]:
@@ -244,16 +250,19 @@ class CaseService:
                 uow.commit()
                 raise NotFound(f"case {ref} not found")
             reveal = reveal_personal_data and authz.may_see_personal_data(actor)
+            customer_notices = uow.customer_notices.for_case(case_id)
             if reveal:
                 uow.audit.add(self.ctx.now(), actor.username, "personal_data_viewed", case_id)
                 uow.commit()
             else:
+                name = str(case.complaint.get("complainant_name") or "")
+                customer_notices = [masked(n, name) for n in customer_notices]
                 case.complaint = mask_complaint(case.complaint)
             completed, current, _data = uow.read.case_elements(case_id)
             return CaseDetail(
                 case=case, tasks=uow.read.case_tasks(case_id), timeline=uow.read.timeline(case_id),
                 notices=uow.read.notices(case_id=case_id), completed_elements=completed,
-                current_elements=current,
+                current_elements=current, customer_notices=customer_notices,
             )
 
     def extend_regulatory(
@@ -282,6 +291,11 @@ class CaseService:
             uow.cases.update_fields(case_id, regulatory_due_at=due, regulatory_extensions=[*done, record])
             record_regulatory_extension(uow, case_id, due, len(done) + 1)
             uow.audit.add(self.ctx.now(), actor.username, "regulatory_extension", case_id, None, record)
+            summary = uow.read.case(case_id)
+            queue_customer_notice(self.ctx, uow, CustomerNoticeKind.EXTENSION, NoticeSubject(
+                case_id, case.number, case.unit, case.complaint, case.received_at,
+                summary.internal_due_at if summary else None, due,
+                {"extension_no": len(done) + 1, "reason": reason.strip()}))
             uow.commit()
         return self.summary(case_id)
 

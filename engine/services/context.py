@@ -13,10 +13,12 @@ from engine.config import Settings
 from engine.domain.calendar import BusinessCalendar
 from engine.domain.clock import Clock
 from engine.domain.codes import CodeLists, SlaTable
+from engine.domain.customer_notices import NoticeSettings
 from engine.domain.departments import DepartmentDirectory
 from engine.domain.organisation import OrganisationTree
 from engine.domain.records import StoredDefinition
 from engine.domain.report_facts import FactsCatalogue
+from engine.services.customer_notices.templates import NoticeTemplates
 from engine.services.unit_of_work import Database
 
 log = logging.getLogger("engine.services")
@@ -57,6 +59,8 @@ class EngineContext:
     runtime: WorkflowRuntime
     definitions: DefinitionCache
     facts: FactsCatalogue
+    notices: NoticeSettings
+    notice_templates: NoticeTemplates
 
     def now(self) -> datetime:
         """The current time of the injected clock."""

@@ -98,7 +98,7 @@ def build_fact_record(
         cause=complaint.get("cause"), grade=case.grade, product=facts.product, received_at=received,
         received_month=received.strftime("%Y-%m"), received_day=(received.date() - EPOCH).days,
         customer_key=customer_key(complaint, ctx.settings.match_key),
-        internal_due_at=_moment(data.get("internal_due")), regulatory_due_at=regulatory_due,
+        internal_due_at=moment_or_none(data.get("internal_due")), regulatory_due_at=regulatory_due,
         regulatory_extensions=extensions,
         amount_cents=facts.amount_cents, compensation_cents=facts.compensation_cents,
         resolved_on_spot=facts.resolved_on_spot, replied_at=replied_at,
@@ -112,15 +112,18 @@ def build_fact_record(
 
 def record_case_facts(
     ctx: EngineContext, uow: UnitOfWork, case: StoredCase, data: Mapping[str, Any], now: datetime, finished: bool
-) -> None:
-    """Write the case's case_fact row in the caller's transaction (the reply time is kept once set)."""
+) -> Kept | None:
+    """Write the case's case_fact row in the caller's transaction (the reply time is kept once set).
+    Returns what is kept when this save is the one that recorded the reply (the result was told), else None."""
     repo = uow.case_facts
     facts = extract_facts(ctx.facts.for_process(case.process_key), case.complaint, data, finished)
-    replied_at, regulatory_due, extensions = repo.kept(case.id) or (None, _moment(data.get("regulatory_due")), 0)
-    if replied_at is None and (facts.replied or finished):
+    replied_at, regulatory_due, extensions = repo.kept(case.id) or (None, moment_or_none(data.get("regulatory_due")), 0)
+    first_reply = replied_at is None and (facts.replied or finished)
+    if first_reply:
         replied_at = now  # a case closes only after its customer was answered
     kept = (replied_at, regulatory_due, extensions)
     repo.save(build_fact_record(ctx, case, facts, data, kept, now if finished else None))
+    return kept if first_reply else None
 
 
 def record_regulatory_extension(uow: UnitOfWork, case_id: int, due: datetime, extensions: int) -> None:
@@ -128,7 +131,7 @@ def record_regulatory_extension(uow: UnitOfWork, case_id: int, due: datetime, ex
     uow.case_facts.set_regulatory(case_id, due, extensions)
 
 
-def _moment(value: Any) -> datetime | None:
+def moment_or_none(value: Any) -> datetime | None:
     """The case's internal deadline as the workflow carries it (ISO text), None if missing or unreadable."""
     try:
         return parse_moment(value) if value else None

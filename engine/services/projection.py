@@ -6,6 +6,7 @@ from typing import Any
 
 from engine.bpmn.definitions import LoadedDefinition
 from engine.bpmn.runtime import FiredTimer, ReadyUserTask
+from engine.domain.customer_notices import CustomerNoticeKind
 from engine.domain.errors import WorkflowError
 from engine.domain.model import SYSTEM, TimerKind, UserTaskSpec
 from engine.domain.organisation import task_unit
@@ -16,7 +17,8 @@ from engine.domain.records import (
     TimerProjection,
 )
 from engine.services.context import EngineContext
-from engine.services.facts import record_case_facts
+from engine.services.customer_notices.compose import NoticeSubject, queue_customer_notice
+from engine.services.facts import moment_or_none, record_case_facts
 from engine.services.oversight.automatic import apply_fired_timer
 from engine.services.unit_of_work import UnitOfWork
 
@@ -59,7 +61,11 @@ def persist_workflow(
     )
     for timer in fired:
         apply_fired_timer(ctx, uow, case, timer)
-    record_case_facts(ctx, uow, case, snap.data, now, snap.finished)
+    replied = record_case_facts(ctx, uow, case, snap.data, now, snap.finished)
+    if replied is not None:  # 处理结果告知: the result was told (the reply recorded) in this step
+        queue_customer_notice(ctx, uow, CustomerNoticeKind.RESULT, NoticeSubject(
+            case.id, case.number, case.unit, case.complaint, case.received_at,
+            moment_or_none(snap.data.get("internal_due")), replied[1]))
     if snap.finished:
         uow.audit.add(now, SYSTEM, "case_closed", case.id)
     return version

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol
 
+from engine.domain.customer_notices import CustomerNotice, DeliveryChannel, DeliveryStatus, NewCustomerNotice
 from engine.domain.filters import TaskFilter
 from engine.domain.limits import TextLimits
 from engine.domain.model import (
@@ -196,6 +197,33 @@ class Notices(Protocol):
 
     def set_email_status(self, notice_id: int, status: str, at: datetime | None) -> None:
         """Record the email outcome of a notice."""
+        ...
+
+
+class CustomerNotices(Protocol):
+    """The customer-notice outbox (content and address sealed at rest by the implementation)."""
+
+    def add(self, new: NewCustomerNotice, status: DeliveryStatus) -> int:
+        """Queue a notice (due at once when pending); returns its id."""
+        ...
+
+    def for_case(self, case_id: int) -> list[CustomerNotice]:
+        """A case's notices, oldest first."""
+        ...
+
+    def get(self, notice_id: int) -> CustomerNotice | None:
+        """One notice, or None."""
+        ...
+
+    def claim_next(self, now: datetime, channels: Sequence[DeliveryChannel], lease_until: datetime,
+                   ) -> CustomerNotice | None:
+        """The next due notice of `channels`, claimed until `lease_until` (one attempt counted), or None."""
+        ...
+
+    def finish(self, notice_id: int, status: DeliveryStatus, *, next_attempt_at: datetime | None = None,
+               sent_at: datetime | None = None, sent_by: str | None = None, error: str | None = None,
+               expect: Sequence[DeliveryStatus] = (DeliveryStatus.SENDING,)) -> bool:
+        """Record an outcome if the notice is still in one of the `expect`ed states; True if it was."""
         ...
 
 
@@ -458,6 +486,9 @@ class UnitOfWork(Protocol):
 
     @property
     def notices(self) -> Notices: ...
+
+    @property
+    def customer_notices(self) -> CustomerNotices: ...
 
     @property
     def users(self) -> Users: ...

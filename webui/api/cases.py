@@ -13,7 +13,7 @@ from engine.domain.masking import mask_complaint
 from engine.domain.model import CaseDetail, CaseSummary, TaskStatus
 from engine.services.messages import DeliveredMessage
 from webui.api.auth import api_actor, requires
-from webui.api.schemas import CaseDetailSchema, CaseSchema
+from webui.api.schemas import CaseDetailSchema, CaseSchema, CustomerNoticeListSchema
 from webui.api.spec import problems
 from webui.context import engine
 
@@ -100,6 +100,7 @@ def get_case(ref: str) -> dict[str, Any]:
         "current_tasks": [t for t in detail.tasks if t.status in OPEN_STATUSES],
         "tasks": detail.tasks,
         "notices": detail.notices,
+        "customer_notices": detail.customer_notices,
         "timeline": detail.timeline,
         "current_elements": detail.current_elements,
     }
@@ -137,3 +138,12 @@ def send_message(body: dict[str, Any], ref: str) -> DeliveredMessage:
     delivered = eng.messages.send(eng.cases.resolve_id(case_ref(ref)), body["message"], body["data"], api_actor())
     delivered.case.complaint = mask_complaint(delivered.case.complaint)
     return delivered
+
+
+@bp.get("/<string:ref>/customer-notices")
+@requires("cases:read")
+@bp.response(200, CustomerNoticeListSchema)
+@problems(bp, 404)
+def customer_notices(ref: str) -> dict[str, Any]:
+    """The notices sent to the complainant (受理告知, 延期告知, 处理结果告知) with channel and delivery status."""
+    return {"customer_notices": engine().customer_notices.for_case(case_ref(ref), api_actor())}

@@ -16,6 +16,7 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 from marshmallow import Schema, fields, validate
 
 from engine.domain.clock import CHINA_TZ
+from engine.domain.customer_notices import CustomerNotice
 from engine.domain.model import AuditEvent, CaseSummary, DefinitionInfo, HumanTask, Notice, TaskStatus
 
 TASK_STATUSES = [s.value for s in TaskStatus]
@@ -93,6 +94,10 @@ CaseSchema = record_schema(CaseSummary, "CaseSchema",
 AuditEventSchema = record_schema(AuditEvent, "AuditEventSchema", "One line of the case's timeline.",
                                  exclude=("case_id",))
 DefinitionSchema = record_schema(DefinitionInfo, "DefinitionSchema", "A deployed version of a process.")
+CustomerNoticeSchema = record_schema(
+    CustomerNotice, "CustomerNoticeSchema",
+    "A notice to the complainant (受理告知 / 延期告知 / 处理结果告知): channel, text (name shortened), masked "
+    "address, delivery status, attempts and times.")
 
 
 class FormFieldSchema(Schema):
@@ -188,8 +193,15 @@ class CaseDetailSchema(Schema):
     current_tasks = fields.List(fields.Nested(TaskSchema), required=True)
     tasks = fields.List(fields.Nested(TaskSchema), required=True)
     notices = fields.List(fields.Nested(NoticeSchema), required=True)
+    customer_notices = fields.List(fields.Nested(CustomerNoticeSchema), required=True)
     timeline = fields.List(fields.Nested(AuditEventSchema), required=True)
     current_elements = fields.List(fields.String(), required=True)
+
+
+class CustomerNoticeListSchema(Schema):
+    """A case's customer notices, oldest first."""
+
+    customer_notices = fields.List(fields.Nested(CustomerNoticeSchema), required=True)
 
 
 class DeploySchema(Schema):

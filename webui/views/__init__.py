@@ -4,9 +4,22 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webui.views import admin, auth, case, health, inbox, intake, notices, owner, supervisor, task, units
+from webui.views import (
+    admin,
+    auth,
+    case,
+    customer_notices,
+    health,
+    inbox,
+    intake,
+    notices,
+    owner,
+    supervisor,
+    task,
+    units,
+)
 
-AREAS = (auth, health, inbox, task, intake, case, supervisor, notices, owner, admin, units)
+AREAS = (auth, health, inbox, task, intake, case, customer_notices, supervisor, notices, owner, admin, units)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -10,6 +10,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any
 
+from engine.domain.customer_notices import CustomerNotice, DeliveryStatus, NewCustomerNotice
 from engine.domain.errors import ConcurrentUpdate
 from engine.domain.model import (
     SYSTEM,
@@ -68,6 +69,7 @@ class FakeStore:
     notices: list[tuple[Notice, bool]] = field(default_factory=list)  # (notice, email queued)
     users: dict[str, StoredUser] = field(default_factory=dict)
     case_facts: dict[int, CaseFactRecord] = field(default_factory=dict)
+    customer_notices: list[CustomerNotice] = field(default_factory=list)
     commits: int = 0
 
 
@@ -203,6 +205,18 @@ class FakeNotices(_Repo):
         return max(times, default=None)
 
 
+class FakeCustomerNotices(_Repo):
+    def add(self, new: NewCustomerNotice, status: DeliveryStatus) -> int:
+        notice_id = len(self.store.customer_notices) + 1
+        self.store.customer_notices.append(CustomerNotice(
+            notice_id, new.case_id, new.case_number, new.unit, new.kind, new.channel, new.subject, new.content,
+            new.address, status, 0, new.created_at, new.created_at if status == DeliveryStatus.PENDING else None))
+        return notice_id
+
+    def for_case(self, case_id: int) -> list[CustomerNotice]:
+        return [n for n in self.store.customer_notices if n.case_id == case_id]
+
+
 class FakeUsers(_Repo):
     def get(self, username: str) -> StoredUser | None:
         return self.store.users.get(username)
@@ -290,6 +304,7 @@ class FakeUnitOfWork:
         self.tasks, self.timers = FakeTasks(self.store), FakeTimers(self.store)
         self.audit, self.notices = FakeAudit(self.store), FakeNotices(self.store)
         self.users, self.case_facts = FakeUsers(self.store), FakeCaseFacts(self.store)
+        self.customer_notices = FakeCustomerNotices(self.store)
         self.api_keys = self.idempotency = self.reports = _Repo(self.store)
         self.read = FakeReads(self.store)
         return self
