@@ -11,6 +11,7 @@ from flask_babel import get_locale, gettext
 from engine.domain import authz
 from engine.domain.clock import to_china
 from engine.domain.errors import DeployProblem
+from engine.domain.supervision import days_over
 from engine.services.tasks import NAV_COUNT_CAP
 from webui.context import current_actor, engine
 from webui.failures import failure_text, limit_problem_text
@@ -102,6 +103,11 @@ def deadline_state(due: datetime | None) -> str:
     return ""
 
 
+def regulatory_days_over(due: datetime | None) -> int:
+    """Calendar days by which the regulatory deadline has passed (0: not passed, or none)."""
+    return days_over(due, engine().ctx.now()) if due is not None else 0
+
+
 def yes_no(value: Any) -> str:
     """是 / 否 for booleans (and their string forms)."""
     if value in (None, ""):
@@ -154,7 +160,7 @@ def init_app(app: Flask) -> None:
     """Register the filters and the template context."""
     app.jinja_env.filters.update(
         china_time=china_time, dept=department_name, code=code_label, days_text=days_text,
-        deadline=deadline_state, yes_no=yes_no, nav_count=count_label,
+        deadline=deadline_state, yes_no=yes_no, regulatory_days_over=regulatory_days_over, nav_count=count_label,
         problem_text=deploy_problem_text, unit=unit_name, unit_kind=kind_label,
         role=lambda r: label_of(ROLE_LABELS, r),
     )

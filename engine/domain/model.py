@@ -155,6 +155,7 @@ class HumanTask:
     completed_by: str | None = None
     chase_count: int = 0
     unit: str = ""  # the organisation unit whose department queue holds the task
+    regulatory_due_at: datetime | None = None  # the case's regulatory deadline (lists mark it when passed)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from engine.domain.calendar import BusinessCalendar
+from engine.domain.clock import to_china
 
 # The department that keeps the supervision list and is addressed when a supervised case has no open task
 # (head-office complaint management, 总行投诉管理部门; a code of processes/departments.toml).
@@ -52,9 +53,7 @@ def rule_that_applies(case: SupervisionCandidate, now: datetime, calendar: Busin
                       limits: SupervisionThresholds = THRESHOLDS) -> SupervisionRule | None:
     """The first rule that applies to the case at `now`, or None."""
     if case.regulatory_due_at is not None and now >= case.regulatory_due_at - limits.regulatory_warning:
-        due = case.regulatory_due_at.strftime("%Y-%m-%d")
-        return SupervisionRule("regulatory_clock",
-                               f"监管时限将于 {due} 届满，尚未办结 / the regulatory deadline {due} is near")
+        return SupervisionRule("regulatory_clock", regulatory_reason(case.regulatory_due_at, now))
     if case.most_chases_on_an_open_task >= limits.unanswered_chases:
         return SupervisionRule("second_chase_unanswered", "二次催办后仍未办理 / a second chase went unanswered")
     if case.grade in limits.stall_grades:
@@ -64,3 +63,21 @@ def rule_that_applies(case: SupervisionCandidate, now: datetime, calendar: Busin
                                    "重要/紧急投诉一个工作日无进展 / an important or urgent case made no progress "
                                    "for a working day")
     return None
+
+
+def days_over(due: datetime, now: datetime) -> int:
+    """Calendar days (China dates) by which `now` is past `due`, at least 1 once passed; 0 when not passed."""
+    if now <= due:
+        return 0
+    return max(1, (to_china(now).date() - to_china(due).date()).days)
+
+
+def regulatory_reason(due: datetime, now: datetime) -> str:
+    """The supervision text of the regulatory clock: a deadline still ahead in the future tense, a passed one
+    in the past with the days over (never "将于 11-24 届满" on 11-26)."""
+    day = f"{to_china(due):%Y-%m-%d}"
+    if now <= due:
+        return f"监管时限将于 {day} 届满，尚未办结 / the regulatory deadline {day} is near"
+    over = days_over(due, now)
+    return (f"监管时限已于 {day} 届满，已超 {over} 日，尚未办结 / "
+            f"the regulatory deadline {day} passed {over} day(s) ago")

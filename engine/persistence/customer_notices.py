@@ -91,3 +91,13 @@ class CustomerNoticeRepository:
             next_attempt_at=row.next_attempt_at, sent_at=row.sent_at, sent_by=row.sent_by,
             last_error=row.last_error,
         )
+
+
+def reseal_customer_notices(session: Session, sealer: Sealer) -> int:
+    """Every notice's content and address encrypted under the newest key (`complaintflow keys rotate`)."""
+    done = 0
+    for row in session.scalars(select(CustomerNoticeRow).order_by(CustomerNoticeRow.id)).yield_per(500):
+        row.content, row.address = sealer.reseal(row.content), sealer.reseal(row.address)
+        done += 1
+    session.flush()
+    return done

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -119,7 +120,16 @@ class ReadQueries:
             # index entries (unit, status, order..., id) without reading rows, and only its rows are read.
             page = select(HumanTaskRow).where(HumanTaskRow.id.in_(page.with_only_columns(HumanTaskRow.id)))
             page = page.order_by(*order)
-        return [_task(r) for r in self.session.scalars(page)]
+        return self._with_regulatory_due([_task(r) for r in self.session.scalars(page)])
+
+    def _with_regulatory_due(self, tasks: list[HumanTask]) -> list[HumanTask]:
+        """The tasks with their cases' regulatory deadlines (one look-up by primary key for the page)."""
+        case_ids = sorted({t.case_id for t in tasks})
+        if not case_ids:
+            return tasks
+        dues = dict(self.session.execute(
+            select(CaseRow.id, CaseRow.regulatory_due_at).where(CaseRow.id.in_(case_ids))).tuples().all())
+        return [replace(t, regulatory_due_at=dues.get(t.case_id)) for t in tasks]
 
     def count_tasks(self, flt: TaskFilter, cap: int | None = None) -> int:
         """How many task rows match the filter (at most `cap`: counting stops there)."""

@@ -70,6 +70,10 @@ GET  case.diagram                  own     ok     ok         deny          ok   
 GET  case.diagram                  other   deny   ok         deny          ok    ok      deny     login
 POST case.reveal                   own     deny   ok         deny          ok    deny    deny     login
 POST case.reveal                   other   deny   ok         deny          ok    deny    deny     login
+GET  customer_notices.letter       own     ok     ok         deny          ok    deny    deny     login
+GET  customer_notices.letter       other   deny   ok         deny          ok    deny    deny     login
+POST customer_notices.mark_sent    own     ok     ok         deny          ok    deny    deny     login
+POST customer_notices.mark_sent    other   deny   ok         deny          ok    deny    deny     login
 GET  supervisor.desk               -       deny   ok         deny          ok    ok      ok       login
 GET  supervisor.supervision        -       deny   ok         deny          ok    ok      deny     login
 POST supervisor.chase              own     deny   ok         deny          ok    deny    deny     login
@@ -102,6 +106,8 @@ API_MATRIX = parse_matrix("""
 POST /api/v1/cases                          -       ok     ok         ok            ok    deny    ok       401
 GET  /api/v1/cases/{ref}                    own     ok     ok         deny          ok    ok      deny     401
 GET  /api/v1/cases/{ref}                    other   deny   ok         deny          ok    ok      deny     401
+GET  /api/v1/cases/{ref}/customer-notices   own     ok     ok         deny          ok    ok      deny     401
+GET  /api/v1/cases/{ref}/customer-notices   other   deny   ok         deny          ok    ok      deny     401
 GET  /api/v1/tasks                          -       ok     ok         ok            ok    ok      ok       401
 GET  /api/v1/tasks/{task_id}                own     ok     ok         deny          ok    ok      deny     401
 GET  /api/v1/tasks/{task_id}                other   deny   ok         deny          ok    ok      deny     401
@@ -138,7 +144,7 @@ class Probe:
 
 
 MISSING = {"case": "TS-20240927-999999", "case_id": 999999, "task": "00000000-0000-4000-8000-000000000000",
-           "notice": 999999, "dept": "card_seat"}
+           "notice": 999999, "dept": "card_seat", "letter": 999999}
 
 WEB_PROBES: dict[str, Probe] = {
     "GET static": Probe("/static/favicon.svg"),
@@ -163,6 +169,8 @@ WEB_PROBES: dict[str, Probe] = {
     "GET case.show": Probe("/cases/{case}"),
     "GET case.diagram": Probe("/cases/{case}/diagram.bpmn"),
     "POST case.reveal": Probe("/cases/{case}/reveal", {}),
+    "GET customer_notices.letter": Probe("/customer-notices/{letter}/letter"),
+    "POST customer_notices.mark_sent": Probe("/customer-notices/{letter}/sent", {}),
     "GET supervisor.desk": Probe("/supervisor/"),
     "GET supervisor.supervision": Probe("/supervisor/supervision"),
     "POST supervisor.chase": Probe("/supervisor/tasks/{task}/chase", {"reason": "矩阵催办"}),
@@ -193,6 +201,7 @@ WEB_PROBES: dict[str, Probe] = {
 API_PROBES: dict[str, Probe] = {
     "POST /api/v1/cases": Probe("/api/v1/cases", {}),
     "GET /api/v1/cases/{ref}": Probe("/api/v1/cases/{case}"),
+    "GET /api/v1/cases/{ref}/customer-notices": Probe("/api/v1/cases/{case}/customer-notices"),
     "GET /api/v1/tasks": Probe("/api/v1/tasks"),
     "GET /api/v1/tasks/{task_id}": Probe("/api/v1/tasks/{task}"),
     "POST /api/v1/tasks/{task_id}/claim": Probe("/api/v1/tasks/{task}/claim", {}),
@@ -356,7 +365,8 @@ def test_api_access_matrix(world: World) -> None:
 def _strip(response: TestResponse, values: dict[str, Any]) -> str:
     """The body without what differs by design: the id asked for and the page's CSRF token."""
     body = CSRF_VALUE.sub("", response.get_data(as_text=True))
-    for text in (values["case"], values["task"], f"/notices/{values['notice']}/", f"notice {values['notice']} "):
+    for text in (values["case"], values["task"], f"/notices/{values['notice']}/", f"notice {values['notice']} ",
+                 f"/customer-notices/{values['letter']}/"):
         body = body.replace(str(text), "<id>")
     return body
 

@@ -238,3 +238,20 @@ def test_notices_follow_the_case_s_visibility(engine):
         engine.customer_notices.for_case(case.number, staff("retail_sun", "retail_banking"))
     assert len(engine.customer_notices.for_case(case.number, ADMIN)) == 1
 
+
+
+def test_key_rotation_re_encrypts_the_notices(engine, db_url, tmp_path):
+    from engine.config import new_data_key
+    from tests.support.engines import make_engine
+    case = open_case(engine)
+    old, match = engine.ctx.settings.data_keys[0], engine.ctx.settings.match_key
+    new = new_data_key()
+    both = make_engine(db_url, tmp_path / "both", data_keys=(new, old), match_key=match)
+    only_new = make_engine(db_url, tmp_path / "new", data_keys=(new,), match_key=match)
+    try:
+        both.data_keys.rotate(ADMIN)
+        [notice] = only_new.customer_notices.for_case(case.number, CARE_SUPERVISOR, reveal_personal_data=True)
+        assert NAME in notice.content and notice.address == PHONE
+    finally:
+        both.dispose()
+        only_new.dispose()

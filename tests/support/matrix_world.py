@@ -68,11 +68,13 @@ def databases_on_one_worker(module: str) -> list[Any]:
 OWN_COMPLAINT = complaint(
     complainant_name="欧阳明远", contact_phone="13911112222", id_number="110101198803150019",
     account_ref="6222021234567890123", facts="本方事实：网点柜台多收手续费甲乙丙。", demand="本方诉求：退还手续费。",
+    reply_channel="letter",
 )
 OTHER_COMPLAINT = complaint(
     organisation="card_center", channel="card_hotline", category="bank_card", cause="fees",
     complainant_name="司马青云", contact_phone="13722223333", id_number="440301197712120038",
     account_ref="4367420011112222", facts="他方事实：信用卡年费被重复扣收丁戊己。", demand="他方诉求：退还年费。",
+    reply_channel="letter",
 )
 
 
@@ -97,11 +99,12 @@ class Target:
     dept: str
     complaint: dict[str, Any]
     holder: str
+    letter: int = 0  # the case's first customer notice (a printed letter where the complaint asks for one)
 
     def values(self) -> dict[str, Any]:
         """Placeholder values for URL templates."""
         return {"case": self.case, "case_id": self.case_id, "task": self.task, "notice": self.notice,
-                "dept": self.dept}
+                "dept": self.dept, "letter": self.letter}
 
     def secrets(self) -> list[str]:
         """Texts of this case that must never appear where the case is not visible."""
@@ -219,7 +222,8 @@ def _target(engine: Engine, data: dict[str, Any], holder: str, department: str) 
     assert task.department == department, task
     engine.tasks.claim(task.id, who)
     notice = engine.notices.chase(task.id, "矩阵测试催办", ADMIN)
-    return Target(case.id, case.number, task.id, notice.id, department, dict(data), holder)
+    letter = engine.customer_notices.for_case(case.id, ADMIN)[0].id
+    return Target(case.id, case.number, task.id, notice.id, department, dict(data), holder, letter)
 
 
 def is_login_redirect(response: TestResponse) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +15,7 @@ from engine.domain.customer_notices import (
     NewCustomerNotice,
 )
 from engine.domain.model import TaskStatus
+from engine.domain.supervision import days_over
 from engine.services.context import EngineContext
 from engine.services.unit_of_work import UnitOfWork
 
@@ -71,7 +71,7 @@ def notice_values(ctx: EngineContext, uow: UnitOfWork, subject: NoticeSubject) -
         "regulatory_due": _day(regulatory),
         "regulatory_days": _calendar_days(received, regulatory),
         "regulatory_passed": passed,
-        "days_over": math.ceil((now - regulatory).total_seconds() / 86400) if passed and regulatory else 0,
+        "days_over": days_over(regulatory, now) if regulatory is not None else 0,
         "extension_no": 0,
         "reason": "",
         "review_days": ctx.notices.review_days,
