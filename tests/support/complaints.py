@@ -52,5 +52,7 @@ NOTIFIED_RECTIFY = {
     "root_cause": "柜员培训不足",
 }
 RECTIFIED = {"rectification_no": "ZG-2024-001", "rectification_measures": "全员服务规范培训"}
+NOTIFIED_REJECTED = {"notify_method": "phone", "customer_accepted": False, "rectification_needed": False}
 REVISITED = {"satisfaction": "satisfied", "revisit_note": "客户满意"}
+REVISITED_DISSATISFIED = {"satisfaction": "dissatisfied", "revisit_note": "客户仍要求赔偿"}
 ARCHIVED = {"archive_confirmed": True, "archive_note": "材料齐全"}

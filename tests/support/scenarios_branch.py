@@ -228,6 +228,36 @@ def chased_and_supervised_at_every_handling_step(engine: Engine) -> int:
     return walk.assert_closed()
 
 
+def rejected_and_dissatisfied_results_are_studied_again(engine: Engine) -> int:
+    """The customer rejects the result three times (the third restudy is supervised), then is dissatisfied at
+    the revisit: each time the complaint manager investigates again."""
+    walk = Walk(engine)
+    walk.step("Task_OnSpot", forms.NOT_ON_SPOT)
+    for restudy in (1, 2, 3):
+        walk.step("Task_Investigate", forms.INVESTIGATED_NO_FAULT).step("Task_Notify", forms.NOTIFIED_REJECTED)
+        assert engine.cases.process_data(walk.case.id)["rework_count"] == restudy
+        assert walk.summary().supervised == (restudy == 3)
+    for bpmn_id, data in (("Task_Investigate", forms.INVESTIGATED_NO_FAULT), ("Task_Notify", forms.NOTIFIED),
+                          ("Task_Revisit", forms.REVISITED_DISSATISFIED),
+                          ("Task_Investigate", forms.INVESTIGATED_NO_FAULT),
+                          ("Task_Notify", forms.NOTIFIED), ("Task_Revisit", forms.REVISITED),
+                          ("Task_Archive", forms.ARCHIVED)):
+        walk.step(bpmn_id, data)
+    assert engine.cases.process_data(walk.case.id)["rework_count"] == 4
+    return walk.assert_closed()
+
+
+def dissatisfied_after_an_on_the_spot_answer_is_investigated(engine: Engine) -> int:
+    """Resolved on the spot, but the customer is dissatisfied at the revisit: classified and investigated."""
+    walk = Walk(engine)
+    for bpmn_id, data in (("Task_OnSpot", forms.ON_SPOT), ("Task_Revisit", forms.REVISITED_DISSATISFIED),
+                          ("Task_Investigate", forms.INVESTIGATED_NO_FAULT), ("Task_Notify", forms.NOTIFIED),
+                          ("Task_Revisit", forms.REVISITED), ("Task_Archive", forms.ARCHIVED)):
+        walk.step(bpmn_id, data)
+    assert engine.cases.process_data(walk.case.id)["resolved_on_spot"] is False
+    return walk.assert_closed()
+
+
 SCENARIOS: dict[str, Callable[[Engine], int]] = {
     f.__name__: f for f in (
         resolved_on_the_spot,
@@ -239,5 +269,7 @@ SCENARIOS: dict[str, Callable[[Engine], int]] = {
         triage_table_sends_large_amounts_to_head_office,
         rectification_notice_before_revisit,
         chased_and_supervised_at_every_handling_step,
+        rejected_and_dissatisfied_results_are_studied_again,
+        dissatisfied_after_an_on_the_spot_answer_is_investigated,
     )
 }
