@@ -93,8 +93,9 @@ def test_a_unique_table_with_exclusive_rules_deploys(engine, repo_root, tmp_path
 
     result = engine.deploy.deploy(read_diagram_dir(directory), ADMIN)
 
-    # head_office_rework.dmn also counts the card centre's restudies: both processes take the new table
-    assert {d.process_key for d in result.deployed} == {"head_office_complaint", "card_center_complaint"}
+    # head_office_rework.dmn also counts the branch's and the card centre's restudies: all three take the new table
+    assert {d.process_key for d in result.deployed} == {
+        "head_office_complaint", "card_center_complaint", "branch_complaint"}
 
 
 def test_first_stops_at_the_first_matching_rule(engine, repo_root, tmp_path):
