@@ -303,14 +303,16 @@ class ReadQueries:
         """Open cases not yet supervised that some supervision rule might apply to (the rules decide)."""
         return supervision_candidates(self.session, now, limits)
 
-    def failed_cases(self, limit: int = 100) -> list[CaseSummary]:
-        """Cases whose last engine run failed, most recent first (the supervisor desk)."""
-        rows = self.session.execute(
+    def failed_cases(self, limit: int = 100, units: frozenset[str] | None = None) -> list[CaseSummary]:
+        """Cases whose last engine run failed, most recent first (the supervisor desk); `units` None: the bank."""
+        query = (
             select(CaseRow, ProcessDefinitionRow.version)
             .join(ProcessDefinitionRow, ProcessDefinitionRow.id == CaseRow.definition_id)
             .where(CaseRow.failed_at.is_not(None))
-            .order_by(CaseRow.failed_at.desc()).limit(limit)
         )
+        if units is not None:
+            query = query.where(CaseRow.unit.in_(sorted(units)))
+        rows = self.session.execute(query.order_by(CaseRow.failed_at.desc()).limit(limit))
         return [_case(row, int(version), self.sealer) for row, version in rows]
 
     def failed_timers(self) -> list[dict[str, Any]]:

@@ -224,11 +224,11 @@ class CaseService:
         return case
 
     def failed_cases(self, actor: Actor, limit: int = 100) -> list[CaseSummary]:
-        """Cases whose last engine run failed, newest first: for those who read every case (supervisors)."""
+        """Cases whose last engine run failed, newest first: for supervisors, within the units they oversee."""
         if not authz.reads_everything(actor):
             return []
         with self.ctx.db.read() as uow:
-            return uow.read.failed_cases(limit)
+            return uow.read.failed_cases(limit, actor.oversees)
 
     def resolve_id(self, ref: str | int) -> int:
         """A case id from an id or a complaint number."""

@@ -326,7 +326,7 @@ class Reads(Protocol):
         """One case's summary."""
         ...
 
-    def failed_cases(self, limit: int = 100) -> list[CaseSummary]:
+    def failed_cases(self, limit: int = 100, units: frozenset[str] | None = None) -> list[CaseSummary]:
         """Cases whose last engine run failed, most recent first (the supervisor desk)."""
         ...
 

@@ -8,6 +8,8 @@ from datetime import timedelta
 import pytest
 
 from engine.domain.errors import NotFound
+from engine.domain.model import CaseFailure
+from engine.services.failures import note_failure
 from tests.support.actors import ADMIN, AUDITOR
 from tests.support.complaints import complaint
 from tests.support.driver import audit_actions, task_by_bpmn_id
@@ -66,3 +68,15 @@ def test_head_office_and_the_auditor_read_the_whole_bank(engine, cases):
     for case_id in cases.values():
         assert engine.cases.detail(case_id, AUDITOR).case.id == case_id
         assert engine.cases.detail(case_id, sup_ho).case.id == case_id
+
+
+def test_the_desk_lists_failed_cases_of_the_supervisors_subtree_only(engine, cases):
+    for case_id in cases.values():
+        failure = CaseFailure(element="Task_OnSpot", code="limit_power", params={}, message="too large",
+                              during="task", at=engine.ctx.now())
+        with engine.ctx.db.write() as uow:
+            note_failure(uow, case_id, failure)
+            uow.commit()
+    assert [c.id for c in engine.cases.failed_cases(engine.users.actor("sup_sh"))] == [cases["SH02"]]
+    assert {c.id for c in engine.cases.failed_cases(engine.users.actor("sup_ho"))} == set(cases.values())
+    assert {c.id for c in engine.cases.failed_cases(AUDITOR)} == set(cases.values())
