@@ -20,6 +20,7 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import (  # type: ignor
 )
 
 from engine.bpmn.bounded import BUDGET_NAME, bound, evaluating
+from engine.bpmn.camunda7.juel import JuelError, to_python
 from engine.bpmn.static_limits import LimitProblem, constant_value, limit_message, limit_problems
 from engine.domain.expression_limits import ExpressionLimits, LimitExceeded
 
@@ -39,7 +40,6 @@ FORBIDDEN_BUILTINS = frozenset(name for name in dir(builtins) if name not in ALL
 _FORBIDDEN_ATTRIBUTES = frozenset({"format", "format_map", "mro", "func_globals", "func_code"})
 _FORBIDDEN_ATTRIBUTE_PREFIXES = ("_", "gi_", "cr_", "ag_", "f_", "co_", "tb_")
 
-_JUEL_EXAMPLE = "amount > 5000"
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _ISO_TEXT = re.compile(r"^(R\d*/|[+-]?P(?=[\dT])[\dYMWDTHS.,]*$|\d{4}-\d{2}-\d{2}|T?\d{2}:\d{2})")
 _DMN_QUESTION = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")  # as in Spiff's DMNEngine
@@ -375,11 +375,12 @@ def _is_juel(source: str) -> bool:
 
 
 def _juel_message(source: str) -> str:
-    """Explain that JUEL is not Python, suggesting the Python when it is obvious."""
-    text = source.strip()
-    inner = text[2:-1].strip() if text.startswith(("${", "#{")) and text.endswith("}") else ""
-    example = inner if inner and _parses(inner) else _JUEL_EXAMPLE
-    return f"this is a JUEL expression; write Python instead, e.g. `{example}`"
+    """Explain that JUEL is not Python here, suggesting its translation when it is in the JUEL subset."""
+    try:
+        python = to_python(source)
+    except JuelError as exc:
+        return f"this is a JUEL expression outside the supported subset: {exc}"
+    return f"this is a JUEL expression; write Python instead, e.g. `{python}`"
 
 
 def _feel_problem(cell: str) -> str | None:
@@ -440,15 +441,6 @@ def _syntax_message(exc: SyntaxError) -> str:
         return f"unexpected indentation at {where}: put the expression on one line without leading spaces"
     saw = f", at `{near}`" if near else ", at the end of the text"
     return f"syntax error at {where}{saw}: {exc.msg}"
-
-
-def _parses(text: str) -> bool:
-    """True if text is a valid Python expression."""
-    try:
-        ast.parse(text, mode="eval")
-    except SyntaxError:
-        return False
-    return True
 
 
 def _short(source: str, limit: int = 80) -> str:

@@ -5,15 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
-from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent, IntermediateThrowEvent
+from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent, IntermediateCatchEvent, IntermediateThrowEvent, StartEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.camunda.parser.event_parsers import (
     CamundaBoundaryEventParser,
+    CamundaIntermediateCatchEventParser,
     CamundaIntermediateThrowEventParser,
+    CamundaStartEventParser,
 )
 from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, UserTaskParser
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
+from engine.bpmn.cycle_timer import CronCycleTimer
 from engine.bpmn.decisions import PolicyDMNEngine
 
 _CAMUNDA = "{" + CAMUNDA_MODEL_NS + "}"
@@ -29,8 +33,26 @@ def camunda_properties(node: Any) -> dict[str, str]:
     return props
 
 
+class CronTimers:
+    """Event parsers whose cycle timers also run cron cycles (see engine.bpmn.cycle_timer)."""
+
+    def parse_timer_event(self, event: Any) -> Any:
+        definition = super().parse_timer_event(event)  # type: ignore[misc]
+        if type(definition) is CycleTimerEventDefinition:
+            return CronCycleTimer(definition.name, definition.expression, description=definition.description)
+        return definition
+
+
+class ComplaintStartEventParser(CronTimers, CamundaStartEventParser):  # type: ignore[misc]
+    """A start event (a timer start may run a cron cycle)."""
+
+
+class ComplaintCatchEventParser(CronTimers, CamundaIntermediateCatchEventParser):  # type: ignore[misc]
+    """An intermediate catch event (a timer may run a cron cycle)."""
+
+
 class ComplaintUserTaskParser(UserTaskParser):
-    """Reads `camunda:candidateGroups` and `camunda:dueDate`, which Spiff ignores."""
+    """Reads `camunda:candidateGroups`, `camunda:dueDate` and `camunda:assignee`, which Spiff ignores."""
 
     def create_task(self) -> Any:
         if self.node.get(f"{_CAMUNDA}formKey") is None:
@@ -40,11 +62,12 @@ class ComplaintUserTaskParser(UserTaskParser):
         groups = self.node.get(f"{_CAMUNDA}candidateGroups") or ""
         task.candidate_groups = [g.strip() for g in groups.split(",") if g.strip()]
         task.due_date = self.node.get(f"{_CAMUNDA}dueDate")
+        task.assignee = self.node.get(f"{_CAMUNDA}assignee")  # translated to Python (validation.camunda7)
         task.complaint_properties = camunda_properties(self.node)
         return task
 
 
-class ComplaintBoundaryEventParser(CamundaBoundaryEventParser):
+class ComplaintBoundaryEventParser(CronTimers, CamundaBoundaryEventParser):  # type: ignore[misc]
     """Reads the `timerKind` property (chase / supervise) of a boundary timer."""
 
     def create_task(self) -> Any:
@@ -80,6 +103,8 @@ class ComplaintParser(CamundaParser):
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("userTask"): (ComplaintUserTaskParser, UserTask),
         full_tag("boundaryEvent"): (ComplaintBoundaryEventParser, BoundaryEvent),
+        full_tag("startEvent"): (ComplaintStartEventParser, StartEvent),
+        full_tag("intermediateCatchEvent"): (ComplaintCatchEventParser, IntermediateCatchEvent),
         full_tag("intermediateThrowEvent"): (ComplaintThrowEventParser, IntermediateThrowEvent),
     }
 

@@ -42,6 +42,8 @@ class ReadyUserTask:
     due_at: datetime | None
     # The value of the task's `${var}` department variable, when its spec names one.
     department: str | None = None
+    # The user `camunda:assignee` names, if any.
+    assignee: str | None = None
 
 
 @dataclass(frozen=True)
@@ -210,7 +212,8 @@ class WorkflowRuntime:
         spec = defn.user_tasks.get(task.task_spec.bpmn_id)
         variable = spec.department_variable if spec else None
         department = _text_or_none(task.data.get(variable)) if variable else None
-        return ReadyUserTask(str(task.id), task.task_spec.bpmn_id, parse_moment(due) if due else None, department)
+        return ReadyUserTask(str(task.id), task.task_spec.bpmn_id, parse_moment(due) if due else None, department,
+                             self.script_engine.assignee_of(task))
 
     def _waiting_timers(self, defn: LoadedDefinition, workflow: BpmnWorkflow) -> Iterator[WaitingTimer]:
         for task in workflow.get_tasks(state=TaskState.WAITING):

@@ -8,6 +8,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
+from engine.bpmn.camunda7.juel import EMPTY_FUNCTION
 from engine.bpmn.expressions import SafeEnvironment
 from engine.bpmn.spiff_time import current_time
 from engine.domain.calendar import BusinessCalendar, iso, parse_moment
@@ -15,6 +16,7 @@ from engine.domain.clock import Clock
 from engine.domain.expression_limits import ExpressionLimits, LimitExceeded
 
 DUE_KEY = "due_at"
+ASSIGNEE_KEY = "assignee"
 TASK_DUE = "task_due"
 MAX_DAY_OFFSET = 10_000  # days a calendar function may move a moment (about 27 years)
 
@@ -56,6 +58,10 @@ def script_functions(calendar: BusinessCalendar, clock: Clock) -> dict[str, Call
     def earliest(*moments: Any) -> str:
         return iso(min(parse_moment(m) for m in moments))
 
+    def is_empty(value: Any) -> bool:
+        """JUEL's `empty`: null, an empty text, list or map."""
+        return value is None or (isinstance(value, (str, list, tuple, dict, set)) and len(value) == 0)
+
     return {
         "now": now,
         "add_workdays": add_workdays,
@@ -65,6 +71,7 @@ def script_functions(calendar: BusinessCalendar, clock: Clock) -> dict[str, Call
         "workdays_between": workdays_between,
         "remaining_due": remaining_due,
         "earliest": earliest,
+        EMPTY_FUNCTION: is_empty,
     }
 
 
@@ -119,6 +126,17 @@ class ComplaintScriptEngine(PythonScriptEngine):  # type: ignore[misc]
         due = iso(parse_moment(value))
         user_task._set_internal_data(**{DUE_KEY: due})
         return due
+
+
+    def assignee_of(self, user_task: Any) -> str | None:
+        """The user `camunda:assignee` names (evaluated once, then kept on the task), or None."""
+        internal = user_task.internal_data
+        if ASSIGNEE_KEY not in internal:
+            expression = getattr(user_task.task_spec, "assignee", None)
+            value = super().evaluate(user_task, expression) if expression else None
+            user_task._set_internal_data(**{ASSIGNEE_KEY: str(value).strip() if value not in (None, "") else None})
+        stored = internal.get(ASSIGNEE_KEY)
+        return str(stored) if stored else None
 
 
 def attached_user_task(task: Any) -> Any:

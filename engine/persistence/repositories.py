@@ -187,8 +187,9 @@ class TaskRepository:
     def sync(
         self, case_id: int, case_number: str, process_key: str, grade: str | None,
         ready: Sequence[TaskProjection], now: datetime, completed: dict[str, str],
-    ) -> None:
-        """Make the rows of a case match its ready tasks; finished rows keep their history."""
+    ) -> list[str]:
+        """Make the rows of a case match its ready tasks; finished rows keep their history. Returns the ids
+        of the rows it created."""
         ready_ids = {t.id for t in ready}
         open_rows = self.session.scalars(
             select(HumanTaskRow).where(
@@ -205,14 +206,15 @@ class TaskRepository:
                 row.status = "completed" if by else "cancelled"
                 row.completed_at = now
                 row.completed_by = by
-        for task in ready:
-            if task.id not in existing:
-                self.session.add(HumanTaskRow(
-                    id=task.id, case_id=case_id, case_number=case_number, process_key=process_key,
-                    bpmn_id=task.bpmn_id, title=task.title, unit=task.unit, department=task.department,
-                    lane=task.lane, grade=grade, status="ready", assignee=None, created_at=now,
-                    due_at=task.due_at, chase_count=0,
-                ))
+        created = [task for task in ready if task.id not in existing]
+        for task in created:
+            self.session.add(HumanTaskRow(
+                id=task.id, case_id=case_id, case_number=case_number, process_key=process_key,
+                bpmn_id=task.bpmn_id, title=task.title, unit=task.unit, department=task.department,
+                lane=task.lane, grade=grade, status="ready", assignee=None, created_at=now,
+                due_at=task.due_at, chase_count=0,
+            ))
+        return [task.id for task in created]
 
     def set_assignee(self, task_id: str, assignee: str | None, expect: dict[str, Any]) -> bool:
         """Claim, unclaim or reassign if the row still looks like `expect`; False if it changed."""

@@ -14,6 +14,8 @@ from engine.bpmn.definitions import (
 )
 from engine.bpmn.scripting import known_names
 from engine.bpmn.validation import validate_bundle
+from engine.bpmn.validation.bundle import SUFFIX_LIST
+from engine.bpmn.validation.common import file_kind
 from engine.bpmn.xmlsafe import as_utf8
 from engine.domain import authz
 from engine.domain.errors import DeployProblem, DeployRejected, Forbidden, NotFound
@@ -22,7 +24,7 @@ from engine.domain.records import StoredDefinition
 from engine.domain.report_facts import ProcessFactsError
 from engine.services.context import EngineContext
 
-DIAGRAM_SUFFIXES = (".bpmn", ".dmn")
+NO_DIAGRAMS = "no_diagram_files"  # (path, suffixes)
 
 
 @dataclass
@@ -34,10 +36,24 @@ class DeployResult:
 
 
 def read_diagram_dir(directory: Path) -> dict[str, bytes]:
-    """Every .bpmn and .dmn file of a directory (not recursive), by file name."""
+    """Every diagram (.bpmn, .bpmn20.xml, .dmn) of a directory (not recursive), by file name."""
     if not directory.is_dir():
         raise DeployRejected([DeployProblem(str(directory), "(directory)", "not a directory")])
-    return {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.suffix in DIAGRAM_SUFFIXES}
+    files = {p.name: p.read_bytes() for p in sorted(directory.iterdir()) if p.is_file() and file_kind(p.name)}
+    if not files:
+        raise DeployRejected([no_diagrams(str(directory))])
+    return files
+
+
+def no_diagrams(path: str) -> DeployProblem:
+    """The problem of a directory or bundle with nothing to deploy, naming it."""
+    message = f"no {SUFFIX_LIST} files to deploy in {path}"
+    return DeployProblem(path, "(directory)", message, NO_DIAGRAMS, (("path", path), ("suffixes", SUFFIX_LIST)))
+
+
+def is_bpmn_file(name: str) -> bool:
+    """True for a BPMN diagram's file name (.bpmn or .bpmn20.xml)."""
+    return file_kind(name) == "bpmn"
 
 
 class DeployService:
@@ -54,7 +70,7 @@ class DeployService:
         """Every problem in the bundle (empty when it may be deployed)."""
         files = self.as_utf8(files)
         if not files:
-            return [DeployProblem("(bundle)", "(bundle)", "no .bpmn or .dmn files to deploy")]
+            return [no_diagrams("(bundle)")]
         problems = validate_bundle(
             files, self.ctx.departments, known_names(self.ctx.calendar, self.ctx.clock), self.ctx.db.text_limits,
             allow_scripts=self.ctx.settings.allow_scripts,

@@ -16,6 +16,7 @@ from engine.domain.records import (
     TaskProjection,
     TimerProjection,
 )
+from engine.services.assignment import assign_from_diagram
 from engine.services.context import EngineContext
 from engine.services.customer_notices.compose import NoticeSubject, queue_customer_notice
 from engine.services.facts import moment_or_none, record_case_facts
@@ -51,7 +52,11 @@ def persist_workflow(
         ),
     )
     ready = [_task_projection(ctx, defn, t, case.unit) for t in snap.ready]
-    uow.tasks.sync(case.id, case.number, case.process_key, case.grade, ready, now, completed or {})
+    created = uow.tasks.sync(case.id, case.number, case.process_key, case.grade, ready, now, completed or {})
+    named = {t.id: t.assignee for t in snap.ready if t.assignee}
+    for task in ready:
+        if task.id in created and task.id in named:
+            assign_from_diagram(ctx, uow, case.id, task, named[task.id])
     uow.timers.replace(
         case.id,
         [

@@ -109,8 +109,9 @@ class Tasks(Protocol):
     def sync(
         self, case_id: int, case_number: str, process_key: str, grade: str | None,
         ready: Sequence[TaskProjection], now: datetime, completed: dict[str, str],
-    ) -> None:
-        """Make the rows of a case match its ready tasks; finished rows keep their history."""
+    ) -> list[str]:
+        """Make the rows of a case match its ready tasks; finished rows keep their history. Returns the ids
+        of the rows it created."""
         ...
 
     def set_assignee(self, task_id: str, assignee: str | None, expect: dict[str, Any]) -> bool:

@@ -76,7 +76,9 @@ def test_allowed_expressions(source: str) -> None:
         ("\n   amount > 1", "unexpected indentation"),
         ("${amount > 5000}", "this is a JUEL expression; write Python instead, e.g. `amount > 5000`"),
         ("#{approved}", "JUEL expression"),
-        ("${a && b}", "e.g. `amount > 5000`"),
+        ("${a && b}", "e.g. `a and b`"),
+        ("${!clarified}", "e.g. `not clarified`"),
+        ("${x != null}", "e.g. `x is not None`"),
         ("amount > ${limit}", "JUEL expression"),
     ],
 )

@@ -106,7 +106,7 @@ def test_bad_file_is_refused(bad_name: str) -> None:
 
 
 def test_all_problems_are_collected_not_just_the_first() -> None:
-    names = ["unknown_lane.bpmn", "juel_condition.bpmn", "feel_list_in_dmn_cell.dmn", "wrong_extension.txt"]
+    names = ["unknown_lane.bpmn", "juel_due_date.bpmn", "feel_list_in_dmn_cell.dmn", "wrong_extension.txt"]
     files = {name: (BAD / name).read_bytes() for name in names}
     assert {p.file for p in validate(files)} == set(names)
 

@@ -208,8 +208,8 @@ class DeploySchema(Schema):
     """Diagram files to deploy, by file name (.bpmn / .dmn) with their XML text."""
 
     files = fields.Dict(
-        keys=fields.String(validate=validate.Regexp(r"^[\w.\- ]{1,120}\.(bpmn|dmn)$",
-                                                    error="a .bpmn or .dmn file name")),
+        keys=fields.String(validate=validate.Regexp(r"^[\w.\- ]{1,120}\.(bpmn|dmn|bpmn20\.xml|dmn11\.xml)$",
+                                                    error="a .bpmn, .bpmn20.xml or .dmn file name")),
         values=fields.String(), required=True, validate=validate.Length(min=1),
     )
 

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from engine.domain import authz
 from engine.domain.errors import EngineError, Forbidden, NotFound
 from engine.domain.model import Actor, CaseDetail, FormField, TaskStatus
+from engine.services.deploy import is_bpmn_file
 from webui.context import actor, engine
 from webui.formatting import yes_no
 from webui.intake_fields import form_groups
@@ -112,7 +113,7 @@ def diagram(ref: str) -> Response:
 
 def _main_bpmn(files: dict[str, str], process_key: str) -> str:
     """The .bpmn file that defines `process_key` (the first .bpmn if none says so)."""
-    bpmn = {name: text for name, text in sorted(files.items()) if name.endswith(".bpmn")}
+    bpmn = {name: text for name, text in sorted(files.items()) if is_bpmn_file(name)}
     pattern = re.compile(r"<(?:\w+:)?process\b[^>]*\bid=\"" + re.escape(process_key) + "\"")
     for text in bpmn.values():
         if pattern.search(text):

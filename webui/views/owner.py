@@ -12,6 +12,7 @@ from engine.domain import authz
 from engine.domain.errors import DeployProblem, DeployRejected, Forbidden, NotFound, ValidationFailed
 from engine.domain.migration import parse_mapping
 from engine.domain.model import DefinitionInfo
+from engine.services.deploy import is_bpmn_file
 from webui.context import actor, engine
 from webui.formatting import department_name, deploy_problem_text
 from webui.migration_text import blocker_text
@@ -47,7 +48,7 @@ def _drawable(files: dict[str, bytes], problems: list[DeployProblem]) -> list[tu
     marked = {p.file for p in problems if p.element and not p.element.startswith("(")}
     drawable = []
     for name in sorted(marked & set(files)):
-        if name.endswith(".bpmn"):
+        if is_bpmn_file(name):
             try:
                 drawable.append((name, files[name].decode("utf-8")))
             except UnicodeDecodeError:
@@ -154,7 +155,7 @@ def diff(definition_id: int, name: str) -> str:
         raise NotFound(f"no other version of {new.process_key} to compare with")
     old_files = engine().deploy.definition_files(old.id, actor())
     new_files = engine().deploy.definition_files(new.id, actor())
-    if not name.endswith(".bpmn") or name not in old_files or name not in new_files:
+    if not is_bpmn_file(name) or name not in old_files or name not in new_files:
         raise NotFound(f"{name} is not a diagram of both versions")
     return render_template("owner/diff.html", old=old, new=new, name=name,
                            old_xml=old_files[name], new_xml=new_files[name])
@@ -169,7 +170,7 @@ def definition_file(definition_id: int, name: str) -> Response:
     return Response(files[name], mimetype="text/plain", headers=RAW_HEADERS)
 
 
-EDITORS = {".bpmn": "owner/modeler.html", ".dmn": "owner/dmn_editor.html"}
+EDITORS = {".bpmn": "owner/modeler.html", ".bpmn20.xml": "owner/modeler.html", ".dmn": "owner/dmn_editor.html"}
 # dmn-js positions its bpmn.io watermark with inline style attributes (its licence forbids changing that
 # code) and its CodeMirror cell editors inject <style> elements: the decision table editor's page allows
 # inline styles. Scripts stay same-origin files only, as everywhere else.

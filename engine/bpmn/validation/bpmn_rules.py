@@ -25,6 +25,7 @@ from engine.bpmn.validation.common import (
     Rules,
     describe,
     expression_problem,
+    one_line,
     problem_at,
     shape_of,
 )
@@ -131,7 +132,7 @@ def _lane_problems(file: str, root: etree._Element, rules: Rules) -> list[Deploy
         if not name:
             problems.append(problem_at(file, lane, "lane has no name: name it after a department"))
         elif rules.departments.resolve(name) is None:
-            message = f'lane "{name}" is not a known department (see processes/departments.toml)'
+            message = f'lane "{one_line(name)}" is not a known department (see processes/departments.toml)'
             problems.append(problem_at(file, lane, message))
     return problems
 
@@ -238,7 +239,8 @@ def _element_expression_messages(element: etree._Element, how: str, rules: Rules
 
 
 def _attribute_expression_problems(file: str, root: etree._Element, rules: Rules) -> list[DeployProblem]:
-    """Check camunda:dueDate on user tasks and camunda:expression on message events."""
+    """Check camunda:dueDate and camunda:assignee (translated) on user tasks, camunda:expression on message
+    events."""
     known = set(rules.known_functions)
     problems = []
     for task in _each(root, "userTask"):
@@ -246,6 +248,10 @@ def _attribute_expression_problems(file: str, root: etree._Element, rules: Rules
         if due is not None:
             messages = check_timer_expression(due, known, rules.expression_limits)
             problems += [expression_problem(file, task, "due date", m) for m in messages]
+        assignee = task.get(f"{CAMUNDA}assignee")
+        if assignee is not None:
+            messages = check_expression(assignee, known, limits=rules.expression_limits)
+            problems += [expression_problem(file, task, "assignee", m) for m in messages]
     for event in _each(root, "messageEventDefinition"):
         payload = event.get(f"{CAMUNDA}expression")
         if payload is not None:

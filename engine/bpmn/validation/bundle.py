@@ -6,9 +6,21 @@ from collections.abc import Iterable, Iterator
 
 from lxml import etree  # type: ignore[import-untyped]
 
-from engine.bpmn.validation.common import BPMN_NS, BUNDLE, DMN_NAMESPACES, NS, dmn_tag, file_kind, problem_at
+from engine.bpmn.validation.common import (
+    BPMN_NS,
+    BUNDLE,
+    DIAGRAM_SUFFIXES,
+    DMN_NAMESPACES,
+    NS,
+    dmn_tag,
+    file_kind,
+    problem_at,
+)
 from engine.bpmn.xmlsafe import FILE_ELEMENT, XmlRejected, parse_xml
 from engine.domain.errors import DeployProblem
+
+SUFFIX_LIST = ", ".join(DIAGRAM_SUFFIXES)
+NOT_A_DIAGRAM = "not_a_diagram_file"  # (suffixes)
 
 
 def parse_bundle(
@@ -20,7 +32,8 @@ def parse_bundle(
     for name, content in files.items():
         kind = file_kind(name)
         if kind is None:
-            problems.append(DeployProblem(name, FILE_ELEMENT, "only .bpmn and .dmn files can be deployed"))
+            problems.append(DeployProblem(name, FILE_ELEMENT, f"only {SUFFIX_LIST} files can be deployed",
+                                          code=NOT_A_DIAGRAM, params=(("suffixes", SUFFIX_LIST),)))
             continue
         try:
             root = parse_xml(name, content, max_bytes)

@@ -44,13 +44,14 @@ class Rules:
     expression_limits: ExpressionLimits = ExpressionLimits()
 
 
+DIAGRAM_SUFFIXES = {".bpmn": "bpmn", ".bpmn20.xml": "bpmn", ".dmn": "dmn", ".dmn11.xml": "dmn"}
+"""File names the engine deploys (`.bpmn20.xml` and `.dmn11.xml` as Camunda 7 projects name them)."""
+
+
 def file_kind(filename: str) -> str | None:
-    """'bpmn' or 'dmn' by file extension, else None."""
+    """'bpmn' or 'dmn' by file name ending, else None."""
     lowered = filename.lower()
-    for ext in ("bpmn", "dmn"):
-        if lowered.endswith("." + ext):
-            return ext
-    return None
+    return next((kind for suffix, kind in DIAGRAM_SUFFIXES.items() if lowered.endswith(suffix)), None)
 
 
 def dmn_tag(root: etree._Element, localname: str) -> str:
@@ -75,9 +76,14 @@ def _is_detail(element: etree._Element) -> bool:
     )
 
 
+def one_line(text: str | None) -> str:
+    """A name on one line: line breaks and runs of spaces become one space (modelers wrap long names)."""
+    return " ".join((text or "").split())
+
+
 def describe(element: etree._Element) -> str:
     """`Id "name"` for messages."""
-    name = element.get("name")
+    name = one_line(element.get("name"))
     return f'{element.get("id")} "{name}"' if name else str(element.get("id"))
 
 
@@ -94,6 +100,6 @@ def problem_at(file: str, element: etree._Element | None, message: str) -> Deplo
     owner = shape_of(element) if element is not None else None
     if owner is None:
         return DeployProblem(file, FILE_ELEMENT, message)
-    name = owner.get("name")
+    name = one_line(owner.get("name"))
     suffix = f' ({etree.QName(owner).localname} "{name}")' if name else ""
     return DeployProblem(file, owner.get("id"), message + suffix)

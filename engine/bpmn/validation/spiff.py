@@ -12,7 +12,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import (  # type: ignore[impo
 )
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser  # type: ignore[import-untyped]
 
-from engine.bpmn.validation.common import BUNDLE, file_kind
+from engine.bpmn.validation.common import BUNDLE, file_kind, one_line
 from engine.bpmn.xmlsafe import DEFAULT_MAX_BYTES, FILE_ELEMENT, XmlRejected, parse_xml
 from engine.domain.errors import DeployProblem
 
@@ -63,7 +63,7 @@ def _from_validation_exception(file: str, exc: ValidationException) -> DeployPro
     message = str(exc.args[0]) if exc.args else str(exc)
     if getattr(exc, "line_number", ""):
         message += f" (line {exc.line_number})"
-    name = getattr(exc, "name", "")
+    name = one_line(getattr(exc, "name", ""))
     if name:
         message += f' ({getattr(exc, "tag", "element")} "{name}")'
     return DeployProblem(getattr(exc, "file_name", "") or file, getattr(exc, "id", "") or FILE_ELEMENT, message)

@@ -145,7 +145,7 @@ class FakeCases(_Repo):
 
 class FakeTasks(_Repo):
     def sync(self, case_id: int, case_number: str, process_key: str, grade: str | None,
-             ready: list[TaskProjection], now: datetime, completed: dict[str, str]) -> None:
+             ready: list[TaskProjection], now: datetime, completed: dict[str, str]) -> list[str]:
         ready_ids = {t.id for t in ready}
         open_tasks = [t for t in self.store.tasks.values()
                       if t.case_id == case_id and t.status in (TaskStatus.READY, TaskStatus.CLAIMED)]
@@ -154,11 +154,12 @@ class FakeTasks(_Repo):
                 by = completed.get(task.id)
                 task.status = TaskStatus.COMPLETED if by else TaskStatus.CANCELLED
                 task.completed_at, task.completed_by = now, by
-        for new in ready:
-            if new.id not in {t.id for t in open_tasks}:
-                self.store.tasks[new.id] = HumanTask(
-                    new.id, case_id, case_number, process_key, new.bpmn_id, new.title, new.department, new.lane,
-                    TaskStatus.READY, None, now, new.due_at, grade, unit=new.unit)
+        created = [new for new in ready if new.id not in {t.id for t in open_tasks}]
+        for new in created:
+            self.store.tasks[new.id] = HumanTask(
+                new.id, case_id, case_number, process_key, new.bpmn_id, new.title, new.department, new.lane,
+                TaskStatus.READY, None, now, new.due_at, grade, unit=new.unit)
+        return [new.id for new in created]
 
     def set_assignee(self, task_id: str, assignee: str | None, expect: dict[str, Any]) -> bool:
         task = self.store.tasks.get(task_id)
