@@ -454,8 +454,11 @@ def main(argv: list[str] | None = None) -> int:
     except OrganisationInvalid as err:
         return _print_organisation_problems(err)
     except DeployRejected as err:
+        from webui.organisation_text import deploy_problem_line, shell_gettext
+
+        gettext = shell_gettext()
         for problem in err.problems:
-            print(f"{problem.file}: {problem.element}: {problem.message}", file=sys.stderr)
+            print(deploy_problem_line(problem, gettext), file=sys.stderr)
         print(f"deploy rejected: {len(err.problems)} problem(s); nothing was stored", file=sys.stderr)
         return 1
     except ValidationFailed as err:

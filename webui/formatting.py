@@ -23,6 +23,7 @@ from webui.labels import (
     DEPLOY_PROBLEMS,
     ROLE_LABELS,
     STATUS_LABELS,
+    deploy_problem_params,
 )
 from webui.units import display_name, kind_label, units_of
 
@@ -152,7 +153,7 @@ def deploy_problem_text(problem: DeployProblem) -> str:
     """A deploy problem in the user's language when the engine named it by code, else its message."""
     template = DEPLOY_PROBLEMS.get(problem.code)
     if template:
-        return gettext(template, **dict(problem.params))
+        return gettext(template, **deploy_problem_params(problem.params, gettext))
     return limit_problem_text(problem.code, dict(problem.params), problem.message)
 
 

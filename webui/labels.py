@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from engine.schemas.labels import N_
 
 __all__ = ["N_"]
@@ -33,6 +35,8 @@ ACTION_LABELS = {
     "personal_data_viewed": N_("查看完整个人信息"),
     "access_denied": N_("拒绝访问"),
     "deploy": N_("部署流程"),
+    "assigned_by_diagram": N_("按流程指定办理人"),
+    "assignment_refused": N_("流程指定的办理人未生效"),
     "message_received": N_("收到消息"),
     "case_migrated": N_("迁移到新版本"),
     "migration": N_("迁移运行中的案件"),
@@ -104,4 +108,37 @@ DEPLOY_PROBLEMS = {
     "task_type_unsupported": N_("引擎不执行 %(kind)s 类型的元素：请使用用户任务或业务规则任务"),
     "dmn_unique_overlap": N_("%(file)s 的决策 %(decision)s 命中策略为 UNIQUE，但规则 %(first)s 与规则 %(second)s "
                              "可能同时匹配：请使条件互斥，或在依赖规则顺序时声明 hitPolicy=\"FIRST\""),
+    "juel_unsupported": N_("%(what)s：`%(token)s`（第 %(position)s 列）不在支持的 JUEL 子集内（变量、比较、&&、||、!、"
+                           "not、empty、null、true、false、字符串和数字字面量）"),
+    "juel_syntax": N_("%(what)s：JUEL 语法错误，第 %(position)s 列：意外的 %(found)s"),
+    "juel_name": N_("%(what)s：变量名 `%(name)s` 不能用在表达式中，请改名（字母、数字和 _，不能是 Python 关键字）"),
+    "juel_mixed_text": N_("%(what)s：文字与 ${...} 混写不在支持的 JUEL 子集内：请写成一个完整的 ${...} 表达式"),
+    "cron_invalid": N_("%(what)s：`%(cron)s` 不是引擎能执行的 cron 周期：%(reason)s"),
+    "cron_five_fields": N_("%(what)s：`%(cron)s` 只有五个字段；Camunda 的 cron 以秒开头：请写 `%(suggestion)s`"),
+    "iso_invalid": N_("%(what)s：`%(text)s` 不是有效的 ISO-8601 写法；例如 `%(example)s`"),
+    "due_duration_unsupported": N_("%(what)s：到期日 `%(text)s` 只支持日期时间或整天数（如 `P3D`，按工作日计）"),
+    "no_diagram_files": N_("%(path)s 中没有可部署的文件（%(suffixes)s）"),
+    "not_a_diagram_file": N_("只能部署 %(suffixes)s 文件"),
 }
+
+# Where in an element a refused Camunda 7 text was (the `what` parameter of the problems above).
+EXPRESSION_PLACES = {
+    "condition": N_("条件"),
+    "event condition": N_("事件条件"),
+    "loop cardinality": N_("循环次数"),
+    "completion": N_("完成条件"),
+    "loop condition": N_("循环条件"),
+    "timer date": N_("定时器日期"),
+    "timer duration": N_("定时器时长"),
+    "timer cycle": N_("定时器周期"),
+    "due date": N_("到期日"),
+    "assignee": N_("办理人"),
+}
+
+
+def deploy_problem_params(params: tuple[tuple[str, str], ...], gettext: Callable[[str], str]) -> dict[str, str]:
+    """A coded deploy problem's parameters, with the place of a refused text in the reader's language."""
+    found = dict(params)
+    if found.get("what") in EXPRESSION_PLACES:
+        found["what"] = gettext(EXPRESSION_PLACES[found["what"]])
+    return found

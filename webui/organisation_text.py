@@ -8,9 +8,9 @@ from pathlib import Path
 
 from babel.support import NullTranslations, Translations
 
-from engine.domain.errors import ValidationFailed
+from engine.domain.errors import DeployProblem, ValidationFailed
 from engine.domain.organisation import OrganisationProblem
-from webui.labels import N_
+from webui.labels import DEPLOY_PROBLEMS, N_, deploy_problem_params
 
 PROBLEM_MESSAGES = {
     "toml_syntax": N_("TOML 语法错误：%(detail)s"),
@@ -59,6 +59,14 @@ def problem_text(problem: OrganisationProblem, gettext: Gettext) -> str:
     template = PROBLEM_MESSAGES.get(problem.code)
     message = gettext(template) % dict(problem.params) if template else problem.code
     return f"{problem.file}: {problem.key}: {message}"
+
+
+def deploy_problem_line(problem: DeployProblem, gettext: Gettext) -> str:
+    """`file: element: message` of a deploy problem, in the language of `gettext` when the engine named it by
+    code (else its English message)."""
+    template = DEPLOY_PROBLEMS.get(problem.code)
+    message = gettext(template) % deploy_problem_params(problem.params, gettext) if template else problem.message
+    return f"{problem.file}: {problem.element}: {message}"
 
 
 def shell_gettext(env: dict[str, str] | None = None) -> Gettext:
