@@ -130,10 +130,12 @@ class ComplaintScriptEngine(PythonScriptEngine):  # type: ignore[misc]
 
     def assignee_of(self, user_task: Any) -> str | None:
         """The user `camunda:assignee` names (evaluated once, then kept on the task), or None."""
+        expression = getattr(user_task.task_spec, "assignee", None)
+        if not expression:
+            return None
         internal = user_task.internal_data
         if ASSIGNEE_KEY not in internal:
-            expression = getattr(user_task.task_spec, "assignee", None)
-            value = super().evaluate(user_task, expression) if expression else None
+            value = super().evaluate(user_task, expression)
             user_task._set_internal_data(**{ASSIGNEE_KEY: str(value).strip() if value not in (None, "") else None})
         stored = internal.get(ASSIGNEE_KEY)
         return str(stored) if stored else None

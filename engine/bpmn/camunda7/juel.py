@@ -136,18 +136,18 @@ class _Parser:
 
     def expression(self, top: bool = False) -> str:
         """or-expression (the whole grammar)."""
-        parts = [self._and()]
+        parts = [self._and(top)]
         while self._at("||"):
             self._take()
-            parts.append(self._and())
+            parts.append(self._and(False))
         return _joined(parts, " or ", top)
 
-    def _and(self) -> str:
+    def _and(self, top: bool) -> str:
         parts = [self._equality()]
         while self._at("&&"):
             self._take()
             parts.append(self._equality())
-        return _joined(parts, " and ", False)
+        return _joined(parts, " and ", top and not self._at("||"))
 
     def _equality(self) -> str:
         left = self._relational()
