@@ -14,9 +14,9 @@ from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.camunda.specs.user_task import EnumFormField
 from SpiffWorkflow.camunda.specs.user_task import Form as SpiffForm
 
+from engine.bpmn.camunda7.translate import translate_bpmn
+from engine.bpmn.files import file_kind
 from engine.bpmn.parser import ComplaintParser
-from engine.bpmn.validation.camunda7 import translate_bpmn
-from engine.bpmn.validation.common import file_kind
 from engine.bpmn.xmlsafe import parse_xml
 from engine.domain.departments import DepartmentDirectory, department_variable
 from engine.domain.model import FormField, FormSpec, TimerKind, UserTaskSpec
@@ -80,7 +80,7 @@ def bundle_parser(files: dict[str, bytes]) -> ComplaintParser:
         if file_kind(name) == "dmn":
             parser.add_dmn_xml(tree, filename=name)
         else:
-            translate_bpmn(name, tree)  # a deployed version passed validation: nothing is refused here
+            translate_bpmn(tree)  # a deployed version passed validation: nothing is refused here
             parser.add_bpmn_xml(tree, filename=name)
     return parser
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from engine.bpmn.validation.bpmn_rules import FORM_FIELD_TYPES, bpmn_problems
 from engine.bpmn.validation.bundle import all_decisions, bundle_problems, executable_processes, parse_bundle
-from engine.bpmn.validation.camunda7 import translate_bpmn
+from engine.bpmn.validation.camunda7 import camunda7_problems
 from engine.bpmn.validation.common import BUNDLE, Rules
 from engine.bpmn.validation.dmn_rules import HIT_POLICIES, dmn_problems
 from engine.bpmn.validation.lengths import length_problems
@@ -49,7 +49,7 @@ def validate_bundle(
     )
     problems += bundle_problems(files, bpmn, dmn)
     for name, root in bpmn.items():
-        problems += translate_bpmn(name, root)
+        problems += camunda7_problems(name, root)
         problems += bpmn_problems(name, root, rules)
         problems += length_problems(name, root, rules.limits)
         problems += structure_problems(name, root)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, replace
 
 from lxml import etree  # type: ignore[import-untyped]
 
+from engine.bpmn.files import DIAGRAM_SUFFIXES as DIAGRAM_SUFFIXES  # re-exported for the checks
+from engine.bpmn.files import file_kind as file_kind
 from engine.bpmn.xmlsafe import FILE_ELEMENT
 from engine.domain.departments import DepartmentDirectory
 from engine.domain.errors import DeployProblem
@@ -42,16 +44,6 @@ class Rules:
     processes: dict[str, bool]  # process id -> isExecutable
     limits: TextLimits  # how long the database keeps each stored id and name
     expression_limits: ExpressionLimits = ExpressionLimits()
-
-
-DIAGRAM_SUFFIXES = {".bpmn": "bpmn", ".bpmn20.xml": "bpmn", ".dmn": "dmn", ".dmn11.xml": "dmn"}
-"""File names the engine deploys (`.bpmn20.xml` and `.dmn11.xml` as Camunda 7 projects name them)."""
-
-
-def file_kind(filename: str) -> str | None:
-    """'bpmn' or 'dmn' by file name ending, else None."""
-    lowered = filename.lower()
-    return next((kind for suffix, kind in DIAGRAM_SUFFIXES.items() if lowered.endswith(suffix)), None)
 
 
 def dmn_tag(root: etree._Element, localname: str) -> str:
