@@ -129,12 +129,17 @@ class UserService:
             raise ValidationFailed({"memberships": ["nothing to change"]},
                                    coded={"memberships": [("nothing_to_change", {})]})
         added, problems = parse_memberships(self.ctx.organisation, add)
-        removed, bad_removals = parse_memberships(self.ctx.organisation, remove)
         problems += [MembershipProblem(str(m), "already_member", {"unit": m.unit, "department": m.department})
                      for m in added if m in current]
-        problems += [MembershipProblem(str(m), "not_a_member", {"unit": m.unit, "department": m.department})
-                     for m in removed if m not in current]
-        problems += bad_removals
+        # a current membership is removed as written, even of a unit the tree no longer has
+        held = {str(m): m for m in current}
+        removed = [held[text.strip()] for text in dict.fromkeys(remove) if text.strip() in held]
+        parsed, bad_removals = parse_memberships(self.ctx.organisation,
+                                                 [t for t in remove if t.strip() not in held])
+        removed += [m for m in parsed if m in current and m not in removed]
+        problems += bad_removals + [MembershipProblem(str(m), "not_a_member",
+                                                      {"unit": m.unit, "department": m.department})
+                                    for m in parsed if m not in current]
         if problems:
             raise ValidationFailed({"memberships": [str(p) for p in problems]}, coded=_coded(problems))
         return added, removed

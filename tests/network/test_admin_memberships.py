@@ -55,6 +55,16 @@ def test_a_wrong_change_names_what_is_wrong_and_changes_nothing(engine, add, rem
     assert audited(engine, "memberships_changed") == []
 
 
+def test_a_membership_of_a_unit_the_tree_no_longer_has_can_still_be_removed(engine):
+    add_people(engine)
+    with engine.ctx.db.write() as uow:  # SH09 was closed: a new unit list was imported without it
+        uow.users.set_memberships("front_sh01", [Membership("SH09", "branch_front"),
+                                                 Membership("SH01", "branch_front")])
+        uow.commit()
+    engine.users.change_memberships("front_sh01", [], ["SH09:branch_front", "branch_front"], ADMIN)
+    assert memberships(engine, "front_sh01") == frozenset()
+
+
 def test_only_admins_change_memberships_and_an_unknown_user_is_not_found(engine):
     add_people(engine)
     for who in (AUDITOR, engine.users.actor("sup_ho")):
