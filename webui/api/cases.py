@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, validate
 
 from engine.domain.errors import NotFound, ValidationFailed
 from engine.domain.masking import mask_complaint
-from engine.domain.model import CaseDetail, CaseSummary, TaskStatus
+from engine.domain.model import CaseDetail, CaseStatus, CaseSummary, TaskStatus
 from engine.services.messages import DeliveredMessage
 from webui.api.auth import api_actor, requires
 from webui.api.schemas import CaseDetailSchema, CaseSchema, CustomerNoticeListSchema
@@ -103,6 +103,8 @@ def get_case(ref: str) -> dict[str, Any]:
         "customer_notices": detail.customer_notices,
         "timeline": detail.timeline,
         "current_elements": detail.current_elements,
+        "waiting_messages": engine().messages.waiting(detail.case.id, detail.current_elements)
+        if detail.case.status == CaseStatus.OPEN else [],
     }
 
 

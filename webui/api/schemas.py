@@ -196,6 +196,8 @@ class CaseDetailSchema(Schema):
     customer_notices = fields.List(fields.Nested(CustomerNoticeSchema), required=True)
     timeline = fields.List(fields.Nested(AuditEventSchema), required=True)
     current_elements = fields.List(fields.String(), required=True)
+    waiting_messages = fields.List(fields.String(), required=True, metadata={
+        "description": "messages the case waits for (deliver one with POST /cases/{ref}/messages)"})
 
 
 class CustomerNoticeListSchema(Schema):

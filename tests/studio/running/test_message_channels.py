@@ -21,6 +21,7 @@ def test_the_api_delivers_a_message_and_names_what_a_case_waits_for_otherwise(pr
     case = _waiting_for_documents(probe_engine)
     headers = keys.make("channel", ("complaint_mgmt",))
     url = f"/api/v1/cases/{case.number}/messages"
+    assert client.get(f"/api/v1/cases/{case.number}", headers=headers).json["waiting_messages"] == [DOCUMENTS]
 
     response = client.post(url, json={"message": DOCUMENTS, "data": {"documents": "流水"}}, headers=headers)
 
