@@ -258,8 +258,7 @@ def json_object(value: str) -> dict[str, Any]:
 
 def cmd_message(engine: Engine, args: argparse.Namespace) -> None:
     actor = user_actor(engine, args.user) if args.user else operator()
-    case_id = engine.cases.resolve_id(args.number)
-    done = engine.messages.send(case_id, args.name, json_object(args.data) if args.data else {}, actor)
+    done = engine.messages.send(args.number, args.name, json_object(args.data) if args.data else {}, actor)
     emit(args, {"case": done.case.number, "status": done.case.status, "message": done.message,
                 "waiting_before": done.waiting_before, "waiting_after": done.waiting_after},
          lambda d: f"{d['case']}: delivered {d['message']!r}; the case is {d['status']}"

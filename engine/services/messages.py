@@ -77,16 +77,18 @@ class MessageService:
         messages = self.ctx.definitions.get(stored_def).messages
         return sorted({messages[e] for e in current_elements if e in messages})
 
-    def send(self, case_id: int, name: str, data: dict[str, Any], actor: Actor) -> DeliveredMessage:
+    def send(self, ref: str | int, name: str, data: dict[str, Any], actor: Actor) -> DeliveredMessage:
         """Deliver message `name` with `data` (case variables) to the events waiting for it, and run the case on.
-        Conflict `message_not_waiting` (naming what the case waits for) when none waits for it."""
+        `ref` is a case id or complaint number. Conflict `message_not_waiting` (naming what the case waits for)
+        when none waits for it."""
         with self.ctx.db.write() as uow:
-            case = self._visible_case(uow, case_id, actor, "send_message")
+            case_id = int(ref) if isinstance(ref, int) or str(ref).isdigit() else uow.read.case_id_by_number(str(ref))
+            case = self._visible_case(uow, case_id, ref, actor, "send_message")
             if not authz.may_change(actor):
                 uow.audit.denied(self.ctx.now(), actor.username, "send_message", case_id)
                 uow.commit()
                 raise Forbidden("auditors cannot deliver messages to cases", audited=True)
-            summary = uow.read.case(case_id)
+            summary = uow.read.case(case.id)
             name = check_message(name, data, frozenset(summary.complaint if summary else ()) | SYSTEM_VARIABLES)
             if case.status != "open":
                 raise Conflict(f"case {case.number} is {case.status}; it waits for no message",
@@ -104,18 +106,20 @@ class MessageService:
             persist_workflow(self.ctx, uow, case, defn, workflow, fired)
             uow.audit.add(self.ctx.now(), actor.username, "message_received", case.id, None,
                           {"message": name, "data": data})
-            result = uow.read.case(case_id)
+            result = uow.read.case(case.id)
             uow.commit()
         assert result is not None
         return DeliveredMessage(result, name, before, after)
 
-    def _visible_case(self, uow: UnitOfWork, case_id: int, actor: Actor, action: str) -> StoredCase:
-        """The case row, locked, if the actor may see it (NotFound otherwise, the attempt audited)."""
-        case = uow.cases.load_for_update(case_id)
-        if case is None or not case_visible(uow, actor, case_id):
-            uow.audit.denied(self.ctx.now(), actor.username, action, case_id if case else None)
+    def _visible_case(self, uow: UnitOfWork, case_id: int | None, ref: str | int, actor: Actor,
+                      action: str) -> StoredCase:
+        """The case row, locked, if the actor may see it (NotFound naming `ref` otherwise, the attempt audited:
+        a case the actor may not see looks like a missing one)."""
+        case = uow.cases.load_for_update(case_id) if case_id is not None else None
+        if case is None or not case_visible(uow, actor, case.id):
+            uow.audit.denied(self.ctx.now(), actor.username, action, case.id if case else None)
             uow.commit()
-            raise NotFound(f"case {case_id} not found")
+            raise NotFound(f"case {ref} not found")
         return case
 
     def _workflow(self, uow: UnitOfWork, definition_id: int, state: str) -> tuple[Any, Any]:

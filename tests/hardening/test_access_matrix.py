@@ -74,6 +74,8 @@ GET  customer_notices.letter       own     ok     ok         deny          ok   
 GET  customer_notices.letter       other   deny   ok         deny          ok    deny    deny     login
 POST customer_notices.mark_sent    own     ok     ok         deny          ok    deny    deny     login
 POST customer_notices.mark_sent    other   deny   ok         deny          ok    deny    deny     login
+POST case.send_message             own     ok     ok         deny          ok    deny    deny     login
+POST case.send_message             other   deny   ok         deny          ok    deny    deny     login
 GET  supervisor.desk               -       deny   ok         deny          ok    ok      ok       login
 GET  supervisor.supervision        -       deny   ok         deny          ok    ok      deny     login
 POST supervisor.chase              own     deny   ok         deny          ok    deny    deny     login
@@ -91,6 +93,7 @@ GET  owner.definition_file         -       deny   deny       ok            ok   
 GET  owner.diff                    -       deny   deny       ok            ok    deny    deny     login
 GET  owner.modeler                 -       deny   deny       ok            ok    deny    deny     login
 POST owner.modeler_validate        -       deny   deny       ok            ok    deny    deny     login
+POST owner.migrate                 -       deny   deny       ok            ok    deny    deny     login
 GET  reports.index                 -       deny   ok         deny          ok    ok      deny     login
 GET  reports.export_csv            -       deny   ok         deny          ok    ok      deny     login
 GET  reports.export_xlsx           -       deny   ok         deny          ok    ok      deny     login
@@ -108,6 +111,8 @@ GET  /api/v1/cases/{ref}                    own     ok     ok         deny      
 GET  /api/v1/cases/{ref}                    other   deny   ok         deny          ok    ok      deny     401
 GET  /api/v1/cases/{ref}/customer-notices   own     ok     ok         deny          ok    ok      deny     401
 GET  /api/v1/cases/{ref}/customer-notices   other   deny   ok         deny          ok    ok      deny     401
+POST /api/v1/cases/{ref}/messages           own     ok     ok         deny          ok    deny    deny     401
+POST /api/v1/cases/{ref}/messages           other   deny   ok         deny          ok    deny    deny     401
 GET  /api/v1/tasks                          -       ok     ok         ok            ok    ok      ok       401
 GET  /api/v1/tasks/{task_id}                own     ok     ok         deny          ok    ok      deny     401
 GET  /api/v1/tasks/{task_id}                other   deny   ok         deny          ok    ok      deny     401
@@ -124,6 +129,8 @@ POST /api/v1/notices/{notice_id}/read       own     ok     ok         deny      
 POST /api/v1/notices/{notice_id}/read       other   deny   deny       deny          deny  deny    deny     401
 GET  /api/v1/definitions                    -       deny   deny       ok            ok    deny    deny     401
 POST /api/v1/definitions                    -       deny   deny       ok            ok    deny    deny     401
+POST /api/v1/definitions/validate           -       deny   deny       ok            ok    deny    deny     401
+POST /api/v1/definitions/{process_key}/migrations -  deny   deny       ok            ok    deny    deny     401
 GET  /api/v1/reports                        -       deny   ok         deny          ok    ok      deny     401
 GET  /api/v1/units                          -       ok     ok         ok            ok    ok      ok       401
 GET  /api/v1/users                          -       deny   deny       deny          ok    deny    deny     401
@@ -171,6 +178,7 @@ WEB_PROBES: dict[str, Probe] = {
     "POST case.reveal": Probe("/cases/{case}/reveal", {}),
     "GET customer_notices.letter": Probe("/customer-notices/{letter}/letter"),
     "POST customer_notices.mark_sent": Probe("/customer-notices/{letter}/sent", {}),
+    "POST case.send_message": Probe("/cases/{case}/messages", {"message": "矩阵消息"}),
     "GET supervisor.desk": Probe("/supervisor/"),
     "GET supervisor.supervision": Probe("/supervisor/supervision"),
     "POST supervisor.chase": Probe("/supervisor/tasks/{task}/chase", {"reason": "矩阵催办"}),
@@ -185,6 +193,7 @@ WEB_PROBES: dict[str, Probe] = {
     "GET owner.diff": Probe("/owner/definitions/{definition}/diff/{file}?against={definition}"),
     "GET owner.modeler": Probe("/owner/definitions/{definition}/edit/{file}"),
     "POST owner.modeler_validate": Probe("/owner/definitions/{definition}/edit/{file}", {"xml": ""}),
+    "POST owner.migrate": Probe("/owner/definitions/{definition}/migrate", {"run": "dry"}),
     "GET reports.index": Probe("/reports/"),
     "GET reports.export_csv": Probe("/reports/export/monthly.csv"),
     "GET reports.export_xlsx": Probe("/reports/export/all.xlsx"),
@@ -202,6 +211,7 @@ API_PROBES: dict[str, Probe] = {
     "POST /api/v1/cases": Probe("/api/v1/cases", {}),
     "GET /api/v1/cases/{ref}": Probe("/api/v1/cases/{case}"),
     "GET /api/v1/cases/{ref}/customer-notices": Probe("/api/v1/cases/{case}/customer-notices"),
+    "POST /api/v1/cases/{ref}/messages": Probe("/api/v1/cases/{case}/messages", {"message": "矩阵消息"}),
     "GET /api/v1/tasks": Probe("/api/v1/tasks"),
     "GET /api/v1/tasks/{task_id}": Probe("/api/v1/tasks/{task}"),
     "POST /api/v1/tasks/{task_id}/claim": Probe("/api/v1/tasks/{task}/claim", {}),
@@ -212,6 +222,10 @@ API_PROBES: dict[str, Probe] = {
     "POST /api/v1/notices/{notice_id}/read": Probe("/api/v1/notices/{notice}/read"),
     "GET /api/v1/definitions": Probe("/api/v1/definitions"),
     "POST /api/v1/definitions": Probe("/api/v1/definitions", {"files": {"matrix.bpmn": "<not-a-diagram"}}),
+    "POST /api/v1/definitions/validate": Probe("/api/v1/definitions/validate",
+                                               {"files": {"matrix.bpmn": "<not-a-diagram"}}),
+    "POST /api/v1/definitions/{process_key}/migrations": Probe("/api/v1/definitions/branch_complaint/migrations",
+                                                               {"to_version": 1}),
     "GET /api/v1/reports": Probe("/api/v1/reports"),
     "GET /api/v1/units": Probe("/api/v1/units"),
     "GET /api/v1/users": Probe("/api/v1/users"),

@@ -136,8 +136,7 @@ class DeliveredSchema(Schema):
 def send_message(body: dict[str, Any], ref: str) -> DeliveredMessage:
     """Deliver a named message to the case's events waiting for it (409 `message_not_waiting` naming what the
     case waits for when none is); the case runs on to its next wait."""
-    eng = engine()
-    delivered = eng.messages.send(eng.cases.resolve_id(case_ref(ref)), body["message"], body["data"], api_actor())
+    delivered = engine().messages.send(case_ref(ref), body["message"], body["data"], api_actor())
     delivered.case.complaint = mask_complaint(delivered.case.complaint)
     return delivered
 

@@ -88,8 +88,7 @@ def reveal(ref: str) -> str:
 def send_message(ref: str) -> BaseResponse:
     """Deliver a message the case waits for (e.g. the customer supplied documents), with an optional note."""
     note = request.form.get("note", "").strip()
-    case_id = engine().cases.resolve_id(ref)
-    done = engine().messages.send(case_id, request.form.get("message", ""), {"message_note": note} if note else {},
+    done = engine().messages.send(ref, request.form.get("message", ""), {"message_note": note} if note else {},
                                   actor())
     flash(gettext("已送达消息“%(message)s”。", message=done.message), "ok")
     return redirect(url_for("case.show", ref=ref))
