@@ -72,8 +72,7 @@ class ComplaintBoundaryEventParser(CronTimers, CamundaBoundaryEventParser):  # t
 
     def create_task(self) -> Any:
         task = super().create_task()
-        props = camunda_properties(self.node)
-        task.timer_kind = props.get("timerKind") or _kind_from_id(self.node.get("id", ""))
+        task.timer_kind = timer_kind_of(self.node)
         task.attached_to = self.node.get("attachedToRef")
         return task
 
@@ -85,6 +84,11 @@ class ComplaintThrowEventParser(CamundaIntermediateThrowEventParser):
         task = super().create_task()
         task.complaint_properties = camunda_properties(self.node)
         return task
+
+
+def timer_kind_of(node: Any) -> str:
+    """A boundary timer's kind: its `timerKind` property, else read off its id (Chase_*, Supervise_*)."""
+    return camunda_properties(node).get("timerKind") or _kind_from_id(node.get("id", ""))
 
 
 def _kind_from_id(element_id: str) -> str:

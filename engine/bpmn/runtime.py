@@ -66,6 +66,8 @@ class FiredTimer:
     attached_task_id: str | None
     # For supervision raised by an escalation event (no task attached): the addressed department.
     department: str | None = None
+    # A timer on a multi-instance task watches every instance: the instances still open.
+    instance_task_ids: tuple[str, ...] = ()
 
 
 @dataclass
@@ -270,6 +272,7 @@ def _note_fired(defn: LoadedDefinition, task: Any, run: _Run) -> None:
             bpmn_id=spec.bpmn_id,
             kind=spec.kind,
             attached_task_id=str(attached.id) if attached is not None else None,
+            instance_task_ids=_open_instances(attached) if attached is not None else (),
         )
     )
 
@@ -279,6 +282,24 @@ def _message_waiters(workflow: BpmnWorkflow) -> list[Any]:
     manager = workflow.top_workflow.event_manager
     return [t for t in manager.tasks.values()
             if t.state == TaskState.WAITING and isinstance(t.task_spec.event_definition, MessageEventDefinition)]
+
+
+def _open_instances(attached: Any) -> tuple[str, ...]:
+    """The open instances of a multi-instance user task (empty for an ordinary task)."""
+    bpmn_id = getattr(attached.task_spec, "bpmn_id", None)
+    return tuple(
+        str(t.id) for t in attached.workflow.get_tasks(state=TaskState.READY | TaskState.STARTED, manual=True)
+        if t.id != attached.id and getattr(t.task_spec, "bpmn_id", None) == bpmn_id and _descends(t, attached)
+    )
+
+
+def _descends(task: Any, ancestor: Any) -> bool:
+    node = task.parent
+    while node is not None:
+        if node.id == ancestor.id:
+            return True
+        node = node.parent
+    return False
 
 
 def _supervision_raised(escalation: EscalationSpec, task: Any) -> FiredTimer:

@@ -18,6 +18,7 @@ from engine.domain.expression_limits import ExpressionLimits, LimitExceeded
 DUE_KEY = "due_at"
 ASSIGNEE_KEY = "assignee"
 TASK_DUE = "task_due"
+DEFAULT_DUE = "internal_due"  # a user task without camunda:dueDate is due when the case is (set at intake)
 MAX_DAY_OFFSET = 10_000  # days a calendar function may move a moment (about 27 years)
 
 
@@ -119,8 +120,8 @@ class ComplaintScriptEngine(PythonScriptEngine):  # type: ignore[misc]
         stored = user_task._get_internal_data(DUE_KEY)
         if stored is not None:
             return str(stored)
-        expression = getattr(user_task.task_spec, "due_date", None)
-        if not expression:
+        expression = getattr(user_task.task_spec, "due_date", None) or DEFAULT_DUE
+        if expression == DEFAULT_DUE and DEFAULT_DUE not in user_task.data:
             return None
         value = super().evaluate(user_task, expression)
         due = iso(parse_moment(value))

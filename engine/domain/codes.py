@@ -49,6 +49,8 @@ class SlaTable:
     regulatory_initial: int
     regulatory_first_extension: int
     regulatory_second_extension: int
+    task_chase: str = "chase_cycle(task_due)"
+    task_supervise: str = "task_due"
 
     def internal_workdays(self, grade: str | None, is_complex: bool) -> int:
         """The internal reply limit for a grade and complexity, never above the ceiling."""
@@ -61,6 +63,7 @@ class SlaTable:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
         internal = dict(raw.get("internal_reply_workdays", {}))
         regulatory = raw.get("regulatory_days", {})
+        timers = raw.get("task_timers", {})
         return cls(
             by_grade={k: int(v) for k, v in internal.items() if k not in ("complex", "max")},
             complex_days=int(internal.get("complex", 5)),
@@ -68,4 +71,6 @@ class SlaTable:
             regulatory_initial=int(regulatory.get("initial", 15)),
             regulatory_first_extension=int(regulatory.get("first_extension", 30)),
             regulatory_second_extension=int(regulatory.get("second_extension", 60)),
+            task_chase=str(timers.get("chase", cls.task_chase)),
+            task_supervise=str(timers.get("supervise", cls.task_supervise)),
         )

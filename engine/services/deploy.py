@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from threading import RLock
 
 from engine.bpmn.definitions import (
     bundle_parser,
@@ -13,6 +14,7 @@ from engine.bpmn.definitions import (
     top_level_processes,
 )
 from engine.bpmn.scripting import known_names
+from engine.bpmn.task_timers import TaskTimerDefaults, with_task_timers
 from engine.bpmn.validation import validate_bundle
 from engine.bpmn.validation.bundle import SUFFIX_LIST
 from engine.bpmn.validation.common import file_kind
@@ -25,6 +27,10 @@ from engine.domain.report_facts import ProcessFactsError
 from engine.services.context import EngineContext
 
 NO_DIAGRAMS = "no_diagram_files"  # (path, suffixes)
+# Validation builds Python ASTs (SpiffWorkflow's parser and our checks), which CPython before 3.12.1 does not
+# do safely in two threads at once ("AST constructor recursion depth mismatch", gh-106905): in one process,
+# deploys and validations take turns.
+_AST_TURNS = RLock()
 
 
 @dataclass
@@ -67,10 +73,19 @@ class DeployService:
         return {name: as_utf8(name, content, self.ctx.settings.max_diagram_bytes) for name, content in files.items()}
 
     def validate(self, files: dict[str, bytes]) -> list[DeployProblem]:
-        """Every problem in the bundle (empty when it may be deployed)."""
+        """Every problem in the bundle (empty when it may be deployed), as drawn and with the default timers."""
         files = self.as_utf8(files)
         if not files:
             return [no_diagrams("(bundle)")]
+        with _AST_TURNS:
+            return self._problems(files) or self._problems(self.with_task_timers(files))
+
+    def with_task_timers(self, files: dict[str, bytes]) -> dict[str, bytes]:
+        """The bundle as it is stored: every user task watched by chase and supervise timers (sla.toml)."""
+        sla = self.ctx.sla
+        return with_task_timers(files, TaskTimerDefaults(sla.task_chase, sla.task_supervise))
+
+    def _problems(self, files: dict[str, bytes]) -> list[DeployProblem]:
         problems = validate_bundle(
             files, self.ctx.departments, known_names(self.ctx.calendar, self.ctx.clock), self.ctx.db.text_limits,
             allow_scripts=self.ctx.settings.allow_scripts,
@@ -99,13 +114,16 @@ class DeployService:
                 uow.commit()
             raise Forbidden("only process owners and admins deploy diagrams", audited=True)
         files = self.as_utf8(files)
-        problems = self.validate(files)
-        if problems:
-            raise DeployRejected(problems)
-        parser = bundle_parser(files)
+        with _AST_TURNS:
+            problems = self.validate(files)
+            if problems:
+                raise DeployRejected(problems)
+            files = self.with_task_timers(files)
+            parser = bundle_parser(files)
+            names = {key: parser.get_spec(key).description or key for key in top_level_processes(parser)}
         result = DeployResult([], [])
         with self.ctx.db.write() as uow:
-            for key in top_level_processes(parser):
+            for key, name in names.items():
                 needed = {n: files[n] for n in files_for_process(parser, key)}
                 digest = content_hash(needed)
                 uow.definitions.lock_process_key(key)
@@ -114,12 +132,13 @@ class DeployService:
                     result.unchanged.append(key)
                     continue
                 stored = StoredDefinition(
-                    0, key, parser.get_spec(key).description or key,
+                    0, key, name,
                     (latest.version + 1) if latest else 1, digest,
                     {n: b.decode("utf-8") for n, b in needed.items()}, self.ctx.now(), actor.username,
                 )
                 stored.id = uow.definitions.add(stored)
-                self.ctx.definitions.get(stored)  # parse now: a definition that cannot load is not stored
+                with _AST_TURNS:
+                    self.ctx.definitions.get(stored)  # parse now: a definition that cannot load is not stored
                 uow.audit.add(self.ctx.now(), actor.username, "deploy",
                               data={"process": key, "version": stored.version, "hash": digest,
                                     "files": sorted(needed)})

@@ -41,10 +41,15 @@ def _investigating(engine, **fields):
 
 
 def test_regulatory_clock_at_day_10_of_15(engine):
-    case = open_case(engine)
+    # Replied at once; the revisit (due 2024-10-08 10:00, after the holiday) is not overdue at day 10,
+    # so no supervise timer of the task has put the case on the list before the rule.
+    case = _investigating(engine)
+    claim_and_complete(engine, case.id, "Task_Investigate", forms.INVESTIGATED_NO_FAULT)
+    claim_and_complete(engine, case.id, "Task_Notify", forms.NOTIFIED)
     assert _sweep_at(engine, at(2024, 10, 7, 9, 59)) == 0
+    assert not engine.cases.summary(case.id).supervised
     assert _sweep_at(engine, at(2024, 10, 7, 10, 0)) == 1
-    assert _rules(engine, case.id) == [("regulatory_clock", "branch_front")]
+    assert _rules(engine, case.id) == [("regulatory_clock", "branch_manager")]
     assert engine.cases.summary(case.id).supervised
     assert [c.id for c in engine.supervision.supervision_list(HEAD_OFFICE)] == [case.id]
     assert _sweep_at(engine, at(2024, 10, 7, 11)) == 0  # once per case

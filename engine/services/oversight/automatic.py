@@ -12,31 +12,42 @@ from engine.services.unit_of_work import UnitOfWork
 
 
 def apply_fired_timer(ctx: EngineContext, uow: UnitOfWork, case: StoredCase, timer: FiredTimer) -> None:
-    """Turn a chase or supervision timer that went off into a notice, an audit event and counters."""
+    """Turn a chase or supervision timer that went off into a notice, an audit event and counters
+    (one per open instance when the timer watches a multi-instance task)."""
     if timer.kind == TimerKind.OTHER:
         uow.audit.add(ctx.now(), SYSTEM, "timer_fired", case.id, timer.attached_task_id,
                       {"timer": timer.bpmn_id})
         return
-    task = uow.read.task(timer.attached_task_id) if timer.attached_task_id else None
-    if timer.kind == TimerKind.CHASE and not should_auto_chase(ctx, uow, timer):
+    attached = timer.attached_task_id
+    if attached and uow.read.task(attached) is None and timer.instance_task_ids:
+        for instance in timer.instance_task_ids:
+            _apply_to_task(ctx, uow, case, timer, instance)
+        return
+    _apply_to_task(ctx, uow, case, timer, attached)
+
+
+def _apply_to_task(ctx: EngineContext, uow: UnitOfWork, case: StoredCase, timer: FiredTimer,
+                   task_id: str | None) -> None:
+    task = uow.read.task(task_id) if task_id else None
+    if timer.kind == TimerKind.CHASE and not should_auto_chase(ctx, uow, task_id):
         return
     kind = NoticeKind.CHASE if timer.kind == TimerKind.CHASE else NoticeKind.SUPERVISION
     department = task.department if task else (timer.department or "")
     reason = automatic_reason(kind, task, ctx.now().tzinfo)
     record_notice(ctx, uow, kind, (case.id, case.number, case.unit), task, department, reason)
-    if kind == NoticeKind.CHASE and timer.attached_task_id:
-        uow.tasks.note_chase(timer.attached_task_id, ctx.now())
+    if kind == NoticeKind.CHASE and task_id:
+        uow.tasks.note_chase(task_id, ctx.now())
     action = "auto_chase" if kind == NoticeKind.CHASE else "supervision"
-    uow.audit.add(ctx.now(), SYSTEM, action, case.id, timer.attached_task_id,
+    uow.audit.add(ctx.now(), SYSTEM, action, case.id, task_id,
                   {"timer": timer.bpmn_id, "department": department, "reason": reason})
 
 
-def should_auto_chase(ctx: EngineContext, uow: UnitOfWork, timer: FiredTimer) -> bool:
+def should_auto_chase(ctx: EngineContext, uow: UnitOfWork, task_id: str | None) -> bool:
     """Automatic chases go out on working days only, at most once per task per day."""
     now = ctx.now()
     if not ctx.calendar.is_workday(now.date()):
         return False
-    if timer.attached_task_id is None:
+    if task_id is None:
         return True
-    last = uow.notices.last_for_task(timer.attached_task_id, NoticeKind.CHASE.value, SYSTEM)
+    last = uow.notices.last_for_task(task_id, NoticeKind.CHASE.value, SYSTEM)
     return last is None or last.astimezone(now.tzinfo).date() != now.date()
