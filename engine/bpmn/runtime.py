@@ -206,7 +206,9 @@ class WorkflowRuntime:
             finished=workflow.is_completed(),
             data=_current_data(workflow),
             completed_elements=_elements(workflow, TaskState.COMPLETED),
-            current_elements=_elements(workflow, TaskState.READY | TaskState.WAITING | TaskState.STARTED),
+            # where the case is: its waiting steps, not the chase / supervise timers that watch them
+            current_elements=[e for e in _elements(workflow, TaskState.READY | TaskState.WAITING | TaskState.STARTED)
+                              if e not in defn.timers],
         )
 
     def _ready(self, defn: LoadedDefinition, task: Any) -> ReadyUserTask:
