@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from engine.domain.departments import DepartmentDirectory
 from engine.domain.errors import ConfigurationError
 from engine.domain.organisation import home_units
 from engine.domain.organisation_files import ORGANISATION_FILE, load_organisation
-from engine.domain.report_facts import FactsCatalogue
+from engine.domain.report_facts import FactsCatalogue, ProcessFactsError
 from engine.persistence.sealing import Sealer
 from engine.persistence.uow import Database
 from engine.services.apikeys import ApiKeyService
@@ -89,6 +90,7 @@ def build(
     keep_task_data_out_of_logs()
     processes = settings.processes_dir
     calendar = BusinessCalendar(CalendarOverrides.from_toml(processes / "calendar.toml"))
+    facts = FactsCatalogue([processes])
     departments = DepartmentDirectory.from_toml(processes / "departments.toml")
     db: UnitOfWorkSource = (
         database if database is not None
@@ -104,9 +106,10 @@ def build(
         organisation=load_organisation(processes / ORGANISATION_FILE, departments.codes()),
         codes=CodeLists.from_toml(processes / "codes.toml"),
         sla=SlaTable.from_toml(processes / "sla.toml"),
-        runtime=WorkflowRuntime(calendar, clock, settings.allow_scripts, settings.expression_limits),
+        runtime=WorkflowRuntime(calendar, clock, settings.allow_scripts, settings.expression_limits,
+                                reply_markers=_reply_markers(facts)),
         definitions=DefinitionCache(departments),
-        facts=FactsCatalogue([processes]),
+        facts=facts,
         notices=_notice_settings(processes),
         notice_templates=NoticeTemplates(processes),
     )
@@ -143,3 +146,15 @@ def _notice_settings(processes: Path) -> NoticeSettings:
         return NoticeSettings.from_toml(path)
     except (OSError, ValueError) as err:
         raise ConfigurationError("notice_settings", file=str(path), message=str(err)) from None
+
+
+def _reply_markers(facts: FactsCatalogue) -> Callable[[str], Sequence[str]]:
+    """The variables that hold a process's reply (its `replied` report fact): the case ceiling stops there."""
+
+    def markers(process_key: str) -> Sequence[str]:
+        try:
+            return facts.for_process(process_key).replied
+        except ProcessFactsError:
+            return ()
+
+    return markers

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -96,10 +96,12 @@ class WorkflowRuntime:
         clock: Clock,
         allow_scripts: bool = False,
         limits: ExpressionLimits | None = None,
+        reply_markers: Callable[[str], Sequence[str]] | None = None,
     ):
         self.clock = clock
         self.limits = limits or ExpressionLimits()
-        self.script_engine = ComplaintScriptEngine(script_functions(calendar, clock), allow_scripts, self.limits)
+        self.script_engine = ComplaintScriptEngine(script_functions(calendar, clock), allow_scripts, self.limits,
+                                                   reply_markers)
         self.codec = StateCodec()
 
     def start(self, defn: LoadedDefinition, data: dict[str, Any]) -> tuple[BpmnWorkflow, list[FiredTimer]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
@@ -18,6 +18,7 @@ from engine.domain.expression_limits import ExpressionLimits, LimitExceeded
 DUE_KEY = "due_at"
 ASSIGNEE_KEY = "assignee"
 TASK_DUE = "task_due"
+CEILING = "internal_ceiling"  # no user task before the reply is due after the case's ceiling (set at intake)
 DEFAULT_DUE = "internal_due"  # a user task without camunda:dueDate is due when the case is (set at intake)
 MAX_DAY_OFFSET = 10_000  # days a calendar function may move a moment (about 27 years)
 
@@ -90,8 +91,10 @@ class ComplaintScriptEngine(PythonScriptEngine):  # type: ignore[misc]
         functions: dict[str, Callable[..., Any]],
         allow_scripts: bool = False,
         limits: ExpressionLimits | None = None,
+        reply_markers: Callable[[str], Sequence[str]] | None = None,
     ):
         self.limits = limits or ExpressionLimits()
+        self.reply_markers = reply_markers or _no_markers
         super().__init__(environment=SafeEnvironment(functions, allow_scripts=allow_scripts, limits=self.limits))
 
     def evaluate(self, task: Any, expression: str, external_context: dict[str, Any] | None = None) -> Any:
@@ -124,9 +127,26 @@ class ComplaintScriptEngine(PythonScriptEngine):  # type: ignore[misc]
         if expression == DEFAULT_DUE and DEFAULT_DUE not in user_task.data:
             return None
         value = super().evaluate(user_task, expression)
-        due = iso(parse_moment(value))
+        due = self._within_ceiling(user_task, iso(parse_moment(value)))
         user_task._set_internal_data(**{DUE_KEY: due})
         return due
+
+    def _within_ceiling(self, user_task: Any, due: str) -> str:
+        """The due time, brought forward to the case's ceiling until the customer has been replied to."""
+        ceiling = user_task.data.get(CEILING)
+        if not ceiling or self._replied(user_task):
+            return due
+        return due if parse_moment(due) <= parse_moment(ceiling) else iso(parse_moment(ceiling))
+
+    def _replied(self, user_task: Any) -> bool:
+        """True once a variable that holds the reply (the process's `replied` report fact) has a value."""
+        workflow = getattr(user_task.workflow, "top_workflow", None) or user_task.workflow
+        names = self.reply_markers(str(workflow.spec.name))
+        return any(user_task.data.get(name) not in (None, "") for name in names)
+
+
+def _no_markers(process_key: str) -> Sequence[str]:
+    return ()
 
 
     def assignee_of(self, user_task: Any) -> str | None:

@@ -39,9 +39,16 @@ class CodeLists:
         return cls(orgs, lists)
 
 
+_NOT_GRADES = ("complex", "max")
+
+
 @dataclass(frozen=True)
 class SlaTable:
-    """Internal reply limits in working days and regulatory limits in calendar days."""
+    """Internal reply limits in working days and regulatory limits in calendar days.
+
+    A complaint's reply is due `by_grade` (not complex) or `complex_days` (complex) working days after
+    receipt; `max_days` is the case ceiling, which no task of the case before the reply may be due after.
+    """
 
     by_grade: dict[str, int]
     complex_days: int
@@ -53,9 +60,13 @@ class SlaTable:
     task_supervise: str = "task_due"
 
     def internal_workdays(self, grade: str | None, is_complex: bool) -> int:
-        """The internal reply limit for a grade and complexity, never above the ceiling."""
+        """The internal reply limit for a grade and complexity, never above the case ceiling."""
         days = self.complex_days if is_complex else self.by_grade.get(grade or "general", self.max_days)
         return min(days, self.max_days)
+
+    def ceiling_workdays(self) -> int:
+        """The case ceiling in working days after receipt: no task before the reply is due later."""
+        return self.max_days
 
     @classmethod
     def from_toml(cls, path: Path) -> SlaTable:
@@ -65,7 +76,7 @@ class SlaTable:
         regulatory = raw.get("regulatory_days", {})
         timers = raw.get("task_timers", {})
         return cls(
-            by_grade={k: int(v) for k, v in internal.items() if k not in ("complex", "max")},
+            by_grade={k: int(v) for k, v in internal.items() if k not in _NOT_GRADES},
             complex_days=int(internal.get("complex", 5)),
             max_days=int(internal.get("max", 7)),
             regulatory_initial=int(regulatory.get("initial", 15)),

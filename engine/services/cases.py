@@ -12,6 +12,7 @@ from marshmallow import Schema, ValidationError
 
 from engine.bpmn.definitions import LoadedDefinition
 from engine.bpmn.runtime import FiredTimer
+from engine.bpmn.scripting import CEILING
 from engine.domain import authz
 from engine.domain.calendar import iso
 from engine.domain.clock import ensure_aware, to_china
@@ -168,6 +169,7 @@ class CaseService:
         variables = workflow_variables(complaint) | {
             "case_number": "", "received_by": actor.username,
             "internal_due": iso(started.internal_due), "regulatory_due": iso(started.regulatory_due),
+            CEILING: iso(self._ceiling(complaint, received)),
         }
         try:
             started.workflow, started.fired = self.ctx.runtime.start(defn, variables)
@@ -207,6 +209,10 @@ class CaseService:
         queue_customer_notice(self.ctx, uow, CustomerNoticeKind.ACKNOWLEDGEMENT, NoticeSubject(
             case_id, number, unit, complaint, started.received, started.internal_due, started.regulatory_due))
         return case_id
+
+    def _ceiling(self, complaint: dict[str, Any], received: datetime) -> datetime:
+        """The case's internal ceiling: no task before the reply is due after it (see sla.toml)."""
+        return self.ctx.calendar.add_workdays(received, self.ctx.sla.ceiling_workdays())
 
     def _deadlines(self, complaint: dict[str, Any], received: datetime) -> tuple[datetime, datetime, str | None]:
         sla = self.ctx.sla

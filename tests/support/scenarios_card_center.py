@@ -229,7 +229,8 @@ def let_run_overdue(walk: CardWalk, bpmn_id: str) -> None:
     assert walk.engine.timers.sweep().failed == []
     assert_projection_matches_workflow(walk.engine, walk.case_id)
     kinds = sorted(n.kind.value for n in task_notices(walk.engine, task))
-    assert kinds == ["chase", "supervision"], (bpmn_id, kinds)
+    # A task that opens after the case ceiling (7 working days) is due at once: chased as it opens, again here.
+    assert set(kinds) == {"chase", "supervision"} and kinds.count("supervision") == 1, (bpmn_id, kinds)
     assert {n.department for n in task_notices(walk.engine, task)} == {task.department}
     assert walk.engine.cases.summary(walk.case_id).supervised
 
