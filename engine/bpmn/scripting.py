@@ -145,10 +145,6 @@ class ComplaintScriptEngine(PythonScriptEngine):  # type: ignore[misc]
         return any(user_task.data.get(name) not in (None, "") for name in names)
 
 
-def _no_markers(process_key: str) -> Sequence[str]:
-    return ()
-
-
     def assignee_of(self, user_task: Any) -> str | None:
         """The user `camunda:assignee` names (evaluated once, then kept on the task), or None."""
         expression = getattr(user_task.task_spec, "assignee", None)
@@ -160,6 +156,10 @@ def _no_markers(process_key: str) -> Sequence[str]:
             user_task._set_internal_data(**{ASSIGNEE_KEY: str(value).strip() if value not in (None, "") else None})
         stored = internal.get(ASSIGNEE_KEY)
         return str(stored) if stored else None
+
+
+def _no_markers(process_key: str) -> Sequence[str]:
+    return ()
 
 
 def attached_user_task(task: Any) -> Any:
