@@ -26,6 +26,7 @@ PROBLEM_MESSAGES = {
     "unknown_parent": N_("上级机构 %(parent)s 不存在"),
     "parent_cycle": N_("机构 %(unit)s 的上级关系构成循环"),
     "one_root_needed": N_("必须恰好有一个没有上级的机构（总行），现有：%(roots)s"),
+    "unknown_numbering": N_("未知的投诉编号规则 %(style)s（可选：%(allowed)s）"),
 }
 
 # Membership problems (engine/domain/organisation.py: MembershipProblem), `written` is what was given.

@@ -182,6 +182,7 @@ def _user_task_spec(task_spec: Any, departments: DepartmentDirectory) -> UserTas
     level, label = split_level(written or "")
     dept = departments.resolve(label)
     variable = department_variable(label)
+    unit_variable = department_variable(level)
     return UserTaskSpec(
         bpmn_id=task_spec.bpmn_id,
         name=task_spec.bpmn_name or task_spec.bpmn_id,
@@ -189,7 +190,8 @@ def _user_task_spec(task_spec: Any, departments: DepartmentDirectory) -> UserTas
         lane=task_spec.lane,
         form=form_spec(task_spec.form),
         department_variable=variable,
-        level=level,
+        level=None if unit_variable else level,
+        unit_variable=unit_variable,
         acts_on=acts_on(getattr(task_spec, "complaint_properties", {})),
     )
 
@@ -221,6 +223,7 @@ def form_spec(form: SpiffForm) -> FormSpec:
                 readonly=any(name == "readonly" for name, _ in constraints)
                 or props.get("readonly") == "true",
                 multiple=bool(options) and props.get("multiple") == "true",
+                unit_kind=props.get("unitKind") or None,
             )
         )
     return FormSpec(key=form.key or "", fields=tuple(fields))

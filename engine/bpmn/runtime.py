@@ -44,6 +44,8 @@ class ReadyUserTask:
     department: str | None = None
     # The user `camunda:assignee` names, if any.
     assignee: str | None = None
+    # The value of the task's `${var}` unit variable (`${forward_unit}:branch_manager`), when it names one.
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -218,8 +220,10 @@ class WorkflowRuntime:
         spec = defn.user_tasks.get(task.task_spec.bpmn_id)
         variable = spec.department_variable if spec else None
         department = _text_or_none(task.data.get(variable)) if variable else None
+        unit_variable = spec.unit_variable if spec else None
+        unit = _text_or_none(task.data.get(unit_variable)) if unit_variable else None
         return ReadyUserTask(str(task.id), task.task_spec.bpmn_id, parse_moment(due) if due else None, department,
-                             self.script_engine.assignee_of(task))
+                             self.script_engine.assignee_of(task), unit)
 
     def _waiting_timers(self, defn: LoadedDefinition, workflow: BpmnWorkflow) -> Iterator[WaitingTimer]:
         for task in workflow.get_tasks(state=TaskState.WAITING):

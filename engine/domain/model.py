@@ -96,6 +96,8 @@ class FormField:
     readonly: bool = False
     # An enum with camunda:property multiple="true": the value is a list of option ids (checkboxes).
     multiple: bool = False
+    # A string with camunda:property unitKind="outlet": the code of a unit of that kind in the tree.
+    unit_kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,8 @@ class UserTaskSpec:
     department_variable: str | None = None
     # Set when the candidate group names a level of the tree (`branch:service_mgmt`): a unit kind.
     level: str | None = None
+    # Set when the candidate group names the unit at run time (`${forward_unit}:branch_manager`).
+    unit_variable: str | None = None
     # The earlier decisions the step acts on (form field ids of other steps; camunda:property actsOn).
     acts_on: tuple[str, ...] = ()
 

@@ -11,11 +11,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.domain.departments import department_variable
 from engine.domain.errors import EngineError
 from engine.domain.model import Membership
 
 UNIT_KINDS = ("head_office", "branch", "sub_branch", "outlet", "card_centre")
 UNIT_FIELDS = ("code", "name", "name_en", "parent", "kind", "departments")
+# Complaint numbers: `date` = TS-20261123-000042 (receipt date, case sequence; the default),
+# `unit` = SH01-2026-000123 (receiving unit, year of receipt, the unit's own sequence in that year).
+NUMBERING_STYLES = ("date", "unit")
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class OrganisationTree:
 
     units: dict[str, Unit]
     kind_departments: dict[str, tuple[str, ...]]
+    numbering: str = "date"  # one of NUMBERING_STYLES
 
     def get(self, code: str | None) -> Unit | None:
         """The unit with this code, or None."""
@@ -123,16 +128,19 @@ class OrganisationTree:
 
 
 def build_tree(file: str, kinds: Mapping[str, Any], raw_units: Sequence[RawUnit],
-               known_departments: Iterable[str]) -> OrganisationTree:
+               known_departments: Iterable[str], numbering: Any = "date") -> OrganisationTree:
     """Check kinds and units and build the tree; raise OrganisationInvalid listing every problem."""
     known = set(known_departments)
     problems: list[OrganisationProblem] = []
     kind_departments = _check_kinds(file, kinds, known, problems)
     units = _check_units(file, raw_units, kind_departments, known, problems)
     _check_structure(file, units, raw_units, problems)
+    if numbering not in NUMBERING_STYLES:
+        problems.append(OrganisationProblem(file, "numbering.style", "unknown_numbering",
+                                            {"style": str(numbering), "allowed": ", ".join(NUMBERING_STYLES)}))
     if problems:
         raise OrganisationInvalid(problems)
-    return OrganisationTree(units, kind_departments)
+    return OrganisationTree(units, kind_departments, str(numbering))
 
 
 def _check_kinds(file: str, kinds: Mapping[str, Any], known: set[str],
@@ -297,11 +305,18 @@ def overseen_units(tree: OrganisationTree, memberships: Iterable[Membership]) ->
 
 
 def split_level(label: str) -> tuple[str | None, str]:
-    """`branch:service_mgmt` -> ("branch", "service_mgmt"): a candidate group may name the tree level."""
+    """`branch:service_mgmt` -> ("branch", "service_mgmt"): a candidate group may name the tree level, or
+    the unit itself through a variable (`${forward_unit}:branch_manager` -> ("${forward_unit}", ...))."""
     level, sep, rest = label.partition(":")
-    if sep and level.strip() in UNIT_KINDS:
+    if sep and (level.strip() in UNIT_KINDS or department_variable(level) is not None):
         return level.strip(), rest.strip()
     return None, label
+
+
+def chosen_unit(tree: OrganisationTree, code: str | None, department: str) -> str | None:
+    """The unit a diagram chose at run time, when the tree has it with `department`; else None."""
+    unit = tree.get((code or "").strip())
+    return unit.code if unit is not None and department in unit.departments else None
 
 
 def task_unit(tree: OrganisationTree, case_unit: str, department: str, level: str | None = None) -> str:

@@ -39,7 +39,7 @@ def load_organisation(path: Path, departments: Iterable[str]) -> OrganisationTre
     if not path.exists():
         return single_unit_tree(departments)
     data = read_toml(path)
-    return build_tree(path.name, _kinds(data), toml_units(path.name, data), departments)
+    return build_tree(path.name, _kinds(data), toml_units(path.name, data), departments, _numbering(data))
 
 
 def single_unit_tree(departments: Iterable[str]) -> OrganisationTree:
@@ -77,6 +77,12 @@ def import_units(toml_path: Path, csv_text: str, csv_name: str, departments: Ite
     """The tree the TOML file's kinds and the CSV's units make; problems name the CSV file and line."""
     kinds = _kinds(read_toml(toml_path)) if toml_path.exists() else {}
     return build_tree(csv_name, kinds, csv_units(csv_text, csv_name), departments)
+
+
+def _numbering(data: Mapping[str, Any]) -> Any:
+    """`[numbering] style` (default `date`)."""
+    numbering = data.get("numbering", {})
+    return numbering.get("style", "date") if isinstance(numbering, dict) else numbering
 
 
 def _kinds(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, null, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,6 +36,7 @@ from engine.persistence.tables import (
     ApiKeyRow,
     AuditEventRow,
     CaseFactRow,
+    CaseNumberSequenceRow,
     CaseRow,
     HumanTaskRow,
     IdempotencyKeyRow,
@@ -115,6 +118,15 @@ class CaseRepository:
     def set_number(self, case_id: int, number: str) -> None:
         """Give a new case its complaint number."""
         self.session.execute(update(CaseRow).where(CaseRow.id == case_id).values(number=number))
+
+    def next_in_sequence(self, scope: str) -> int:
+        """The scope's next number (1, 2, ...), in one statement: concurrent writers queue on the scope's row
+        until commit, and a rolled-back case gives its number back."""
+        dialect_insert: Any = sqlite_insert if self.session.get_bind().dialect.name == "sqlite" else postgresql_insert
+        row = CaseNumberSequenceRow
+        upsert = dialect_insert(row).values(scope=scope, last=1).on_conflict_do_update(
+            index_elements=[row.scope], set_={"last": row.last + 1}).returning(row.last)
+        return int(self.session.execute(upsert).scalar_one())
 
     def lock(self, case_id: int) -> None:
         """Lock the case row until commit (writers of one case take turns), without loading its state."""

@@ -284,6 +284,15 @@ class IdempotencyKeyRow(Base):
 
 
 
+class CaseNumberSequenceRow(Base):
+    """The last complaint number given in one scope (a unit's year, `SH01-2026`): numbers with the unit code."""
+
+    __tablename__ = "case_number_sequence"
+
+    scope: Mapped[str] = mapped_column(String(60), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
 class RateCounterRow(Base):
     """Hits of one key (failed sign-ins of a user name, refusals of a source address) in a fixed window."""
 

@@ -46,6 +46,11 @@ def complaint_number(received_at: datetime, case_id: int) -> str:
     return f"TS-{to_china(received_at):%Y%m%d}-{case_id:06d}"
 
 
+def unit_complaint_number(unit: str, received_at: datetime, sequence: int) -> str:
+    """`SH01-2026-000123`: the receiving unit, the year of receipt (China time), the unit's sequence that year."""
+    return f"{unit}-{to_china(received_at):%Y}-{sequence:06d}"
+
+
 @dataclass
 class StartedCase:
     """A new case's workflow run to its first wait (or the error that stopped it), not yet stored."""
@@ -189,7 +194,7 @@ class CaseService:
             internal_due_at=started.internal_due, regulatory_due_at=started.regulatory_due,
             calendar_warning=started.warning, now=now, unit=unit,
         ))
-        number = complaint_number(started.received, case_id)
+        number = self._number(uow, started.received, case_id, unit)
         uow.cases.set_number(case_id, number)
         uow.audit.add(now, actor.username, "case_opened", case_id, None,
                       {"number": number, "process": stored_def.process_key,
@@ -213,6 +218,13 @@ class CaseService:
     def _ceiling(self, complaint: dict[str, Any], received: datetime) -> datetime:
         """The case's internal ceiling: no task before the reply is due after it (see sla.toml)."""
         return self.ctx.calendar.add_workdays(received, self.ctx.sla.ceiling_workdays())
+
+    def _number(self, uow: UnitOfWork, received: datetime, case_id: int, unit: str) -> str:
+        """The complaint number in the bank's convention (organisations.toml `[numbering] style`)."""
+        if self.ctx.organisation.numbering != "unit":
+            return complaint_number(received, case_id)
+        year = f"{to_china(received):%Y}"
+        return unit_complaint_number(unit, received, uow.cases.next_in_sequence(f"{unit}-{year}"))
 
     def _deadlines(self, complaint: dict[str, Any], received: datetime) -> tuple[datetime, datetime, str | None]:
         sla = self.ctx.sla

@@ -9,7 +9,7 @@ from engine.bpmn.runtime import FiredTimer, ReadyUserTask
 from engine.domain.customer_notices import CustomerNoticeKind
 from engine.domain.errors import WorkflowError
 from engine.domain.model import SYSTEM, TimerKind, UserTaskSpec
-from engine.domain.organisation import task_unit
+from engine.domain.organisation import chosen_unit, task_unit
 from engine.domain.records import (
     CaseProjection,
     StoredCase,
@@ -87,8 +87,24 @@ def _task_projection(ctx: EngineContext, defn: LoadedDefinition, ready: ReadyUse
         department=department,
         lane=spec.lane if spec else None,
         due_at=ready.due_at,
-        unit=task_unit(ctx.organisation, case_unit, department, spec.level if spec else None),
+        unit=_unit_of(ctx, spec, ready, case_unit, department),
     )
+
+
+def _unit_of(ctx: EngineContext, spec: UserTaskSpec | None, ready: ReadyUserTask, case_unit: str,
+             department: str) -> str:
+    """The task's unit: up the tree from the case's unit, or the unit the diagram chose through `${var}`."""
+    if spec is None or spec.unit_variable is None:
+        return task_unit(ctx.organisation, case_unit, department, spec.level if spec else None)
+    unit = chosen_unit(ctx.organisation, ready.unit, department)
+    if unit is None:
+        raise WorkflowError(
+            f"task {ready.bpmn_id}: unit variable {spec.unit_variable!r} is {ready.unit!r}, which is not a "
+            f"unit with the department {department!r} (see processes/organisations.toml)",
+            element=ready.bpmn_id, code="unknown_unit",
+            params={"variable": spec.unit_variable, "unit": ready.unit or "", "department": department},
+        )
+    return unit
 
 
 def _department_of(ctx: EngineContext, spec: UserTaskSpec | None, ready: ReadyUserTask) -> str:

@@ -12,7 +12,7 @@ from engine.bpmn.definitions import LoadedDefinition
 from engine.domain import authz
 from engine.domain.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound, ValidationFailed, WorkflowError
 from engine.domain.filters import TaskFilter
-from engine.domain.model import Actor, ContextEntry, FormSpec, HumanTask, Membership, Role, TaskStatus
+from engine.domain.model import Actor, ContextEntry, FormField, FormSpec, HumanTask, Membership, Role, TaskStatus
 from engine.schemas.errors import field_errors
 from engine.schemas.forms import dump_form_values, form_schema
 from engine.services.context import EngineContext
@@ -283,7 +283,21 @@ class TaskService:
             loaded = form_schema(spec.form).load(data)
         except ValidationError as err:
             raise ValidationFailed(field_errors(err.messages)) from err
+        self._check_units(spec.form.fields, loaded)
         return dump_form_values(loaded)
+
+    def _check_units(self, fields: tuple[FormField, ...], loaded: dict[str, Any]) -> None:
+        """Fields naming a unit (`unitKind`) hold the code of a unit of that kind in the tree."""
+        errors = {}
+        for f in fields:
+            code = loaded.get(f.id)
+            if f.unit_kind and code:
+                unit = self.ctx.organisation.get(str(code).strip())
+                if unit is None or unit.kind != f.unit_kind:
+                    errors[f.id] = [f"{code} 不是 {f.unit_kind} 类机构的机构号 / "
+                                    f"{code} is not the code of a unit of kind {f.unit_kind}"]
+        if errors:
+            raise ValidationFailed(errors)
 
     def overdue(self, actor: Actor, within: timedelta = timedelta(0), limit: int = 100) -> list[HumanTask]:
         """Open tasks in scope due before now + `within`, most overdue first, at most `limit` (supervisor desk)."""

@@ -74,6 +74,10 @@ class Cases(Protocol):
         """Give a new case its complaint number."""
         ...
 
+    def next_in_sequence(self, scope: str) -> int:
+        """The scope's next number (1, 2, ...); safe under concurrent writers, given back on rollback."""
+        ...
+
     def lock(self, case_id: int) -> None:
         """Lock the case row until commit (writers of one case take turns), without loading its state."""
         ...

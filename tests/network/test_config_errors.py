@@ -23,6 +23,7 @@ BROKEN = {
     "unknown_kind": ("[kinds.branch]", "[kinds.region]\ndepartments = []\n\n[kinds.branch]", "kinds.region"),
     "unknown_department": ('departments = ["service_mgmt"]', 'departments = ["service_mgmt", "nosuch"]',
                            "kinds.branch.departments"),
+    "unknown_numbering": ('style = "date"', 'style = "branch"', "numbering.style"),
 }
 
 

@@ -203,6 +203,27 @@ def customer_rejects_the_answer_until_the_final_answer(engine: Engine) -> int:
     return walk.step("Task_Revisit", REVISITED_DISSATISFIED).step("Task_Archive", ARCHIVED).case_id
 
 
+OUTLET_ANSWERED = {
+    "outlet_finding": "调取网点监控：大堂经理未按规定解释分期手续费",
+    "outlet_resolution": "网点负责人致歉，退还手续费",
+    "outlet_compensation": 80.0,
+}
+
+
+def forwarded_to_an_outlet(engine: Engine) -> int:
+    """A complaint about an outlet's service: the seat agent hands it to that outlet's complaint manager
+    (`forward_unit`), whose answer comes back to the card centre, which tells the customer."""
+    walk = CardWalk(engine, amount="80.00")
+    walk.step("Task_Seat", handled("Task_Seat", "outlet", forward_unit="SH02"))
+    outlet = walk.only_task("Task_Outlet")
+    assert (outlet.unit, outlet.department) == ("SH02", "branch_manager")
+    assert walk.queued_in() == []  # no card-centre tier holds it meanwhile
+    let_run_overdue(walk, "Task_Outlet")
+    walk.step("Task_Outlet", OUTLET_ANSWERED)
+    assert walk.queued_in() == ["card_seat"]  # the reply
+    return walk.close()
+
+
 def overdue_at_every_handling_task(engine: Engine) -> int:
     """Every handling task runs past its due time: each is chased and supervised by the timer sweep."""
     clock_of(engine).set(at(2024, 11, 4, 9))  # a Monday with ordinary working days around it
@@ -255,5 +276,6 @@ SCENARIOS: dict[str, Callable[[Engine], int]] = {
     "customer_rejects_at_every_tier": customer_rejects_at_every_tier,
     "forwarded_to_head_office_and_back": forwarded_to_head_office_and_back,
     "customer_rejects_the_answer_until_the_final_answer": customer_rejects_the_answer_until_the_final_answer,
+    "forwarded_to_an_outlet": forwarded_to_an_outlet,
     "overdue_at_every_handling_task": overdue_at_every_handling_task,
 }

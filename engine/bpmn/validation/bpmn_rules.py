@@ -31,7 +31,7 @@ from engine.bpmn.validation.common import (
 )
 from engine.domain.departments import department_variable
 from engine.domain.errors import DeployProblem
-from engine.domain.organisation import split_level
+from engine.domain.organisation import UNIT_KINDS, split_level
 
 FORM_FIELD_TYPES = ("string", "long", "boolean", "date", "enum", "double", "decimal")
 
@@ -195,6 +195,10 @@ def _form_field_messages(field: etree._Element, rules: Rules) -> list[str]:
     default = (field.get("defaultValue") or "").strip()
     if default.startswith(("${", "#{")):
         messages.append(f"{label}: the default value is JUEL; give a plain value instead")
+    for prop in field.findall("camunda:properties/camunda:property", NS):
+        if prop.get("id") == "unitKind" and prop.get("value") not in UNIT_KINDS:
+            messages.append(f'{label}: unitKind "{prop.get("value")}" is not a unit kind; use one of '
+                            f'{", ".join(UNIT_KINDS)}')
     return messages
 
 

@@ -70,6 +70,7 @@ class FakeStore:
     users: dict[str, StoredUser] = field(default_factory=dict)
     case_facts: dict[int, CaseFactRecord] = field(default_factory=dict)
     customer_notices: list[CustomerNotice] = field(default_factory=list)
+    sequences: dict[str, int] = field(default_factory=dict)
     commits: int = 0
 
 
@@ -106,6 +107,10 @@ class FakeCases(_Repo):
 
     def set_number(self, case_id: int, number: str) -> None:
         self.store.cases[case_id].number = number
+
+    def next_in_sequence(self, scope: str) -> int:
+        self.store.sequences[scope] = self.store.sequences.get(scope, 0) + 1
+        return self.store.sequences[scope]
 
     def lock(self, case_id: int) -> None:
         """One thread, nothing to wait for."""
