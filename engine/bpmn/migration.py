@@ -1,6 +1,7 @@
 """Move a restored workflow onto a newer version of its process, with SpiffWorkflow's `migrate_workflow`.
 
-Each task is aligned with the new version's element of the same id (or the id an explicit map names). A case
+Each task is aligned with the new version's element of the same id (or the id an explicit map names; a mapped
+task's chase and supervise timers follow it to the new task's timers of the same kind). A case
 that waits on, or passed, an element with no counterpart cannot move; nor one whose open user task would change
 department or stop being a user task. Tasks that are waiting (user tasks, timers, message events) keep their
 ids, data and internal data: claims, due dates and armed timer times survive. Spiff re-predicts what follows each
@@ -54,7 +55,28 @@ def blockers_of(workflow: Any, old: LoadedDefinition, new: LoadedDefinition,
             continue
         for task in sub_workflow.get_tasks(skip_subprocesses=True):
             found.extend(_task_blockers(task, spec, old, new, mapping))
-    return _unique(found)
+    return _owner_visible(_unique(found), old)
+
+
+def with_attached_timers(mapping: dict[str, str], old: LoadedDefinition, new: LoadedDefinition) -> dict[str, str]:
+    """The map, plus each boundary timer of a mapped task onto the new task's timer of the same kind (deploy adds
+    chase and supervise timers the owner never drew, so the owner cannot name them)."""
+    full = dict(mapping)
+    for timer in old.timers.values():
+        if timer.bpmn_id in mapping or timer.attached_to not in mapping:
+            continue
+        target = next((t.bpmn_id for t in new.timers.values()
+                       if t.attached_to == mapping[timer.attached_to] and t.kind == timer.kind), None)
+        if target is not None:
+            full[timer.bpmn_id] = target
+    return full
+
+
+def _owner_visible(blockers: list[MigrationBlocker], old: LoadedDefinition) -> list[MigrationBlocker]:
+    """Leave out a boundary timer whose task is already named: the task's reason covers it."""
+    named = {b.element for b in blockers}
+    return [b for b in blockers
+            if b.element not in old.timers or old.timers[b.element].attached_to not in named]
 
 
 def _workflows(workflow: Any, new: LoadedDefinition) -> list[tuple[Any, BpmnProcessSpec | None]]:

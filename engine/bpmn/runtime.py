@@ -172,6 +172,7 @@ class WorkflowRuntime:
     ) -> tuple[list[MigrationBlocker], list[FiredTimer]]:
         """Move the workflow onto `new` in place (see engine.bpmn.migration) and run on; or the reasons it
         cannot move (the workflow is then not to be saved)."""
+        mapping = migration.with_attached_timers(mapping, old, new)
         blockers = migration.blockers_of(workflow, old, new, mapping)
         if blockers:
             return blockers, []

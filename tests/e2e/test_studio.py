@@ -148,15 +148,15 @@ def test_deleting_a_flow_is_marked_while_editing_and_deploy_refuses(person, live
     owner = person("owner")
     open_editor(owner, DIAGRAM)
     assert owner.page.locator("#modeler .djs-overlays[data-container-id=Task_Revisit] .bjsl-overlay").count() == 0
-    select(owner, "Flow_ToArchive")
+    select(owner, "Flow_Revisited")
     context_action(owner, "delete")
 
     assert "没有顺序流离开该元素" in lint_messages(owner, "Task_Revisit")
-    assert "没有顺序流通向该元素" in lint_messages(owner, "Task_Archive")
+    assert "没有顺序流通向该元素" in lint_messages(owner, "Gateway_Satisfied")
     response = owner.submit("#modeler-validate")
     assert response.status == 422
     listed = owner.page.eval_on_selector_all(".problems tbody tr", "rows => rows.map(r => r.dataset.element)")
-    assert {"Task_Revisit", "Task_Archive"} <= set(listed)
+    assert {"Task_Revisit", "Gateway_Satisfied"} <= set(listed)
     assert owner.page.locator("#modeler-deploy").count() == 0
     owner.assert_clean()
     assert latest(live.engine, PROCESS).version == before.version

@@ -9,11 +9,14 @@ import pytest
 from tests.webui.support import PROCESSES, login
 
 DIAGRAM = "branch_complaint.bpmn"
-ARCHIVE_FLOW = '<bpmn:sequenceFlow id="Flow_ToArchive" sourceRef="Task_Revisit" targetRef="Task_Archive" />'
+DECISIONS = ("branch_triage.dmn", "head_office_rework.dmn")  # the decision tables the diagram calls
+# The one way out of the revisit: on to the satisfaction gateway (which archives or restudies).
+REVISIT_FLOW = '<bpmn:sequenceFlow id="Flow_Revisited" sourceRef="Task_Revisit" targetRef="Gateway_Satisfied" />'
 
 
 def _bundle(bpmn: str) -> dict[str, bytes]:
-    return {DIAGRAM: bpmn.encode("utf-8"), "branch_triage.dmn": (PROCESSES / "branch_triage.dmn").read_bytes()}
+    tables = {name: (PROCESSES / name).read_bytes() for name in DECISIONS}
+    return {DIAGRAM: bpmn.encode("utf-8"), **tables}
 
 
 def _edited(old: str, new: str) -> str:
@@ -26,10 +29,10 @@ def _problems(engine, bpmn: str) -> set[tuple[str, str]]:
     return {(p.element, p.code) for p in engine.deploy.validate(_bundle(bpmn))}
 
 
-def test_the_deleted_flow_from_revisit_to_archive_is_refused_in_the_owners_language(client, engine):
+def test_the_deleted_flow_out_of_the_revisit_is_refused_in_the_owners_language(client, engine):
     versions = len(engine.deploy.definitions(engine.users.actor("owner1")))
     login(client, "owner1")
-    data = {"files": [(io.BytesIO(content), name) for name, content in _bundle(_edited(ARCHIVE_FLOW, "")).items()]}
+    data = {"files": [(io.BytesIO(content), name) for name, content in _bundle(_edited(REVISIT_FLOW, "")).items()]}
     response = client.post("/owner/validate", data=data, content_type="multipart/form-data")
     assert response.status_code == 422
     assert "没有顺序流离开该元素" in response.text and "没有顺序流通向该元素" in response.text
@@ -38,8 +41,8 @@ def test_the_deleted_flow_from_revisit_to_archive_is_refused_in_the_owners_langu
 
 
 @pytest.mark.parametrize(("old", "new", "expected"), [
-    (ARCHIVE_FLOW, "", {("Task_Revisit", "element_dead_end"), ("Task_Archive", "element_unreachable")}),
-    ('<bpmn:sequenceFlow id="Flow_ToArchive" ', '<bpmn:sequenceFlow ',
+    (REVISIT_FLOW, "", {("Task_Revisit", "element_dead_end"), ("Gateway_Satisfied", "element_unreachable")}),
+    ('<bpmn:sequenceFlow id="Flow_Revisited" ', '<bpmn:sequenceFlow ',
      {("Task_Revisit", "flow_without_id")}),
     ('<bpmn:userTask id="Task_Archive" ',
      '<bpmn:userTask id="Task_Lonely" name="孤立" /><bpmn:userTask id="Task_Archive" ',
@@ -60,8 +63,8 @@ def test_a_task_no_inbox_shows_is_refused(engine, kind, code):
 
 
 def test_a_loop_with_no_way_out_has_no_path_to_an_end(engine):
-    loop = ARCHIVE_FLOW.replace('targetRef="Task_Archive"', 'targetRef="Task_Revisit"')
-    bpmn = _edited(ARCHIVE_FLOW, loop)
+    loop = REVISIT_FLOW.replace('targetRef="Gateway_Satisfied"', 'targetRef="Task_Revisit"')
+    bpmn = _edited(REVISIT_FLOW, loop)
     assert ("Task_Revisit", "no_path_to_end") in _problems(engine, bpmn)
 
 

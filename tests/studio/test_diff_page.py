@@ -9,7 +9,7 @@ DIAGRAM = "branch_complaint.bpmn"
 
 
 def _deploy_renamed(engine) -> None:
-    files = {name: (PROCESSES / name).read_bytes() for name in (DIAGRAM, "branch_triage.dmn")}
+    files = {name: (PROCESSES / name).read_bytes() for name in (DIAGRAM, "branch_triage.dmn", "head_office_rework.dmn")}
     files[DIAGRAM] = files[DIAGRAM].replace('name="客户回访"'.encode(), 'name="电话回访客户"'.encode(), 1)
     engine.deploy.deploy(files, ADMIN)
 
