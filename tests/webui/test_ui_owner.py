@@ -16,6 +16,7 @@ def _bundle(bpmn: bytes | None = None) -> dict[str, bytes]:
     return {
         "branch_complaint.bpmn": bpmn or (PROCESSES / "branch_complaint.bpmn").read_bytes(),
         "branch_triage.dmn": (PROCESSES / "branch_triage.dmn").read_bytes(),
+        "head_office_rework.dmn": (PROCESSES / "head_office_rework.dmn").read_bytes(),  # shared restudy count
     }
 
 
