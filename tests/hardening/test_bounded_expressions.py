@@ -33,8 +33,9 @@ STATIC_PAYLOADS = (
     "'a'*(3*10**9)",
 )
 # Where each kind of expression lives in processes/: (file, text to replace, template, element named).
-CONDITION = (BPMN, "resolved_on_spot == True</bpmn:conditionExpression>",
-             "{}</bpmn:conditionExpression>", "Flow_OnSpot")
+ON_SPOT_FLOW = 'sourceRef="Gateway_OnSpot" targetRef="Gateway_MergeRectify">\n      <bpmn:conditionExpression'
+CONDITION = (BPMN, ON_SPOT_FLOW + ' xsi:type="bpmn:tFormalExpression">resolved_on_spot == True<',
+             ON_SPOT_FLOW + ' xsi:type="bpmn:tFormalExpression">{}<', "Flow_OnSpot")
 DUE_DATE = (BPMN, 'camunda:dueDate="add_workdays(received_at, 1)"', 'camunda:dueDate="{}"', "Task_OnSpot")
 TIMER = (BPMN, 'id="Supervise_Task_Investigate_def"><bpmn:timeDate xsi:type="bpmn:tFormalExpression">task_due<',
          'id="Supervise_Task_Investigate_def"><bpmn:timeDate xsi:type="bpmn:tFormalExpression">{}<',
