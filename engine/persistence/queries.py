@@ -127,8 +127,8 @@ class ReadQueries:
         case_ids = sorted({t.case_id for t in tasks})
         if not case_ids:
             return tasks
-        dues = dict(self.session.execute(
-            select(CaseRow.id, CaseRow.regulatory_due_at).where(CaseRow.id.in_(case_ids))).tuples().all())
+        rows = self.session.execute(select(CaseRow.id, CaseRow.regulatory_due_at).where(CaseRow.id.in_(case_ids)))
+        dues = {row.id: row.regulatory_due_at for row in rows}
         return [replace(t, regulatory_due_at=dues.get(t.case_id)) for t in tasks]
 
     def count_tasks(self, flt: TaskFilter, cap: int | None = None) -> int:
