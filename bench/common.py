@@ -74,9 +74,9 @@ def _own_postgres_database(name: str) -> Iterator[str]:
         admin.dispose()
 
 
-def emit(result: dict[str, Any]) -> None:
-    """Print the benchmark's one JSON object."""
-    print(json.dumps(result, ensure_ascii=False, indent=2), flush=True)
+def emit(result: dict[str, Any], compact: bool = False) -> None:
+    """Print the benchmark's one JSON object (on one line when `compact`)."""
+    print(json.dumps(result, ensure_ascii=False, indent=None if compact else 2), flush=True)
 
 
 if __name__ == "__main__":

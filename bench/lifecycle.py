@@ -14,6 +14,11 @@ persistence; then the same with the state serialized after every step, once with
 BpmnWorkflowSerializer (spec included, as stock Spiff stores it) and once with our spec-less codec
 (engine.bpmn.serialization.StateCodec). All variants run in this one process, one after the other.
 
+Floor: bench/floor.py's minimal durable claim and completion (the project's runtime, codec and schema in
+SQLAlchemy Core), interleaved with ours round by round in one run on the same database, so that both see the
+same machine; `ours_over_floor` is the floor's median time over ours (1.0 = as lean as the floor; the target
+is 0.8), for claim and completion, without and with the audit hash chain in the floor.
+
 Branch: processes/branch_complaint.bpmn on its five-task path (not on the spot, investigated, no fault,
 notified, revisited, archived): the triage decision table, the timers and the due dates all run.
 """
@@ -39,6 +44,8 @@ from SpiffWorkflow.util.task import TaskState  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
 from bench.common import database, emit, machine  # noqa: E402
+from bench.floor import Floor, FloorTimings  # noqa: E402
+from bench.floor import drive as drive_floor  # noqa: E402
 from bench.support import (  # noqa: E402
     BENCH_DIAGRAMS,
     BRANCH_PATH,
@@ -115,18 +122,48 @@ def ours(engine: Engine, process_key: str, path: list[tuple[str | None, dict[str
             "sql_statements_per_case": round(statements[0] / cases, 1)}
 
 
-def run_database(kind: str, workdir: Path, linear_cases: int, branch_cases: int, warmup: int) -> dict[str, Any]:
-    """The linear and the branch lifecycle on one fresh database."""
+LINEAR_PATH: list[tuple[str | None, dict[str, Any]]] = [(f"Task_{n + 1}", f) for n, f in enumerate(LINEAR_FORMS)]
+
+
+def against_floor(engine: Engine, rounds: int, cases_per_round: int) -> dict[str, Any]:
+    """Ours, the floor and the floor with the hash chain, a few linear cases each in turn, `rounds` times."""
+    mine: dict[str, list[float]] = defaultdict(list)
+    plain, chained = FloorTimings([], []), FloorTimings([], [])
+    floors = ((Floor(engine), plain), (Floor(engine, chain=True), chained))
+    for floor, _ in floors:  # warm-up
+        drive_floor(engine, floor, FloorTimings([], []))
+    for _ in range(rounds):
+        for _ in range(cases_per_round):
+            _drive(engine, LINEAR_KEY, LINEAR_PATH, mine)
+        for floor, timings in floors:
+            for _ in range(cases_per_round):
+                drive_floor(engine, floor, timings)
+    ours_ms = {"claim": latency_ms(mine["claim"]), "complete": latency_ms(mine["complete"])}
+    floor_ms = {"claim": latency_ms(plain.claim), "complete": latency_ms(plain.complete)}
+    chain_ms = {"claim": latency_ms(chained.claim), "complete": latency_ms(chained.complete)}
+
+    def ratio(floor: dict[str, dict[str, float]], op: str) -> float:
+        return round(floor[op]["median"] / ours_ms[op]["median"], 3)
+
+    return {"rounds": rounds, "cases_per_round": cases_per_round, "ours_ms": ours_ms, "floor_ms": floor_ms,
+            "floor_with_chain_ms": chain_ms,
+            "ours_over_floor": {"claim": ratio(floor_ms, "claim"), "complete": ratio(floor_ms, "complete")},
+            "ours_over_floor_with_chain": {"claim": ratio(chain_ms, "claim"),
+                                           "complete": ratio(chain_ms, "complete")}}
+
+
+def run_database(kind: str, workdir: Path, linear_cases: int, branch_cases: int, warmup: int,
+                 rounds: int) -> dict[str, Any]:
+    """The linear and the branch lifecycle on one fresh database, and ours against the floor."""
     with database(kind, workdir) as url:
         engine = make_engine(url, workdir)
         engine.init_db()
         deploy(engine, PROCESSES, BENCH_DIAGRAMS)
-        linear_path: list[tuple[str | None, dict[str, Any]]] = [(f"Task_{n + 1}", f) for n, f in
-                                                              enumerate(LINEAR_FORMS)]
         branch_path: list[tuple[str | None, dict[str, Any]]] = list(BRANCH_PATH)
         result = {"database": kind,
-                  "linear5": ours(engine, LINEAR_KEY, linear_path, linear_cases, warmup),
-                  "branch": ours(engine, "branch_complaint", branch_path, branch_cases, warmup)}
+                  "linear5": ours(engine, LINEAR_KEY, LINEAR_PATH, linear_cases, warmup),
+                  "branch": ours(engine, "branch_complaint", branch_path, branch_cases, warmup),
+                  "against_floor": against_floor(engine, rounds, 4)}
         engine.dispose()
     return result
 
@@ -190,12 +227,14 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=300, help="linear cases per database")
     parser.add_argument("--branch-cases", type=int, default=100)
     parser.add_argument("--raw-cases", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=25, help="rounds of ours vs the floor (4 cases each)")
+    parser.add_argument("--json", action="store_true", help="print the result as one line of JSON")
     args = parser.parse_args()
-    linear, branch, raw_n, warmup = (3, 2, 20, 1) if args.smoke else (
-        args.cases, args.branch_cases, args.raw_cases, 5)
+    linear, branch, raw_n, warmup, rounds = (3, 2, 20, 1, 1) if args.smoke else (
+        args.cases, args.branch_cases, args.raw_cases, 5, args.rounds)
     with tempfile.TemporaryDirectory() as tmp:
         raw_result = raw_variants(raw_n)
-        runs = [run_database(kind, Path(tmp), linear, branch, warmup) for kind in ("sqlite", "postgresql")]
+        runs = [run_database(kind, Path(tmp), linear, branch, warmup, rounds) for kind in ("sqlite", "postgresql")]
     with_spiff = raw_result["spiff_serializer_each_step"]["cases_per_second"]
     with_codec = raw_result["our_codec_each_step"]["cases_per_second"]
     ratios = {r["database"]: {
@@ -208,7 +247,8 @@ def main() -> None:
           "runs": runs, "ratios": ratios,
           "targets": {"sqlite_linear5_cases_per_second": 250, "sqlite_ours_over_raw_with_serialization": 0.5,
                       "sqlite_task_completion_p95_ms": 5, "sqlite_branch_cases_per_second": 100,
-                      "postgresql_branch_cases_per_second": 60}})
+                      "postgresql_branch_cases_per_second": 60, "ours_over_floor": 0.8}},
+         compact=args.json)
 
 
 if __name__ == "__main__":
