@@ -18,6 +18,10 @@ from engine.persistence.sealing import Sealer
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 CONNECT_TIMEOUT_SECONDS = 5  # PostgreSQL: libpq's connect_timeout (2 s at least)
+# PostgreSQL: a pooled connection is replaced after this long instead of being pinged on every checkout (a
+# round trip per transaction); a connection the server dropped fails its request once (503), and SQLAlchemy then
+# invalidates the whole pool, so the next request connects afresh.
+POOL_RECYCLE_SECONDS = 300
 
 
 def make_engine(url: str, statement_timeout: float = 60.0, lock_timeout: float = 15.0) -> Engine:
@@ -33,7 +37,7 @@ def make_engine(url: str, statement_timeout: float = 60.0, lock_timeout: float =
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     # A server that does not answer fails the request (503) after CONNECT_TIMEOUT_SECONDS, never hangs it.
     return create_engine(_with_timeouts(url, statement_timeout, lock_timeout),
-                         pool_pre_ping=True, pool_size=10, max_overflow=10,
+                         pool_recycle=POOL_RECYCLE_SECONDS, pool_size=10, max_overflow=10,
                          connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
 
 
