@@ -26,6 +26,7 @@ class CaseStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
     FAILED = "failed"  # its workflow could not start: the complaint is kept, supervisors see why
+    MERGED = "merged"  # a repeat complaint merged into an earlier case: handled (and timed) there
 
 
 class TaskStatus(StrEnum):
@@ -273,6 +274,8 @@ class CaseSummary:
     regulatory_extensions: list[dict[str, Any]] = field(default_factory=list)
     failure: CaseFailure | None = None
     unit: str = ""  # the organisation unit that received the case
+    merged_into_id: int | None = None  # a repeat merged into that earlier case (status MERGED)
+    review_of_id: int | None = None  # a review case (核查) of that decided case
 
 
 @dataclass

@@ -71,6 +71,7 @@ def _case(row: CaseRow, version_no: int, sealer: Sealer) -> CaseSummary:
         closed_at=row.closed_at, version=row.version, calendar_warning=row.calendar_warning,
         regulatory_extensions=list(row.regulatory_extensions or []),
         failure=_failure(row.failed_at, row.failure), unit=row.unit,
+        merged_into_id=row.merged_into_id, review_of_id=row.review_of_id,
     )
 
 

@@ -101,8 +101,10 @@ class CaseRepository:
         self.sealer = sealer
 
     def add(self, new: NewCase) -> int:
-        """Insert a case (state filled in by the first save); returns its id."""
+        """Insert a case (state filled in by the first save) with its complainant's matching keys; returns its id."""
+        keys = self.sealer.match_keys(new.complaint)
         row = CaseRow(
+            phone_key=keys.phone, id_key=keys.id_number,
             definition_id=new.definition_id, process_key=new.process_key, status="open",
             version=0, state="", complaint=self.sealer.seal_fields(new.complaint), channel=new.channel,
             organisation=new.organisation, unit=new.unit, grade=new.grade, category=new.category,

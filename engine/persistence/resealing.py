@@ -1,5 +1,6 @@
 """Rewriting the personal data of every stored case: encrypt rows kept in clear (migration 0010), re-encrypt
-under the newest key and recompute matching keys (`complaintflow keys rotate`), or decrypt (downgrade).
+under the newest key and recompute matching keys (`complaintflow keys rotate`), compute the phone and ID-number
+matching keys (migration 0017), or decrypt (downgrade).
 
 Core statements on lightweight table definitions (not the ORM models), so the migration keeps working
 as the models change. Each case is rewritten only if its version did not move meanwhile: a concurrent
@@ -22,6 +23,9 @@ _cases = sa.table(
     "complaint_case", sa.column("id", sa.Integer), sa.column("version", sa.Integer),
     sa.column("state", sa.Text), sa.column("complaint", sa.JSON), sa.column("process_data", sa.JSON),
 )
+# The phone and ID-number keys (migration 0017): migration 0010 runs this module before they exist.
+_case_keys = sa.table("complaint_case", sa.column("id", sa.Integer), sa.column("phone_key", sa.String),
+                      sa.column("id_key", sa.String))
 _facts = sa.table("case_fact", sa.column("case_id", sa.Integer), sa.column("customer_key", sa.String))
 
 
@@ -29,6 +33,21 @@ def seal_all(conn: Connection, sealer: Sealer) -> int:
     """Encrypt every case's personal data under the newest key (clear or sealed by an older key) and
     recompute its matching key; returns how many cases were rewritten."""
     return _rewrite(conn, sealer.reseal, sealer.reseal_fields, sealer)
+
+
+def rematch_all(conn: Connection, sealer: Sealer) -> int:
+    """Compute every case's phone and ID-number matching keys (migration 0017); returns how many cases."""
+    done, last_id = 0, 0
+    while True:
+        rows = conn.execute(
+            sa.select(_cases.c.id, _cases.c.complaint).where(_cases.c.id > last_id).order_by(_cases.c.id).limit(BATCH)
+        ).all()
+        if not rows:
+            return done
+        for row in rows:
+            _set_case_keys(conn, row.id, sealer, sealer.open_fields(row.complaint or {}))
+        done += len(rows)
+        last_id = rows[-1].id
 
 
 def open_all(conn: Connection, sealer: Sealer) -> int:
@@ -41,6 +60,7 @@ def _rewrite(
     matcher: Sealer | None,
 ) -> int:
     done, last_id = 0, 0
+    case_keys = "phone_key" in {c["name"] for c in sa.inspect(conn).get_columns("complaint_case")}
     while True:
         rows = conn.execute(
             sa.select(_cases).where(_cases.c.id > last_id).order_by(_cases.c.id).limit(BATCH)
@@ -48,13 +68,13 @@ def _rewrite(
         if not rows:
             return done
         for row in rows:
-            done += _rewrite_case(conn, row, text, fields, matcher)
+            done += _rewrite_case(conn, row, text, fields, matcher, case_keys)
         last_id = rows[-1].id
 
 
 def _rewrite_case(
     conn: Connection, row: Any, text: Callable[[str], str],
-    fields: Callable[[Mapping[str, Any]], dict[str, Any]], matcher: Sealer | None,
+    fields: Callable[[Mapping[str, Any]], dict[str, Any]], matcher: Sealer | None, case_keys: bool,
 ) -> int:
     changed = conn.execute(
         sa.update(_cases).where(_cases.c.id == row.id, _cases.c.version == row.version).values(
@@ -63,6 +83,15 @@ def _rewrite_case(
         )
     ).rowcount
     if changed and matcher is not None:
-        key = matcher.customer_key(matcher.open_fields(row.complaint or {}))
-        conn.execute(sa.update(_facts).where(_facts.c.case_id == row.id).values(customer_key=key))
+        complaint = matcher.open_fields(row.complaint or {})
+        if case_keys:
+            _set_case_keys(conn, row.id, matcher, complaint)
+        conn.execute(sa.update(_facts).where(_facts.c.case_id == row.id)
+                     .values(customer_key=matcher.customer_key(complaint)))
     return int(changed)
+
+
+def _set_case_keys(conn: Connection, case_id: int, sealer: Sealer, complaint: Mapping[str, Any]) -> None:
+    keys = sealer.match_keys(complaint)
+    conn.execute(sa.update(_case_keys).where(_case_keys.c.id == case_id)
+                 .values(phone_key=keys.phone, id_key=keys.id_number))

@@ -14,7 +14,7 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from engine.domain.masking import ENCRYPTED_FIELDS
-from engine.domain.matching import customer_key
+from engine.domain.matching import MatchKeys, customer_key, id_number_key, match_keys, phone_key
 
 SEALED_PREFIX = "cf1:"
 
@@ -72,6 +72,18 @@ class Sealer:
     def customer_key(self, complaint: Mapping[str, Any]) -> str | None:
         """The complainant's keyed hash for repeat matching (from the clear complaint)."""
         return customer_key(complaint, self._match_key)
+
+    def match_keys(self, complaint: Mapping[str, Any]) -> MatchKeys:
+        """The complainant's phone and ID-number keyed hashes (from the clear complaint)."""
+        return match_keys(complaint, self._match_key)
+
+    def phone_key(self, phone: str) -> str | None:
+        """The keyed hash a phone number is looked up by."""
+        return phone_key(phone, self._match_key)
+
+    def id_number_key(self, number: str) -> str | None:
+        """The keyed hash an ID number is looked up by."""
+        return id_number_key(number, self._match_key)
 
 
 def is_sealed(value: object) -> bool:

@@ -37,6 +37,10 @@ class CaseRow(Base):
     """A complaint case: its workflow state plus the fields lists and reports read."""
 
     __tablename__ = "complaint_case"
+    __table_args__ = (
+        Index("ix_complaint_case_phone_key", "phone_key", "received_at"),
+        Index("ix_complaint_case_id_key", "id_key", "received_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str | None] = mapped_column(String(40), unique=True)
@@ -68,6 +72,14 @@ class CaseRow(Base):
     # Set while the case's last engine run failed (element, code, params, message, during); see CaseFailure.
     failed_at: Mapped[datetime | None] = mapped_column(index=True)
     failure: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Keyed hashes of the complainant's phone and ID number (engine.domain.matching.match_keys): repeat
+    # complaints and the case search find a customer's cases by equality on these, never by personal data.
+    phone_key: Mapped[str | None] = mapped_column(String(32))
+    id_key: Mapped[str | None] = mapped_column(String(32))
+    # A repeat complaint merged into an earlier one (status "merged": no handling of its own; its clocks are
+    # the first case's), and a review case (核查) opened on a decided case.
+    merged_into_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    review_of_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class HumanTaskRow(Base):
@@ -249,6 +261,10 @@ class CaseFactRow(Base):
     root_cause: Mapped[str | None] = mapped_column(String(200))
     closed_at: Mapped[datetime | None]
     unit: Mapped[str] = mapped_column(String(40), default="")  # the case's unit: reports stay in a subtree
+    # Set apart from the facts every save writes (never in CaseFactRecord, so a save keeps them):
+    # "merged" (a repeat merged into an earlier case) or "review" (a review case): not counted as complaints.
+    linked_as: Mapped[str | None] = mapped_column(String(10))
+    reopened: Mapped[bool] = mapped_column(Boolean, default=False)  # a review (核查) was asked of this case
 
 
 class ApiKeyRow(Base):

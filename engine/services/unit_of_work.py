@@ -39,6 +39,7 @@ from engine.domain.records import (
     TaskProjection,
     TimerProjection,
 )
+from engine.domain.repeats import SameCustomerCase
 from engine.domain.supervision import SupervisionCandidate, SupervisionThresholds
 from engine.domain.throttle import Counter
 
@@ -229,6 +230,36 @@ class CustomerNotices(Protocol):
                sent_at: datetime | None = None, sent_by: str | None = None, error: str | None = None,
                expect: Sequence[DeliveryStatus] = (DeliveryStatus.SENDING,)) -> bool:
         """Record an outcome if the notice is still in one of the `expect`ed states; True if it was."""
+        ...
+
+
+class CaseLinks(Protocol):
+    """A customer's cases by matching key; merged repeats and review cases linked to their first case."""
+
+    def keys_of(self, case_id: int) -> tuple[str | None, str | None]:
+        """A case's (phone key, ID-number key)."""
+        ...
+
+    def same_customer(self, phone_key: str | None, id_key: str | None, received_since: datetime,
+                      exclude: int | None = None, limit: int = 20) -> list[SameCustomerCase]:
+        """Open and recent cases with the same phone or ID-number key, newest first (no merged records)."""
+        ...
+
+    def merge(self, case_id: int, into_id: int, internal_due: datetime | None, regulatory_due: datetime | None,
+              now: datetime) -> None:
+        """Make a case a merged record of `into_id` (its tasks cancelled, timers dropped, deadlines the first's)."""
+        ...
+
+    def merged_into(self, case_id: int) -> list[tuple[int, str, datetime]]:
+        """The repeats merged into a case: (id, number, received at), oldest first."""
+        ...
+
+    def link_review(self, review_id: int, of_id: int) -> None:
+        """Record a review case of a decided case (which the reports count as reopened)."""
+        ...
+
+    def reviews_of(self, case_id: int) -> list[tuple[int, str, str, datetime]]:
+        """The review cases of a case: (id, number, status, received at), oldest first."""
         ...
 
 
@@ -512,6 +543,9 @@ class UnitOfWork(Protocol):
 
     @property
     def case_facts(self) -> CaseFacts: ...
+
+    @property
+    def links(self) -> CaseLinks: ...
 
     @property
     def read(self) -> Reads: ...
