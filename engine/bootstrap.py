@@ -23,6 +23,7 @@ from engine.persistence.uow import Database
 from engine.services.apikeys import ApiKeyService
 from engine.services.audit import AuditService
 from engine.services.cases import CaseService
+from engine.services.clock import ClockService
 from engine.services.context import DefinitionCache, EngineContext
 from engine.services.customer_notices.service import CustomerNoticeService
 from engine.services.customer_notices.templates import NoticeTemplates
@@ -50,6 +51,7 @@ class Engine:
 
     ctx: EngineContext
     cases: CaseService
+    clock: ClockService
     tasks: TaskService
     deploy: DeployService
     messages: MessageService
@@ -117,6 +119,7 @@ def build(
     engine = Engine(
         ctx=ctx,
         cases=cases,
+        clock=ClockService(ctx),
         tasks=TaskService(ctx),
         deploy=DeployService(ctx),
         messages=MessageService(ctx),

@@ -19,6 +19,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn import migration, spiff_time
 from engine.bpmn.bounded import run_budget
+from engine.bpmn.clock_shift import shift_internal_clock
 from engine.bpmn.definitions import EscalationSpec, LoadedDefinition
 from engine.bpmn.scripting import ComplaintScriptEngine, attached_user_task, script_functions
 from engine.bpmn.serialization import StateCodec
@@ -127,6 +128,10 @@ class WorkflowRuntime:
                 task.data[name] = value
         if name in workflow.data:
             workflow.data[name] = value
+
+    def shift_internal_clock(self, workflow: BpmnWorkflow, shift: Callable[[datetime], datetime]) -> None:
+        """Move the workflow's internal deadlines (data, task due times, armed timers) by `shift`."""
+        shift_internal_clock(workflow, shift)
 
     def dumps(self, workflow: BpmnWorkflow) -> str:
         """The workflow's state as JSON text."""

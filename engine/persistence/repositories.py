@@ -273,7 +273,7 @@ class TimerRepository:
         query = (
             select(TimerRow)
             .join(CaseRow, CaseRow.id == TimerRow.case_id)
-            .where(TimerRow.status == "armed", TimerRow.fire_at < now)
+            .where(TimerRow.status == "armed", TimerRow.fire_at < now, CaseRow.clock_paused_at.is_(None))
             .order_by(TimerRow.fire_at, TimerRow.id)
             .limit(1)
             .with_for_update(skip_locked=True, of=CaseRow)

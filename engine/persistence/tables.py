@@ -64,6 +64,10 @@ class CaseRow(Base):
     internal_due_at: Mapped[datetime | None]
     regulatory_due_at: Mapped[datetime | None]
     regulatory_extensions: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # The regulatory clock's state (engine.domain.regulatory_clock.RegulatoryClock); None until first moved.
+    regulatory_clock: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Set while the clock is paused: the timer sweep leaves the case's timers alone until it resumes.
+    clock_paused_at: Mapped[datetime | None]
     supervised: Mapped[bool] = mapped_column(Boolean, default=False)
     calendar_warning: Mapped[str | None] = mapped_column(String(400))
     closed_at: Mapped[datetime | None]
@@ -245,6 +249,10 @@ class CaseFactRow(Base):
     internal_due_at: Mapped[datetime | None]
     regulatory_due_at: Mapped[datetime | None]
     regulatory_extensions: Mapped[int] = mapped_column(Integer, default=0)
+    # Kept by the clock actions (engine/services/clock.py), not by the facts extraction.
+    long_extensions: Mapped[int] = mapped_column(Integer, default=0)  # extensions to 60 days
+    clock_pauses: Mapped[int] = mapped_column(Integer, default=0)
+    clock_paused_days: Mapped[int] = mapped_column(Integer, default=0)
     customer_key: Mapped[str | None] = mapped_column(String(64))
     amount_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     compensation_cents: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -298,6 +306,27 @@ class IdempotencyKeyRow(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("complaint_case.id"), index=True)
     created_at: Mapped[datetime]
 
+
+
+class ClockRequestRow(Base):
+    """A request to extend a case's regulatory clock to 60 days, waiting for (or given) an approver's decision."""
+
+    __tablename__ = "clock_request"
+    __table_args__ = (Index("ix_clock_request_pending", "status", "approver_unit", "requested_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("complaint_case.id"), index=True)
+    case_number: Mapped[str] = mapped_column(String(40))
+    case_unit: Mapped[str] = mapped_column(String(40))
+    approver_unit: Mapped[str] = mapped_column(String(40))  # the parent unit (or head office) that decides
+    to_days: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by: Mapped[str] = mapped_column(String(80))
+    requested_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+    decided_at: Mapped[datetime | None]
+    opinion: Mapped[str | None] = mapped_column(Text)
 
 
 class CaseNumberSequenceRow(Base):

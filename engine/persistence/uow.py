@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.domain.errors import DatabaseUnavailable
 from engine.domain.limits import TextLimits
 from engine.persistence.case_links import CaseLinkRepository
+from engine.persistence.clock import ClockRepository
 from engine.persistence.counters import CounterRepository
 from engine.persistence.customer_notices import CustomerNoticeRepository
 from engine.persistence.db import checkpoint, is_unavailable, make_engine, ping, session_factory, upgrade
@@ -54,6 +55,7 @@ class UnitOfWork:
         self.sessions = SessionRepository(self.session)
         self.case_facts = CaseFactRepository(self.session)
         self.links = CaseLinkRepository(self.session)
+        self.clock = ClockRepository(self.session)
         self.read = ReadQueries(self.session, self.sealer)
         self.reports = ReportQueries(self.session)
         return self

@@ -15,18 +15,17 @@ from engine.bpmn.runtime import FiredTimer
 from engine.bpmn.scripting import CEILING
 from engine.domain import authz
 from engine.domain.calendar import iso
-from engine.domain.clock import ensure_aware, to_china
+from engine.domain.clock import to_china
 from engine.domain.customer_notices import CustomerNoticeKind, masked
-from engine.domain.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound, ValidationFailed, WorkflowError
+from engine.domain.errors import ConcurrentUpdate, Forbidden, NotFound, ValidationFailed, WorkflowError
 from engine.domain.masking import mask_complaint
-from engine.domain.model import Actor, CaseDetail, CaseStatus, CaseSummary, Role
+from engine.domain.model import Actor, CaseDetail, CaseStatus, CaseSummary
 from engine.domain.organisation import receiving_unit
 from engine.domain.records import NewCase, StoredCase, StoredDefinition, StoredIdempotencyKey
 from engine.schemas.complaint import complaint_schema_class, workflow_variables
 from engine.schemas.errors import field_errors
 from engine.services.context import EngineContext
 from engine.services.customer_notices.compose import NoticeSubject, queue_customer_notice
-from engine.services.facts import record_regulatory_extension
 from engine.services.failures import failure_of, note_failure
 from engine.services.projection import persist_workflow
 from engine.services.unit_of_work import UnitOfWork
@@ -282,47 +281,6 @@ class CaseService:
                 notices=uow.read.notices(case_id=case_id), completed_elements=completed,
                 current_elements=current, customer_notices=customer_notices,
             )
-
-    def extend_regulatory(
-        self, ref: str | int, approved_by: str, customer_told_at: datetime, reason: str, actor: Actor
-    ) -> CaseSummary:
-        """Extend the regulatory clock: first to 30 days, then (senior approval) to 60, customer told each time."""
-        if not (actor.has(Role.SUPERVISOR) or actor.has(Role.ADMIN)):
-            raise Forbidden("extensions are approved by supervisors / senior managers")
-        if not reason.strip() or not approved_by.strip():
-            raise ValidationFailed({"reason": ["请填写延期原因与审批人 / give the reason and the approver"]})
-        case_id = self.resolve_id(ref)
-        with self.ctx.db.write() as uow:
-            case = uow.cases.load_for_update(case_id)
-            if case is None or case.status != "open":
-                raise NotFound(f"open case {ref} not found")
-            self._check_customer_told(customer_told_at, case.received_at)
-            done = uow.cases.extensions(case_id)
-            sla = self.ctx.sla
-            limits = [sla.regulatory_first_extension, sla.regulatory_second_extension]
-            if len(done) >= len(limits):
-                raise Conflict("监管时限已延长至上限 / the regulatory clock is already at its last extension")
-            days = limits[len(done)]
-            due = self.ctx.calendar.add_calendar_days(case.received_at, days)
-            record = {"to_days": days, "approved_by": approved_by, "customer_told_at": iso(customer_told_at),
-                      "reason": reason, "recorded_by": actor.username, "recorded_at": iso(self.ctx.now())}
-            uow.cases.update_fields(case_id, regulatory_due_at=due, regulatory_extensions=[*done, record])
-            record_regulatory_extension(uow, case_id, due, len(done) + 1)
-            uow.audit.add(self.ctx.now(), actor.username, "regulatory_extension", case_id, None, record)
-            summary = uow.read.case(case_id)
-            queue_customer_notice(self.ctx, uow, CustomerNoticeKind.EXTENSION, NoticeSubject(
-                case_id, case.number, case.unit, case.complaint, case.received_at,
-                summary.internal_due_at if summary else None, due,
-                {"extension_no": len(done) + 1, "reason": reason.strip()}))
-            uow.commit()
-        return self.summary(case_id)
-
-    def _check_customer_told(self, told_at: datetime, received_at: datetime) -> None:
-        """The customer must have been told of an extension: not before the complaint, not in the future."""
-        told = ensure_aware(told_at)
-        if told > self.ctx.now() or told < received_at:
-            raise ValidationFailed({"customer_told_at": [
-                "告知客户时间须在受理之后且不晚于现在 / the customer is told after receipt and not in the future"]})
 
     def process_data(self, case_id: int) -> dict[str, Any]:
         """The latest workflow data of a case (projection; no workflow load)."""

@@ -6,7 +6,7 @@ holds `FakeUnitOfWork`. Each repository protocol lists what the services ask of 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol
@@ -39,6 +39,7 @@ from engine.domain.records import (
     TaskProjection,
     TimerProjection,
 )
+from engine.domain.regulatory_clock import ClockFacts, ClockRequest, RequestStatus
 from engine.domain.repeats import SameCustomerCase
 from engine.domain.supervision import SupervisionCandidate, SupervisionThresholds
 from engine.domain.throttle import Counter
@@ -502,6 +503,47 @@ class Sessions(Protocol):
         ...
 
 
+class ClockRecords(Protocol):
+    """The regulatory clock's state on the case, the 60-day extension requests, and the facts it keeps."""
+
+    def state(self, case_id: int) -> dict[str, Any] | None:
+        """The clock's stored state (None for a case whose clock was never moved)."""
+        ...
+
+    def save_state(self, case_id: int, record: Mapping[str, Any], paused_at: datetime | None,
+                   due: datetime) -> None:
+        """Store the clock's state, whether it stands still, and the regulatory deadline it gives."""
+        ...
+
+    def add_request(self, request: ClockRequest) -> int:
+        """Store a new (pending) request; returns its id."""
+        ...
+
+    def request(self, request_id: int) -> ClockRequest | None:
+        """One request by id."""
+        ...
+
+    def requests_of_case(self, case_id: int) -> list[ClockRequest]:
+        """Every request of a case, oldest first."""
+        ...
+
+    def pending(self, approver_units: Collection[str] | None, limit: int = 200) -> list[ClockRequest]:
+        """Pending requests decided at these units (None: every unit), oldest first."""
+        ...
+
+    def decide(self, request_id: int, status: RequestStatus, by: str, at: datetime, opinion: str) -> bool:
+        """Record the decision on a still pending request; False when someone decided it first."""
+        ...
+
+    def set_facts(self, case_id: int, facts: ClockFacts) -> None:
+        """Keep the report facts of the clock in step."""
+        ...
+
+    def set_task_dues(self, case_id: int, dues: Mapping[str, datetime | None]) -> None:
+        """Move the due times of the case's open tasks."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository; it rolls back on exit unless `commit()` was called."""
 
@@ -546,6 +588,9 @@ class UnitOfWork(Protocol):
 
     @property
     def links(self) -> CaseLinks: ...
+
+    @property
+    def clock(self) -> ClockRecords: ...
 
     @property
     def read(self) -> Reads: ...

@@ -15,6 +15,7 @@ from engine.domain.customer_notices import CustomerNoticeKind, DeliveryChannel, 
 from engine.domain.errors import Conflict, NotFound
 from tests.support import complaints as forms
 from tests.support.actors import ADMIN, AUDITOR, FRONT, staff, supervisor
+from tests.support.clock import HEAD_OFFICE_SENIOR
 from tests.support.driver import audit_actions, claim_and_complete, open_case
 from tests.support.engines import at, clock_of
 from tests.support.sms_gateway import HANG
@@ -174,10 +175,11 @@ def test_letters_are_not_shown_beyond_the_case_or_to_auditors(engine):
 def test_each_extension_queues_an_extension_notice_with_reason_and_new_date(engine):
     case = open_case(engine)
     clock_of(engine).set(at(2024, 10, 9, 15))
-    engine.cases.extend_regulatory(case.number, "部门负责人 周某", at(2024, 10, 9, 14), "需调取第三方支付机构记录",
-                                   CARE_SUPERVISOR)
+    engine.clock.extend(case.number, 30, "需调取第三方支付机构记录", CARE_SUPERVISOR)
     clock_of(engine).set(at(2024, 10, 25, 9))
-    engine.cases.extend_regulatory(case.id, "高级经理 吴某", at(2024, 10, 24, 16), "涉及司法鉴定", CARE_SUPERVISOR)
+    request = engine.clock.extend(case.id, 60, "涉及司法鉴定", CARE_SUPERVISOR)
+    assert [n.kind for n in notices(engine, case.id)].count(CustomerNoticeKind.EXTENSION) == 1  # not yet approved
+    engine.clock.decide(request.id, True, "同意", HEAD_OFFICE_SENIOR)
     _ack, first, second = notices(engine, case.id)
     assert first.kind == second.kind == CustomerNoticeKind.EXTENSION
     assert "需调取第三方支付机构记录" in first.content and "受理后 30 日" in first.content

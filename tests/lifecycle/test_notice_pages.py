@@ -50,8 +50,7 @@ def _open(engine: Engine, **fields: object):
 def test_the_case_page_shows_every_notice_with_its_status(engine: Engine, client: FlaskClient) -> None:
     case = _open(engine)
     clock_of(engine).set(at(2024, 10, 9, 15))
-    engine.cases.extend_regulatory(case.number, "部门负责人 周某", at(2024, 10, 9, 14), "需调取第三方记录",
-                                   engine.users.actor(CARE))
+    engine.clock.extend(case.number, 30, "需调取第三方记录", engine.users.actor(CARE))
     login(client, "front_n", PASSWORD)
     page = client.get(f"/cases/{case.number}").get_data(as_text=True)
     assert "客户告知" in page and "受理告知" in page and "延期告知" in page

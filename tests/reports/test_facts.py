@@ -138,7 +138,7 @@ def test_a_regulatory_extension_reaches_the_facts_at_once(engine):
     assert _fact_row(engine, case.id).regulatory_due_at == at(2024, 10, 12, 10)
     boss = supervisor("boss", "complaint_mgmt")
     clock_of(engine).set(at(2024, 10, 8, 9, 30))
-    engine.cases.extend_regulatory(case.id, "高级经理", at(2024, 10, 8, 9), "案情复杂", boss)
+    engine.clock.extend(case.id, 30, "案情复杂", boss)
     row = _fact_row(engine, case.id)
     assert (row.regulatory_due_at, row.regulatory_extensions) == (at(2024, 10, 27, 10), 1)  # 30 days
     claim_and_complete(engine, case.id, "Task_OnSpot", forms.NOT_ON_SPOT)  # a later save keeps them
