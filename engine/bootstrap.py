@@ -15,6 +15,7 @@ from engine.domain.codes import CodeLists, SlaTable
 from engine.domain.customer_notices import NOTICE_SETTINGS_FILE, NoticeSettings
 from engine.domain.departments import DepartmentDirectory
 from engine.domain.errors import ConfigurationError
+from engine.domain.glossary import GLOSSARY_FILE, Glossary
 from engine.domain.organisation import home_units
 from engine.domain.organisation_files import ORGANISATION_FILE, load_organisation
 from engine.domain.report_facts import FactsCatalogue, ProcessFactsError
@@ -29,6 +30,7 @@ from engine.services.customer_notices.service import CustomerNoticeService
 from engine.services.customer_notices.templates import NoticeTemplates
 from engine.services.deploy import DeployService
 from engine.services.health import HealthService
+from engine.services.history import HistoryService
 from engine.services.keys import DataKeyService
 from engine.services.mail import Mailer
 from engine.services.messages import MessageService
@@ -70,6 +72,7 @@ class Engine:
     data_keys: DataKeyService
     sessions: SessionService
     throttle: ThrottleService
+    history: HistoryService
 
     def init_db(self) -> None:
         """Create or upgrade the schema (Alembic migrations); fill report facts of older cases."""
@@ -114,6 +117,7 @@ def build(
         facts=facts,
         notices=_notice_settings(processes),
         notice_templates=NoticeTemplates(processes),
+        glossary=Glossary.from_toml(processes / GLOSSARY_FILE),
     )
     cases = CaseService(ctx)
     engine = Engine(
@@ -138,6 +142,7 @@ def build(
         data_keys=DataKeyService(ctx),
         sessions=SessionService(ctx),
         throttle=ThrottleService(ctx),
+        history=HistoryService(ctx),
     )
     return engine
 

@@ -8,10 +8,21 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from engine.domain.expression_limits import ExpressionLimits
 
 ENV_PREFIX = "COMPLAINTFLOW_"
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+def known_zone(name: str) -> bool:
+    """True when `name` is a time zone of the IANA database."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def _flag(value: str | None, default: bool = False) -> bool:
@@ -94,8 +105,13 @@ class Settings:
     # Seconds a database statement (PostgreSQL) or a wait for a lock (both) may take before it fails.
     db_statement_timeout_seconds: float = 60.0
     db_lock_timeout_seconds: float = 15.0
+    # The bank's time zone (IANA name): every time shown to a person or written to JSON is in it.
+    timezone: str = DEFAULT_TIMEZONE
 
     def __post_init__(self) -> None:
+        if not known_zone(self.timezone):
+            raise ValueError(f"COMPLAINTFLOW_TIMEZONE: unknown time zone {self.timezone!r} (an IANA name such "
+                             f"as {DEFAULT_TIMEZONE})")
         if not self.database_url:
             self.database_url = f"sqlite:///{(self.instance_dir / 'complaintflow.db').resolve()}"
         if not self.data_keys:
@@ -134,6 +150,7 @@ class Settings:
             expression_limits=_expression_limits(get),
             db_statement_timeout_seconds=float(get("DB_STATEMENT_TIMEOUT", "60")),
             db_lock_timeout_seconds=float(get("DB_LOCK_TIMEOUT", "15")),
+            timezone=get("TIMEZONE") or DEFAULT_TIMEZONE,
             smtp=SmtpSettings(
                 host=get("SMTP_HOST"),
                 port=int(get("SMTP_PORT", "25")),

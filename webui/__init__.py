@@ -28,6 +28,8 @@ def create_app(
         SESSION_REFRESH_EACH_REQUEST=False,
         MAX_CONTENT_LENGTH=max(settings.max_diagram_bytes * 10, 1_000_000),
         WTF_CSRF_TIME_LIMIT=None,
+        COMPLAINTFLOW_TIMEZONE=settings.timezone,  # times on pages and in the API's JSON
+        BABEL_DEFAULT_TIMEZONE=settings.timezone,
     )
     app.extensions[EXTENSION] = engine
     _install(app)

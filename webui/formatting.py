@@ -9,7 +9,6 @@ from flask import Flask
 from flask_babel import get_locale, gettext
 
 from engine.domain import authz
-from engine.domain.clock import to_china
 from engine.domain.errors import DeployProblem
 from engine.domain.supervision import days_over
 from engine.services.tasks import NAV_COUNT_CAP
@@ -25,21 +24,13 @@ from webui.labels import (
     STATUS_LABELS,
     deploy_problem_params,
 )
+from webui.shown import config_text, duration, field_label, local_time, value_lines
 from webui.units import display_name, kind_label, units_of
 
 
 def china_time(value: datetime | str | None) -> str:
-    """`YYYY-MM-DD HH:MM` in China time (+08:00); a dash when empty."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    else:
-        moment = value
-    return to_china(moment).strftime("%Y-%m-%d %H:%M")
+    """`YYYY-MM-DD HH:MM` in the bank's time zone (COMPLAINTFLOW_TIMEZONE); a dash when empty."""
+    return local_time(value)
 
 
 def department_name(code: str | None) -> str:
@@ -67,8 +58,9 @@ def code_label(code: Any, list_name: str) -> str:
         return "—"
     if list_name == "organisations":
         org = engine().ctx.codes.organisations.get(str(code))
-        return org.label if org else str(code)
-    return engine().ctx.codes.labels(list_name).get(str(code), str(code))
+        return config_text(org.label) if org else str(code)
+    label = engine().ctx.codes.labels(list_name).get(str(code))
+    return config_text(label) if label else str(code)
 
 
 def workdays_left(due: datetime | None) -> float | None:
@@ -163,7 +155,8 @@ def init_app(app: Flask) -> None:
         china_time=china_time, dept=department_name, code=code_label, days_text=days_text,
         deadline=deadline_state, yes_no=yes_no, regulatory_days_over=regulatory_days_over, nav_count=count_label,
         problem_text=deploy_problem_text, unit=unit_name, unit_kind=kind_label,
-        role=lambda r: label_of(ROLE_LABELS, r),
+        role=lambda r: label_of(ROLE_LABELS, r), label=config_text, field_label=field_label,
+        duration=duration, local_time=local_time,
     )
     app.jinja_env.globals.update(
         status_label=lambda s: label_of(STATUS_LABELS, getattr(s, "value", s)),
@@ -171,7 +164,7 @@ def init_app(app: Flask) -> None:
         customer_notice_label=lambda k: label_of(CUSTOMER_NOTICE_KINDS, getattr(k, "value", k)),
         channel_label=lambda c: label_of(DELIVERY_CHANNELS, getattr(c, "value", c)),
         delivery_label=lambda s: label_of(DELIVERY_STATUSES, getattr(s, "value", s)),
-        failure_text=failure_text,
+        failure_text=failure_text, value_lines=value_lines,
     )
 
     @app.context_processor

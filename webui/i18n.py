@@ -29,7 +29,6 @@ def remember_language() -> None:
 def init_app(app: Flask) -> None:
     """Install Flask-Babel with our catalogues."""
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
-    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
     app.before_request(remember_language)
     babel.init_app(app, locale_selector=select_locale)

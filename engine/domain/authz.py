@@ -111,6 +111,11 @@ def may_see_personal_data(actor: Actor) -> bool:
     return bool(actor.roles & PII_ROLES)
 
 
+def may_see_audit_trail(actor: Actor) -> bool:
+    """The full audit trail of a case (refusals, reveals of personal data): auditors, supervisors, admins."""
+    return reads_everything(actor)
+
+
 def may_see_reports(actor: Actor) -> bool:
     """Head-office reports: supervisors, auditors and admins."""
     return reads_everything(actor)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 
@@ -47,3 +48,8 @@ def ensure_aware(value: datetime) -> datetime:
 def to_china(value: datetime) -> datetime:
     """The same instant expressed in China time (+08:00)."""
     return ensure_aware(value).astimezone(CHINA_TZ)
+
+
+def in_zone(value: datetime, zone: str) -> datetime:
+    """The same instant in the time zone `zone` (an IANA name such as Asia/Shanghai); naive is China time."""
+    return ensure_aware(value).astimezone(ZoneInfo(zone))

@@ -15,11 +15,18 @@ class NotFound(EngineError):
 
 
 class Forbidden(EngineError):
-    """The actor may not do this; `audited` when the service already recorded the refusal."""
+    """The actor may not do this; `audited` when the service already recorded the refusal.
 
-    def __init__(self, message: str = "", *, audited: bool = False):
+    `code` and `params` name the refusal the web layer and the command line word in the user's language;
+    the message is the English text for logs.
+    """
+
+    def __init__(self, message: str = "", *, audited: bool = False, code: str = "forbidden",
+                 params: dict[str, Any] | None = None):
         super().__init__(message)
         self.audited = audited
+        self.code = code
+        self.params = dict(params or {})
 
 
 class TooManyAttempts(Forbidden):

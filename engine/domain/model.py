@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from dataclasses import field as dataclass_field  # ContextEntry has a member named `field`
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -137,6 +138,8 @@ class ContextEntry:
     step: str  # the name of the step whose form produced the value
     value: Any
     text: str  # the value as shown: an option's name, 是/否, or the value itself
+    # The field of the producing step's form (type, options), for readers in another language.
+    form_field: FormField | None = dataclass_field(default=None, compare=False)
 
 
 @dataclass

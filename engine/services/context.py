@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from threading import Lock
 
@@ -15,6 +15,7 @@ from engine.domain.clock import Clock
 from engine.domain.codes import CodeLists, SlaTable
 from engine.domain.customer_notices import NoticeSettings
 from engine.domain.departments import DepartmentDirectory
+from engine.domain.glossary import Glossary
 from engine.domain.organisation import OrganisationTree
 from engine.domain.records import StoredDefinition
 from engine.domain.report_facts import FactsCatalogue
@@ -61,6 +62,7 @@ class EngineContext:
     facts: FactsCatalogue
     notices: NoticeSettings
     notice_templates: NoticeTemplates
+    glossary: Glossary = field(default_factory=Glossary)
 
     def now(self) -> datetime:
         """The current time of the injected clock."""

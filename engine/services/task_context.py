@@ -21,7 +21,8 @@ def acted_on(defn: LoadedDefinition, bpmn_id: str, data: dict[str, Any],
         if value in (None, "", []) or found is None:
             continue
         step, form_field = found
-        entries.append(ContextEntry(field_id, form_field.label, step.name, value, shown_text(form_field, value)))
+        entries.append(ContextEntry(field_id, form_field.label, step.name, value, shown_text(form_field, value),
+                                    form_field))
     return tuple(entries)
 
 

@@ -68,6 +68,8 @@ GET  case.show                     own     ok     ok         deny          ok   
 GET  case.show                     other   deny   ok         deny          ok    ok      deny     login
 GET  case.diagram                  own     ok     ok         deny          ok    ok      deny     login
 GET  case.diagram                  other   deny   ok         deny          ok    ok      deny     login
+GET  case.audit                    own     deny   ok         deny          ok    ok      deny     login
+GET  case.audit                    other   deny   ok         deny          ok    ok      deny     login
 POST case.reveal                   own     deny   ok         deny          ok    deny    deny     login
 POST case.reveal                   other   deny   ok         deny          ok    deny    deny     login
 GET  customer_notices.letter       own     ok     ok         deny          ok    deny    deny     login
@@ -175,6 +177,7 @@ WEB_PROBES: dict[str, Probe] = {
     "POST intake.register": Probe("/intake", {}),
     "GET case.show": Probe("/cases/{case}"),
     "GET case.diagram": Probe("/cases/{case}/diagram.bpmn"),
+    "GET case.audit": Probe("/cases/{case}/audit"),
     "POST case.reveal": Probe("/cases/{case}/reveal", {}),
     "GET customer_notices.letter": Probe("/customer-notices/{letter}/letter"),
     "POST customer_notices.mark_sent": Probe("/customer-notices/{letter}/sent", {}),
@@ -464,6 +467,8 @@ GET  case.show                            outlet  deny   ok
 GET  case.show                            branch  deny   deny
 GET  case.diagram                         outlet  deny   ok
 GET  case.diagram                         branch  deny   deny
+GET  case.audit                           outlet  deny   ok
+GET  case.audit                           branch  deny   deny
 POST supervisor.chase                     outlet  deny   ok
 POST supervisor.chase                     branch  deny   deny
 GET  supervisor.chases                    outlet  deny   ok

@@ -13,9 +13,10 @@ from enum import Enum
 from types import UnionType
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
+from flask import current_app
 from marshmallow import Schema, fields, validate
 
-from engine.domain.clock import CHINA_TZ
+from engine.domain.clock import CHINA_TZ, in_zone
 from engine.domain.customer_notices import CustomerNotice
 from engine.domain.model import AuditEvent, CaseSummary, DefinitionInfo, HumanTask, Notice, TaskStatus
 
@@ -83,8 +84,17 @@ def _field(kind: Any, **options: Any) -> fields.Field:
     return _SCALARS[kind](**options)
 
 
+class BankTime(fields.AwareDateTime):
+    """A moment written as ISO 8601 with the offset of the bank's time zone (COMPLAINTFLOW_TIMEZONE)."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | float | None:
+        if value is None:
+            return None
+        return super()._serialize(in_zone(value, current_app.config["COMPLAINTFLOW_TIMEZONE"]), attr, obj, **kwargs)
+
+
 _SCALARS: dict[Any, type[fields.Field]] = {
-    str: fields.String, int: fields.Integer, bool: fields.Boolean, datetime: fields.AwareDateTime,
+    str: fields.String, int: fields.Integer, bool: fields.Boolean, datetime: BankTime,
 }
 
 TaskSchema = record_schema(HumanTask, "TaskSchema", "A user task as the inbox projection holds it.")

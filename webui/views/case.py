@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from engine.domain import authz
-from engine.domain.errors import EngineError, Forbidden, NotFound
-from engine.domain.model import Actor, CaseDetail, FormField, TaskStatus
+from engine.domain.errors import Forbidden, NotFound
+from engine.domain.model import CaseDetail, TaskStatus
 from engine.services.deploy import is_bpmn_file
 from webui.context import actor, engine
-from webui.formatting import yes_no
 from webui.intake_fields import form_groups
 from webui.labels import NOTICE_KINDS
 
@@ -23,41 +21,9 @@ bp = Blueprint("case", __name__)
 OPEN = (TaskStatus.READY, TaskStatus.CLAIMED)
 
 
-def form_fields(detail: CaseDetail, who: Actor) -> dict[str, FormField]:
-    """The form fields of the case's tasks the actor may open (labels for the timeline)."""
-    fields: dict[str, FormField] = {}
-    seen: set[str] = set()
-    for task in detail.tasks:
-        if task.bpmn_id in seen or not authz.may_see_task(who, task):
-            continue
-        seen.add(task.bpmn_id)
-        try:
-            fields.update({f.id: f for f in engine().tasks.form(task.id, who).form.fields})
-        except EngineError:
-            continue
-    return fields
-
-
-def describe(values: dict[str, Any], fields: dict[str, FormField]) -> list[tuple[str, str]]:
-    """Submitted form values as (label, text) pairs: option labels, 是/否 for booleans."""
-    rows = []
-    for key, value in values.items():
-        if value in (None, ""):
-            continue
-        field = fields.get(key)
-        if isinstance(value, bool):
-            text = yes_no(value)
-        elif field is not None and field.options:
-            text = dict(field.options).get(str(value), str(value))
-        else:
-            text = str(value)
-        rows.append((field.label if field else key, text))
-    return rows
-
-
 def _render(detail: CaseDetail, revealed: bool) -> str:
     case = detail.case
-    fields = form_fields(detail, actor())
+    who = actor()
     waiting = engine().messages.waiting(case.id, detail.current_elements) if case.status.value == "open" else []
     return render_template(
         "case/case.html", detail=detail, case=case, groups=form_groups(), revealed=revealed,
@@ -65,8 +31,10 @@ def _render(detail: CaseDetail, revealed: bool) -> str:
         open_tasks=[t for t in detail.tasks if t.status in OPEN],
         done_tasks=[t for t in detail.tasks if t.status not in OPEN],
         diagram_url=url_for("case.diagram", ref=case.number or case.id),
-        notice_kinds=NOTICE_KINDS, describe=lambda values: describe(values, fields),
-        waiting_messages=waiting if authz.may_change(actor()) else [],
+        notice_kinds=NOTICE_KINDS, history=engine().history.timeline(detail, who),
+        openable={t.id for t in detail.tasks if authz.may_see_task(who, t)},
+        may_audit=authz.may_see_audit_trail(who), process_name=engine().history.process_name(detail),
+        waiting_messages=waiting if authz.may_change(who) else [],
     )
 
 
@@ -74,6 +42,14 @@ def _render(detail: CaseDetail, revealed: bool) -> str:
 def show(ref: str) -> str:
     """A case by id or complaint number."""
     return _render(engine().cases.detail(ref, actor()), revealed=False)
+
+
+@bp.get("/cases/<ref>/audit")
+def audit(ref: str) -> str:
+    """Every audit event of the case, refusals and reveals of personal data included (auditors, supervisors)."""
+    detail = engine().cases.detail(ref, actor())
+    return render_template("case/audit.html", case=detail.case,
+                           entries=engine().history.audit_trail(detail, actor()))
 
 
 @bp.post("/cases/<ref>/reveal")
