@@ -17,6 +17,7 @@ def sweep_once(engine: Any) -> dict[str, Any]:
     supervised = engine.supervision.apply_rules()
     sent = engine.mailer.deliver_pending() if getattr(engine, "mailer", None) else 0
     told = engine.customer_notices.dispatch_due()
+    engine.audit.anchor()
     if result.fired_cases or result.failed or supervised or sent or told.sent or told.failed:
         log.info("sweep: %d case(s) fired, %d failed, %d supervised by rule, %d email(s), "
                  "%d customer notice(s) sent, %d given up", result.fired_cases, len(result.failed), supervised,

@@ -293,7 +293,8 @@ def cmd_migrate(engine: Engine, args: argparse.Namespace) -> None:
 
 def cmd_audit(engine: Engine, args: argparse.Namespace) -> None:
     report = engine.audit.verify(operator())
-    emit(args, report, lambda r: f"audit trail intact: {r.checked} events" if r.intact else
+    emit(args, report, lambda r: f"audit trail intact: {r.checked} events" + (
+        f"; newest anchor {r.anchor} (keep it outside the database)" if r.anchor else "") if r.intact else
          f"audit trail BROKEN at event {r.broken_at} (after {r.checked} good events): {r.problem}")
     if not report.intact:
         raise SystemExit(1)

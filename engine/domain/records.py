@@ -200,6 +200,7 @@ class ChainReport:
     checked: int
     broken_at: int | None = None  # the place (seq) of the first bad link; for an unsealed event its id
     problem: str | None = None
+    anchor: str | None = None  # the newest anchor as `id:hash`, to keep outside the database
 
     @property
     def intact(self) -> bool:

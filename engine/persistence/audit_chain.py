@@ -1,37 +1,64 @@
-"""The audit trail as a hash chain: each event's hash covers its content and the previous event's hash.
+"""The audit trail as hash chains: SHARDS chains, each event's hash covering its content and the previous
+event's hash in its chain, and anchors that tie the chains together.
 
-Events get their place in the chain (`seq`) when their transaction commits, under a lock on the one
-`audit_chain` row that holds the chain's head, so concurrent writers never fork the chain. Sealing is
-the last thing a transaction does before COMMIT, so that lock is never held while waiting for another.
-Editing, deleting or reordering a committed event breaks the chain at that event; dropping events at
-the end no longer matches the head.
+Why shards: one chain has one head row, and every committing writer locks it, so two sweep workers and the
+web workers queue behind each other. With SHARDS heads a transaction locks one head that no one else holds
+(PostgreSQL `SKIP LOCKED`, starting from this process's own shard), and waits only when all are busy.
+
+The proof `verify` checks (docs: README "Security"):
+- within a shard, event `seq` n links to event n-1 by `prev_hash`, and its `hash` covers its content: editing an
+  event breaks its hash, deleting one leaves a gap in `seq`, reordering breaks the links;
+- each shard's head row (`audit_chain`) holds the shard's last seq and hash: dropping events at the end of a
+  shard no longer matches its head;
+- anchors (`audit_anchor`, written by the timer sweep every ANCHOR_EVERY) record every shard's head at one
+  moment and are chained to each other: an event an anchor names must still be there with the hash the anchor
+  recorded, so rewriting a shard wholesale (re-hashing it and its head) is caught unless every later anchor is
+  rewritten too; the newest anchor's hash is printed by `complaintflow audit verify` to be kept outside the
+  database.
+Events get their place (`shard`, `seq`) when their transaction commits; sealing is the last thing a transaction
+does before COMMIT, so a head lock is never held while waiting for another lock. Each event is inserted once,
+with its place and hash (no insert-then-update).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.domain.records import ChainReport
-from engine.persistence.tables import AuditChainRow, AuditEventRow
+from engine.persistence.tables import AuditAnchorRow, AuditChainRow, AuditEventRow
 
 GENESIS = "0" * 64
-HEAD_ID = 1
+HEAD_ID = 1  # the first shard: the single chain of databases written before sharding
+SHARDS = 8
+ANCHOR_EVERY = timedelta(minutes=10)
 
 
 def event_hash(seq: int, prev_hash: str, at: datetime, actor: str, action: str, case_id: int | None,
                task_id: str | None, data: dict[str, Any]) -> str:
     """SHA-256 over the event's canonical JSON (UTC time, sorted keys) and the previous hash."""
-    moment = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
-    canonical = json.dumps([seq, prev_hash, moment, actor, action, case_id, task_id, data],
+    canonical = json.dumps([seq, prev_hash, _utc(at), actor, action, case_id, task_id, data],
                            sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def anchor_hash(anchor_id: int, prev_hash: str, at: datetime, heads: dict[str, list[Any]]) -> str:
+    """SHA-256 over an anchor's place, time, the shard heads it records and the previous anchor's hash."""
+    canonical = json.dumps([anchor_id, prev_hash, _utc(at), heads], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _utc(at: datetime) -> str:
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
 
 
 def _row_hash(row: AuditEventRow) -> str:
@@ -39,25 +66,64 @@ def _row_hash(row: AuditEventRow) -> str:
                       row.task_id, row.data or {})
 
 
+def own_shard() -> int:
+    """The shard this process and thread tries first (workers spread over the shards)."""
+    return (os.getpid() * 31 + threading.get_ident()) % SHARDS + 1
+
+
+def _lock_head(session: Session) -> AuditChainRow:
+    """A shard head locked for this transaction: a free one if any (PostgreSQL), else this process's own."""
+    first = own_shard()
+    if session.get_bind().dialect.name == "postgresql":
+        order = (AuditChainRow.id - first + SHARDS) % SHARDS
+        free = session.scalars(select(AuditChainRow).order_by(order).limit(1)
+                               .with_for_update(skip_locked=True)).first()
+        if free is not None:
+            return free
+    head = session.get(AuditChainRow, first, with_for_update=True)
+    if head is None:  # a schema created without the shard rows (never by the migrations)
+        head = AuditChainRow(id=first, last_seq=0, last_hash=GENESIS)
+        session.add(head)
+    return head
+
+
 def seal(session: Session, rows: list[AuditEventRow]) -> None:
-    """Give `rows` (new events of this transaction, in order) their place and hash in the chain."""
+    """Give `rows` (new events of this transaction, in order, not yet added) their place and hash; add them."""
     if not rows:
         return
-    head = session.get(AuditChainRow, HEAD_ID, with_for_update=True)
-    if head is None:
-        head = AuditChainRow(id=HEAD_ID, last_seq=0, last_hash=GENESIS)
-        session.add(head)
+    head = _lock_head(session)
     for row in rows:
-        row.seq = head.last_seq + 1
-        row.prev_hash = head.last_hash
+        row.shard, row.seq, row.prev_hash = head.id, head.last_seq + 1, head.last_hash
         row.hash = _row_hash(row)
         head.last_seq, head.last_hash = row.seq, row.hash
+    session.add_all(rows)
 
 
-def _in_chain_order(session: Session, batch: int = 2000) -> Iterator[AuditEventRow]:
+def anchor(session: Session, now: datetime, every: timedelta = ANCHOR_EVERY) -> int | None:
+    """Record every shard's head in a new anchor if the last one is older than `every`; its id, else None."""
+    last = session.scalars(select(AuditAnchorRow).order_by(AuditAnchorRow.id.desc()).limit(1)).first()
+    if last is not None and _aware(last.at) > now - every:
+        return None
+    heads = {str(h.id): [h.last_seq, h.last_hash] for h in session.scalars(select(AuditChainRow))}
+    anchor_id = (last.id if last else 0) + 1
+    prev = last.hash if last else GENESIS
+    try:
+        with session.begin_nested():
+            session.execute(insert(AuditAnchorRow).values(
+                id=anchor_id, at=now, heads=heads, prev_hash=prev, hash=anchor_hash(anchor_id, prev, now, heads)))
+    except IntegrityError:  # another worker anchored at the same moment
+        return None
+    return anchor_id
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def _shard_events(session: Session, shard: int, batch: int = 2000) -> Iterator[AuditEventRow]:
     last = 0
     while True:
-        rows = session.scalars(select(AuditEventRow).where(AuditEventRow.seq > last)
+        rows = session.scalars(select(AuditEventRow).where(AuditEventRow.shard == shard, AuditEventRow.seq > last)
                                .order_by(AuditEventRow.seq).limit(batch)).all()
         if not rows:
             return
@@ -67,21 +133,34 @@ def _in_chain_order(session: Session, batch: int = 2000) -> Iterator[AuditEventR
 
 
 def verify(session: Session) -> ChainReport:
-    """Walk the chain from the start; report the first event whose link or content does not hold."""
+    """Walk every shard from its start, then the anchors; report the first link that does not hold."""
     unsealed = session.scalars(select(AuditEventRow.id).where(AuditEventRow.seq.is_(None))
                                .order_by(AuditEventRow.id).limit(1)).first()
     if unsealed is not None:
         return ChainReport(0, unsealed, f"event id {unsealed} is not in the chain (no seq)")
+    heads = {h.id: (h.last_seq, h.last_hash) for h in session.scalars(select(AuditChainRow))}
+    shards = sorted(set(heads) | set(session.scalars(select(AuditEventRow.shard).distinct())))
+    checked = 0
+    for shard in shards:
+        report = _verify_shard(session, shard, heads.get(shard, (0, GENESIS)))
+        if not report.intact:
+            return ChainReport(checked + report.checked, report.broken_at, report.problem)
+        checked += report.checked
+    newest = latest_anchor(session)
+    anchored = f"{newest[0]}:{newest[1]}" if newest else None
+    return ChainReport(checked, None, _anchor_problem(session), anchored)
+
+
+def _verify_shard(session: Session, shard: int, head: tuple[int, str]) -> ChainReport:
     checked, prev = 0, GENESIS
-    for row in _in_chain_order(session):
+    for row in _shard_events(session, shard):
         problem = _link_problem(row, checked + 1, prev)
         if problem:
-            return ChainReport(checked, checked + 1, problem)
+            return ChainReport(checked, checked + 1, f"shard {shard}: {problem}")
         checked, prev = checked + 1, row.hash or ""
-    head = session.get(AuditChainRow, HEAD_ID)
-    if head is not None and (head.last_seq, head.last_hash) != (checked, prev):
-        return ChainReport(checked, checked + 1,
-                           f"the chain ends at seq {checked} but its head says {head.last_seq}: events were removed")
+    if head != (checked, prev):
+        return ChainReport(checked, checked + 1, f"shard {shard}: the chain ends at seq {checked} but its head "
+                                                 f"says {head[0]}: events were removed")
     return ChainReport(checked)
 
 
@@ -93,3 +172,39 @@ def _link_problem(row: AuditEventRow, expected_seq: int, prev: str) -> str | Non
     if row.hash != _row_hash(row):
         return f"seq {row.seq} (id {row.id}, {row.action}) was changed after it was written"
     return None
+
+
+def _anchor_problem(session: Session) -> str | None:
+    """The first anchor that is not chained, or names an event that is gone or changed."""
+    prev, expected = GENESIS, 1
+    for a in session.scalars(select(AuditAnchorRow).order_by(AuditAnchorRow.id)):
+        if a.id != expected or a.prev_hash != prev or a.hash != anchor_hash(a.id, a.prev_hash, a.at, a.heads):
+            return f"anchor {expected} is missing, out of order or changed"
+        for shard, (seq, digest) in a.heads.items():
+            if seq and session.scalar(select(AuditEventRow.hash).where(
+                    AuditEventRow.shard == int(shard), AuditEventRow.seq == seq)) != digest:
+                return f"anchor {a.id} recorded shard {shard} at seq {seq}, which is no longer there as anchored"
+        prev, expected = a.hash, expected + 1
+    return None
+
+
+def rechain_in_id_order(conn: Connection, columns: Any) -> tuple[int, str]:
+    """Chain every event of `columns` (the audit_event table's columns as a migration sees them) into one chain
+    in id order; the new head (last seq, last hash). For migrations that build or merge the one chain."""
+    seq, prev = 0, GENESIS
+    rows = conn.execute(select(columns.id, columns.at, columns.actor, columns.action, columns.case_id,
+                               columns.task_id, columns.data).order_by(columns.id)).all()
+    for row in rows:
+        seq += 1
+        digest = event_hash(seq, prev, row.at, row.actor, row.action, row.case_id, row.task_id, row.data or {})
+        conn.execute(update(columns.id.table).where(columns.id == row.id)
+                     .values(seq=seq, prev_hash=prev, hash=digest))
+        prev = digest
+    return seq, prev
+
+
+def latest_anchor(session: Session) -> tuple[int, str] | None:
+    """The newest anchor's id and hash (to keep outside the database), if any."""
+    row = session.execute(select(AuditAnchorRow.id, AuditAnchorRow.hash).order_by(AuditAnchorRow.id.desc())
+                          .limit(1)).first()
+    return (row.id, row.hash) if row else None

@@ -328,10 +328,9 @@ class AuditRepository:
         self, at: datetime, actor: str, action: str, case_id: int | None = None,
         task_id: str | None = None, data: dict[str, Any] | None = None,
     ) -> None:
-        """Append one event (it joins the hash chain when the unit of work commits)."""
-        row = AuditEventRow(at=at, actor=actor, action=action, case_id=case_id, task_id=task_id, data=data or {})
-        self.session.add(row)
-        self._unsealed.append(row)
+        """Append one event (it is inserted, in the hash chain, when the unit of work commits)."""
+        self._unsealed.append(
+            AuditEventRow(at=at, actor=actor, action=action, case_id=case_id, task_id=task_id, data=data or {}))
 
     def denied(
         self, at: datetime, actor: str, action: str, case_id: int | None = None, task_id: str | None = None,
@@ -358,6 +357,10 @@ class AuditRepository:
     def verify(self) -> ChainReport:
         """Check the whole chain."""
         return audit_chain.verify(self.session)
+
+    def anchor(self, now: datetime) -> int | None:
+        """Tie the shards together in a new anchor if the last one is old enough; its id, else None."""
+        return audit_chain.anchor(self.session, now)
 
 
 class NoticeRepository:

@@ -146,7 +146,7 @@ class AuditEventRow(Base):
 
     __tablename__ = "audit_event"
     __table_args__ = (
-        UniqueConstraint("seq", name="uq_audit_event_seq"),
+        UniqueConstraint("shard", "seq", name="uq_audit_event_shard_seq"),
         Index("ix_audit_event_actor_action", "actor", "action", "at"),
     )
 
@@ -157,20 +157,33 @@ class AuditEventRow(Base):
     case_id: Mapped[int | None] = mapped_column(Integer, index=True)
     task_id: Mapped[str | None] = mapped_column(String(36))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    # The hash chain (engine/persistence/audit_chain.py): place, previous event's hash, own hash.
+    # The hash chains (engine/persistence/audit_chain.py): shard, place, previous event's hash, own hash.
+    shard: Mapped[int] = mapped_column(Integer, default=1)
     seq: Mapped[int | None] = mapped_column(Integer)
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditChainRow(Base):
-    """The head of the audit hash chain: one row, locked by each committing writer of audit events."""
+    """The head of one shard of the audit hash chain (id = shard), locked by a committing writer of audit events."""
 
     __tablename__ = "audit_chain"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     last_seq: Mapped[int] = mapped_column(Integer)
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditAnchorRow(Base):
+    """Every shard's head at one moment, chained to the anchor before (engine/persistence/audit_chain.py)."""
+
+    __tablename__ = "audit_anchor"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    at: Mapped[datetime]
+    heads: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"shard": [last_seq, last_hash]}
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class NoticeRow(Base):

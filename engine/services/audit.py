@@ -28,6 +28,13 @@ class AuditService:
                                   {"source": source, "limit": limit})
             uow.commit()
 
+    def anchor(self) -> int | None:
+        """Record every audit shard's head in a chained anchor, at most every ANCHOR_EVERY (the sweep calls it)."""
+        with self.ctx.db.write() as uow:
+            anchored = uow.audit.anchor(self.ctx.now())
+            uow.commit()
+        return anchored
+
     def verify(self, actor: Actor) -> ChainReport:
         """Walk the whole chain; the report names the first broken link."""
         if not (actor.has(Role.AUDITOR) or actor.has(Role.ADMIN)):

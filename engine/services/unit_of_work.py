@@ -178,6 +178,10 @@ class AuditTrail(Protocol):
         """Check the whole chain."""
         ...
 
+    def anchor(self, now: datetime) -> int | None:
+        """Tie the shards together in a new anchor if the last one is old enough; its id, else None."""
+        ...
+
 
 class Notices(Protocol):
     """Chase and supervision notices."""

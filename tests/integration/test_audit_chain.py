@@ -91,3 +91,91 @@ def test_cli_audit_verify_reports_the_first_broken_link(engine, db_url, tmp_path
         main(["audit", "verify"])
     assert broken.value.code == 1
     assert "BROKEN at event 2" in capsys.readouterr().out
+
+
+# -- shards and anchors (issue #21: writers no longer queue on one chain head) ------------------------------
+def _work_in_shards(engine, monkeypatch, shards) -> None:
+    """Some work whose transactions commit into each of `shards` in turn (as workers of other processes would)."""
+    from engine.persistence import audit_chain
+
+    for shard in shards:
+        monkeypatch.setattr(audit_chain, "own_shard", lambda shard=shard: shard)
+        _some_work(engine)
+
+
+def _shard_events(engine, shard):
+    with engine.ctx.db.read() as uow:
+        query = select(AuditEventRow.id, AuditEventRow.seq, AuditEventRow.hash).where(AuditEventRow.shard == shard)
+        return uow.session.execute(query.order_by(AuditEventRow.seq)).all()
+
+
+@pytest.mark.parametrize("tampered_shard", [2, 5])
+def test_tampering_with_any_shard_is_detected(engine, monkeypatch, tampered_shard):
+    _work_in_shards(engine, monkeypatch, [2, 5, 2])
+    assert _verify(engine).intact
+    assert len(_shard_events(engine, 2)) >= 6 and len(_shard_events(engine, 5)) >= 3  # 3 events a work
+    victim = _shard_events(engine, tampered_shard)[1]
+    with sql_engine_of(engine).begin() as conn:
+        conn.execute(update(AuditEventRow).where(AuditEventRow.id == victim.id).values(data={"forged": True}))
+    report = _verify(engine)
+    assert not report.intact
+    assert f"shard {tampered_shard}: seq 2" in (report.problem or "") and "was changed" in (report.problem or "")
+    assert report.broken_at == 2
+
+
+def test_moving_an_event_to_another_shard_or_cutting_a_shards_tail_is_detected(engine, monkeypatch):
+    _work_in_shards(engine, monkeypatch, [3, 4])
+    last_of_four = _shard_events(engine, 4)[-1]
+    with sql_engine_of(engine).begin() as conn:
+        conn.execute(delete(AuditEventRow).where(AuditEventRow.id == last_of_four.id))
+    cut = _verify(engine)
+    assert not cut.intact and "shard 4" in (cut.problem or "") and "removed" in (cut.problem or "")
+    with sql_engine_of(engine).begin() as conn:  # put it back, but into shard 3 at the next place
+        conn.execute(update(AuditEventRow).where(AuditEventRow.shard == 3, AuditEventRow.seq == 1)
+                     .values(shard=4, seq=last_of_four.seq))
+    moved = _verify(engine)
+    assert not moved.intact and "shard 3: seq 1 is missing" in (moved.problem or "")
+
+
+def test_an_anchor_catches_a_shard_rewritten_with_its_head(engine, monkeypatch):
+    from engine.persistence.audit_chain import GENESIS, event_hash
+    from engine.persistence.tables import AuditChainRow
+
+    _work_in_shards(engine, monkeypatch, [6])
+    assert engine.audit.anchor() == 1
+    assert engine.audit.anchor() is None  # not due again yet
+    report = _verify(engine)
+    assert report.intact and report.anchor and report.anchor.startswith("1:")
+    # Someone with database access rewrites shard 6 consistently: new content, every hash and the head redone.
+    with sql_engine_of(engine).begin() as conn:
+        rows = conn.execute(select(AuditEventRow).where(AuditEventRow.shard == 6).order_by(AuditEventRow.seq)).all()
+        prev = GENESIS
+        for row in rows:
+            actor = "nobody" if row.seq == 1 else row.actor
+            digest = event_hash(row.seq, prev, row.at, actor, row.action, row.case_id, row.task_id, row.data)
+            conn.execute(update(AuditEventRow).where(AuditEventRow.id == row.id)
+                         .values(actor=actor, prev_hash=prev, hash=digest))
+            prev = digest
+        conn.execute(update(AuditChainRow).where(AuditChainRow.id == 6).values(last_hash=prev))
+    rewritten = _verify(engine)
+    assert not rewritten.intact
+    assert "anchor 1 recorded shard 6" in (rewritten.problem or "")
+
+
+@pytest.mark.postgres
+def test_a_writer_takes_a_free_shard_instead_of_waiting(engine, monkeypatch):
+    """PostgreSQL: while one transaction holds this process's shard head, another commits into the next one."""
+    from engine.persistence import audit_chain
+    from engine.persistence.tables import AuditChainRow
+
+    if engine.ctx.db.dialect != "postgresql":
+        pytest.skip("row locks with SKIP LOCKED are PostgreSQL's; SQLite has one writer at a time")
+    monkeypatch.setattr(audit_chain, "own_shard", lambda: 7)
+    before = {shard: len(_shard_events(engine, shard)) for shard in (7, 8)}  # deploying wrote some events
+    with sql_engine_of(engine).connect() as holder:
+        with holder.begin():
+            holder.execute(select(AuditChainRow.id).where(AuditChainRow.id == 7).with_for_update())
+            _some_work(engine)  # would wait for the lock timeout if it needed shard 7
+    assert len(_shard_events(engine, 7)) == before[7]
+    assert len(_shard_events(engine, 8)) >= before[8] + 3
+    assert _verify(engine).intact

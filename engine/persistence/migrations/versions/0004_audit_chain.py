@@ -10,7 +10,7 @@ Create Date: 2026-11-23
 import sqlalchemy as sa
 from alembic import op
 
-from engine.persistence.audit_chain import GENESIS, HEAD_ID, event_hash
+from engine.persistence.audit_chain import HEAD_ID, rechain_in_id_order
 
 revision = '0004'
 down_revision = '0003'
@@ -39,17 +39,7 @@ def upgrade() -> None:
 def _chain_existing_events() -> tuple[int, str]:
     from engine.persistence.tables import AuditEventRow
 
-    conn = op.get_bind()
-    table = AuditEventRow.__table__
-    seq, prev = 0, GENESIS
-    rows = conn.execute(sa.select(table.c.id, table.c.at, table.c.actor, table.c.action, table.c.case_id,
-                                  table.c.task_id, table.c.data).order_by(table.c.id)).all()
-    for row in rows:
-        seq += 1
-        digest = event_hash(seq, prev, row.at, row.actor, row.action, row.case_id, row.task_id, row.data or {})
-        conn.execute(table.update().where(table.c.id == row.id).values(seq=seq, prev_hash=prev, hash=digest))
-        prev = digest
-    return seq, prev
+    return rechain_in_id_order(op.get_bind(), AuditEventRow.__table__.c)
 
 
 def downgrade() -> None:
