@@ -172,10 +172,9 @@ def test_a_writer_takes_a_free_shard_instead_of_waiting(engine, monkeypatch):
         pytest.skip("row locks with SKIP LOCKED are PostgreSQL's; SQLite has one writer at a time")
     monkeypatch.setattr(audit_chain, "own_shard", lambda: 7)
     before = {shard: len(_shard_events(engine, shard)) for shard in (7, 8)}  # deploying wrote some events
-    with sql_engine_of(engine).connect() as holder:
-        with holder.begin():
-            holder.execute(select(AuditChainRow.id).where(AuditChainRow.id == 7).with_for_update())
-            _some_work(engine)  # would wait for the lock timeout if it needed shard 7
+    with sql_engine_of(engine).connect() as holder, holder.begin():
+        holder.execute(select(AuditChainRow.id).where(AuditChainRow.id == 7).with_for_update())
+        _some_work(engine)  # would wait for the lock timeout if it needed shard 7
     assert len(_shard_events(engine, 7)) == before[7]
     assert len(_shard_events(engine, 8)) >= before[8] + 3
     assert _verify(engine).intact

@@ -1,8 +1,8 @@
 """audit chain shards: audit_event.shard (existing events are shard 1, the one chain so far), (shard, seq) unique,
 a head row per shard in audit_chain, and audit_anchor (every shard's head at a moment, chained)
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-11-26
 """
 import sqlalchemy as sa
@@ -11,8 +11,8 @@ from alembic import op
 import engine.persistence.types
 from engine.persistence.audit_chain import GENESIS, HEAD_ID, SHARDS, rechain_in_id_order
 
-revision = '0017'
-down_revision = '0016'
+revision = '0019'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
