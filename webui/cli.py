@@ -22,6 +22,7 @@ from engine.domain.filters import TaskFilter
 from engine.domain.model import Actor, Role
 from engine.domain.organisation import OrganisationInvalid, OrganisationTree
 from engine.services.deploy import read_diagram_dir
+from webui.clock_cli import add_clock_parser
 
 Handler = Callable[[Engine, argparse.Namespace], Any]
 
@@ -265,6 +266,12 @@ def cmd_message(engine: Engine, args: argparse.Namespace) -> None:
                    + (f", waiting for {', '.join(d['waiting_after'])}" if d["waiting_after"] else ""))
 
 
+def cmd_clock(engine: Engine, args: argparse.Namespace) -> None:
+    from webui.clock_cli import cmd_clock as run_clock
+
+    run_clock(engine, args, emit, user_actor)
+
+
 def cmd_validate(engine: Engine, args: argparse.Namespace) -> None:
     problems = engine.deploy.validate(read_diagram_dir(Path(args.directory)))
     emit(args, {"problems": problems}, lambda d: "\n".join(str(p) for p in d["problems"]) or "no problems")
@@ -431,6 +438,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", help="deliver as this user (default: the operator at the shell)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_message)
+    add_clock_parser(sub, cmd_clock)
     audit = sub.add_parser("audit", help="the audit trail")
     a_sub = audit.add_subparsers(dest="audit_command", required=True)
     p = a_sub.add_parser("verify", help="check the hash chain; report the first broken link (exit 1)")

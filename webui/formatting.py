@@ -12,6 +12,7 @@ from engine.domain import authz
 from engine.domain.errors import DeployProblem
 from engine.domain.supervision import days_over
 from engine.services.tasks import NAV_COUNT_CAP
+from webui.clock_text import PAUSE_KINDS, REQUEST_STATUSES
 from webui.context import current_actor, engine
 from webui.failures import failure_text, limit_problem_text
 from webui.labels import (
@@ -165,6 +166,8 @@ def init_app(app: Flask) -> None:
         channel_label=lambda c: label_of(DELIVERY_CHANNELS, getattr(c, "value", c)),
         delivery_label=lambda s: label_of(DELIVERY_STATUSES, getattr(s, "value", s)),
         failure_text=failure_text, value_lines=value_lines,
+        pause_kind_label=lambda k: label_of(PAUSE_KINDS, k), pause_kinds=PAUSE_KINDS,
+        request_status_label=lambda s: label_of(REQUEST_STATUSES, getattr(s, "value", s)),
     )
 
     @app.context_processor

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from engine.schemas.labels import N_
+from webui.clock_text import CLOCK_ACTION_LABELS, CLOCK_CONFLICTS
 
 __all__ = ["N_"]
 
@@ -74,11 +75,15 @@ MIGRATION_BLOCKERS = {
     "case_changed": N_("迁移期间案件已变化，请重新预演"),
 }
 
+ACTION_LABELS |= CLOCK_ACTION_LABELS
+
 # Conflicts the engine names by code (Conflict.code), with their parameters.
 CONFLICTS = {
     "message_not_waiting": N_("案件 %(case)s 没有在等待消息“%(message)s”；它正在等待：%(waiting)s"),
     "case_not_open": N_("案件 %(case)s 已不在处理中，不再等待任何消息"),
 }
+
+CONFLICTS |= CLOCK_CONFLICTS
 
 NOTICE_KINDS = {"chase": N_("催办"), "supervision": N_("督办")}
 

@@ -19,6 +19,7 @@ SCOPES: dict[str, str] = {
     "cases:read": "read cases (data, status, due times, tasks, timeline)",
     "cases:write": "open complaints",
     "cases:message": "deliver messages to cases (e.g. the customer supplied documents)",
+    "cases:clock": "extend, pause, resume and restart cases' regulatory clocks; decide extension requests",
     "tasks:read": "list and read tasks",
     "tasks:write": "claim, unclaim and complete tasks",
     "tasks:chase": "chase tasks",

@@ -30,6 +30,7 @@ from engine.domain.regulatory_clock import (
     may_move_clock,
     paused_workdays,
 )
+from engine.services.cases import case_visible
 from engine.services.context import EngineContext
 from engine.services.customer_notices.compose import NoticeSubject, queue_customer_notice
 from engine.services.projection import persist_workflow
@@ -104,10 +105,17 @@ class ClockService:
 
     def extend(self, ref: str | int, to_days: int, reason: str, actor: Actor) -> ClockRequest | None:
         """Extend to 30 days at once, or ask for 60 days (returns the pending request the approver decides)."""
-        _required({"reason": reason})
         with self.ctx.db.write() as uow:
             case, clock = self._open_case(uow, ref, actor, "clock_extend")
+            _required({"reason": reason})
             expected = self._next_days(clock)
+            sla = self.ctx.sla
+            if to_days not in (sla.regulatory_first_extension, sla.regulatory_second_extension):
+                raise ValidationFailed({"to_days": [f"the next extension is to {expected} days"]}, coded={
+                    "to_days": [("clock_next_extension", {"days": str(expected or clock.days)})]})
+            if to_days <= clock.days:  # a retried request: the clock already runs that long
+                raise Conflict("the clock is already extended", code="clock_already_extended",
+                               params={"case": case.number, "days": str(clock.days)})
             if expected is None:
                 raise Conflict("the regulatory clock is already at its last extension", code="clock_at_last_extension",
                                params={"case": case.number})
@@ -124,8 +132,10 @@ class ClockService:
 
     def decide(self, request_id: int, approve: bool, opinion: str, actor: Actor) -> ClockRequest:
         """Approve or reject a 60-day request, with an opinion: a supervisor of the parent unit or head office."""
-        _required({"opinion": opinion})
         with self.ctx.db.write() as uow:
+            if not actor.has(Role.SUPERVISOR) or not actor.memberships:
+                self._deny(uow, actor, "clock_approve", None)
+            _required({"opinion": opinion})
             request = uow.clock.request(request_id)
             if request is None:
                 raise NotFound(f"extension request {request_id} not found")
@@ -157,10 +167,10 @@ class ClockService:
 
     def pause(self, ref: str | int, kind: str, reason: str, evidence: str, actor: Actor) -> CaseSummary:
         """Stop the clock for an external appraisal or a third party's verification (time not counted)."""
-        _required({"reason": reason, "evidence": evidence})
-        pause_kind = self._pause_kind(kind)
         with self.ctx.db.write() as uow:
             case, clock = self._open_case(uow, ref, actor, "clock_pause")
+            _required({"reason": reason, "evidence": evidence})
+            pause_kind = self._pause_kind(kind)
             if clock.paused:
                 raise Conflict("the clock is already paused", code="clock_already_paused", params={"case": case.number})
             now = self.ctx.now()
@@ -194,15 +204,16 @@ class ClockService:
             uow.commit()
             return self._summary(uow, case.id)
 
-    def restart(self, ref: str | int, facts_at: datetime, reason: str, actor: Actor) -> CaseSummary:
-        """The customer brought new facts: the clock counts its first limit again from their date."""
-        _required({"reason": reason})
-        facts_at = ensure_aware(facts_at)
+    def restart(self, ref: str | int, facts_at: datetime | None, reason: str, actor: Actor) -> CaseSummary:
+        """The customer brought new facts: the clock counts its first limit again from their date
+        (None: the date given was unreadable)."""
         with self.ctx.db.write() as uow:
             case, clock = self._open_case(uow, ref, actor, "clock_restart")
+            _required({"reason": reason})
             if clock.paused:
                 raise Conflict("resume the clock first", code="clock_paused_restart", params={"case": case.number})
-            if facts_at > self.ctx.now() or facts_at < clock.base:
+            facts_at = ensure_aware(facts_at) if facts_at is not None else None
+            if facts_at is None or facts_at > self.ctx.now() or facts_at < clock.base:
                 raise ValidationFailed({"facts_at": ["after the clock's start and not in the future"]},
                                        coded={"facts_at": [("clock_facts_at", {"start": iso(clock.base)[:10]})]})
             restarted = clock.restarted(facts_at, self.ctx.sla.regulatory_initial)
@@ -224,6 +235,8 @@ class ClockService:
         case = uow.cases.load_for_update(case_id) if case_id is not None else None
         if case is None:
             raise NotFound(f"case {ref} not found")
+        if not case_visible(uow, actor, case.id):
+            self._deny(uow, actor, action, case.id, NotFound(f"case {ref} not found"))
         if not may_move_clock(actor, self.ctx.organisation, case.unit, uow.read.case_queues(case.id)):
             self._deny(uow, actor, action, case.id)
         if case.status != "open":
@@ -235,12 +248,13 @@ class ClockService:
             return int(ref)
         return uow.read.case_id_by_number(str(ref))
 
-    def _deny(self, uow: UnitOfWork, actor: Actor, action: str, case_id: int) -> NoReturn:
-        """Undo what the transaction did, record the refusal instead, then refuse."""
+    def _deny(self, uow: UnitOfWork, actor: Actor, action: str, case_id: int | None,
+              error: Exception | None = None) -> NoReturn:
+        """Undo what the transaction did, record the refusal instead, then refuse (Forbidden unless `error`)."""
         uow.rollback()
         uow.audit.denied(self.ctx.now(), actor.username, action, case_id)
         uow.commit()
-        raise Forbidden(f"{actor.username} may not {action.replace('_', ' ')} of this case", audited=True)
+        raise error or Forbidden(f"{actor.username} may not {action.replace('_', ' ')} of this case", audited=True)
 
     def _clock(self, uow: UnitOfWork, case_id: int, received_at: datetime, extensions: int) -> RegulatoryClock:
         """The stored clock, or for a case never moved the one its extensions imply."""

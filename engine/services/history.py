@@ -44,6 +44,8 @@ class HistoryEntry:
     message: str = ""
     # Only in the audit view: what the event recorded besides the above (refused action, timer, worker...).
     details: dict[str, Any] = field(default_factory=dict)
+    # A change of the regulatory clock: what it recorded (days, deadlines before and after, opinion...).
+    clock: dict[str, Any] = field(default_factory=dict)
 
 
 class HistoryService:
@@ -81,6 +83,8 @@ class HistoryService:
 
 
 SHOWN_KEYS = ("assignee", "reason", "message")
+CLOCK_ACTIONS = frozenset({"regulatory_extension", "clock_extension_requested", "clock_extension_approved",
+                           "clock_extension_rejected", "clock_paused", "clock_resumed", "clock_restarted"})
 BOOKKEEPING = ("task", "title", "data", "previous", *SHOWN_KEYS)
 
 
@@ -102,6 +106,7 @@ def entry(event: AuditEvent, defn: LoadedDefinition | None, tasks: dict[str, Hum
         reason=str(event.data.get("reason") or note or ""),
         message=str(event.data.get("message") or ""),
         details={k: v for k, v in event.data.items() if k not in BOOKKEEPING} if audit else {},
+        clock=dict(event.data) if event.action in CLOCK_ACTIONS else {},
     )
 
 

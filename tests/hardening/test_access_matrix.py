@@ -78,6 +78,16 @@ POST customer_notices.mark_sent    own     ok     ok         deny          ok   
 POST customer_notices.mark_sent    other   deny   ok         deny          ok    deny    deny     login
 POST case.send_message             own     ok     ok         deny          ok    deny    deny     login
 POST case.send_message             other   deny   ok         deny          ok    deny    deny     login
+POST clock.extend                  own     ok     ok         deny          deny  deny    deny     login
+POST clock.extend                  other   deny   ok         deny          deny  deny    deny     login
+POST clock.pause                   own     ok     ok         deny          deny  deny    deny     login
+POST clock.pause                   other   deny   ok         deny          deny  deny    deny     login
+POST clock.resume                  own     ok     ok         deny          deny  deny    deny     login
+POST clock.resume                  other   deny   ok         deny          deny  deny    deny     login
+POST clock.restart                 own     ok     ok         deny          deny  deny    deny     login
+POST clock.restart                 other   deny   ok         deny          deny  deny    deny     login
+GET  clock.requests                -       ok     ok         ok            ok    ok      ok       login
+POST clock.decide                  -       deny   ok         deny          deny  deny    deny     login
 GET  supervisor.desk               -       deny   ok         deny          ok    ok      ok       login
 GET  supervisor.supervision        -       deny   ok         deny          ok    ok      deny     login
 POST supervisor.chase              own     deny   ok         deny          ok    deny    deny     login
@@ -115,6 +125,19 @@ GET  /api/v1/cases/{ref}/customer-notices   own     ok     ok         deny      
 GET  /api/v1/cases/{ref}/customer-notices   other   deny   ok         deny          ok    ok      deny     401
 POST /api/v1/cases/{ref}/messages           own     ok     ok         deny          ok    deny    deny     401
 POST /api/v1/cases/{ref}/messages           other   deny   ok         deny          ok    deny    deny     401
+GET  /api/v1/cases/{ref}/clock              own     ok     ok         deny          ok    ok      deny     401
+GET  /api/v1/cases/{ref}/clock              other   deny   ok         deny          ok    ok      deny     401
+POST /api/v1/cases/{ref}/clock/extensions   own     ok     ok         deny          deny  deny    deny     401
+POST /api/v1/cases/{ref}/clock/extensions   other   deny   ok         deny          deny  deny    deny     401
+POST /api/v1/cases/{ref}/clock/pause        own     ok     ok         deny          deny  deny    deny     401
+POST /api/v1/cases/{ref}/clock/pause        other   deny   ok         deny          deny  deny    deny     401
+POST /api/v1/cases/{ref}/clock/resume       own     ok     ok         deny          deny  deny    deny     401
+POST /api/v1/cases/{ref}/clock/resume       other   deny   ok         deny          deny  deny    deny     401
+POST /api/v1/cases/{ref}/clock/restart      own     ok     ok         deny          deny  deny    deny     401
+POST /api/v1/cases/{ref}/clock/restart      other   deny   ok         deny          deny  deny    deny     401
+GET  /api/v1/clock/requests                 -       ok     ok         ok            ok    ok      ok       401
+# deciding needs a person with a unit: API keys (even a supervisor's) are refused
+POST /api/v1/clock/requests/{request_id}/decision - deny deny   deny          deny  deny    deny     401
 GET  /api/v1/tasks                          -       ok     ok         ok            ok    ok      ok       401
 GET  /api/v1/tasks/{task_id}                own     ok     ok         deny          ok    ok      deny     401
 GET  /api/v1/tasks/{task_id}                other   deny   ok         deny          ok    ok      deny     401
@@ -182,6 +205,12 @@ WEB_PROBES: dict[str, Probe] = {
     "GET customer_notices.letter": Probe("/customer-notices/{letter}/letter"),
     "POST customer_notices.mark_sent": Probe("/customer-notices/{letter}/sent", {}),
     "POST case.send_message": Probe("/cases/{case}/messages", {"message": "矩阵消息"}),
+    "POST clock.extend": Probe("/cases/{case}/clock/extend", {"to_days": "60", "reason": "矩阵延期"}),
+    "POST clock.pause": Probe("/cases/{case}/clock/pause", {"kind": "appraisal", "reason": "矩阵", "evidence": "矩阵"}),
+    "POST clock.resume": Probe("/cases/{case}/clock/resume", {}),
+    "POST clock.restart": Probe("/cases/{case}/clock/restart", {"facts_at": "2024-09-27T09:00", "reason": "矩阵"}),
+    "GET clock.requests": Probe("/clock/requests"),
+    "POST clock.decide": Probe("/clock/requests/999999/decide", {"decision": "approve", "opinion": ""}),
     "GET supervisor.desk": Probe("/supervisor/"),
     "GET supervisor.supervision": Probe("/supervisor/supervision"),
     "POST supervisor.chase": Probe("/supervisor/tasks/{task}/chase", {"reason": "矩阵催办"}),
@@ -215,6 +244,17 @@ API_PROBES: dict[str, Probe] = {
     "GET /api/v1/cases/{ref}": Probe("/api/v1/cases/{case}"),
     "GET /api/v1/cases/{ref}/customer-notices": Probe("/api/v1/cases/{case}/customer-notices"),
     "POST /api/v1/cases/{ref}/messages": Probe("/api/v1/cases/{case}/messages", {"message": "矩阵消息"}),
+    "GET /api/v1/cases/{ref}/clock": Probe("/api/v1/cases/{case}/clock"),
+    "POST /api/v1/cases/{ref}/clock/extensions": Probe("/api/v1/cases/{case}/clock/extensions",
+                                                       {"to_days": 60, "reason": "矩阵延期"}),
+    "POST /api/v1/cases/{ref}/clock/pause": Probe("/api/v1/cases/{case}/clock/pause",
+                                                  {"kind": "appraisal", "reason": "矩阵", "evidence": "矩阵"}),
+    "POST /api/v1/cases/{ref}/clock/resume": Probe("/api/v1/cases/{case}/clock/resume", {}),
+    "POST /api/v1/cases/{ref}/clock/restart": Probe("/api/v1/cases/{case}/clock/restart",
+                                                    {"facts_at": "2024-09-27T09:00:00+08:00", "reason": "矩阵"}),
+    "GET /api/v1/clock/requests": Probe("/api/v1/clock/requests"),
+    "POST /api/v1/clock/requests/{request_id}/decision": Probe("/api/v1/clock/requests/999999/decision",
+                                                              {"approve": True, "opinion": "矩阵"}),
     "GET /api/v1/tasks": Probe("/api/v1/tasks"),
     "GET /api/v1/tasks/{task_id}": Probe("/api/v1/tasks/{task}"),
     "POST /api/v1/tasks/{task_id}/claim": Probe("/api/v1/tasks/{task}/claim", {}),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.domain.errors import Forbidden, ValidationFailed
+from engine.domain.errors import Forbidden, NotFound, ValidationFailed
 from tests.support.actors import MANAGER, supervisor
 from tests.support.clock import BRANCH_SUPERVISOR, HEAD_OFFICE_SENIOR, member
 from tests.support.driver import assert_projection_matches_workflow, audit_actions, open_case
@@ -46,8 +46,8 @@ def test_a_head_office_case_is_extended_to_60_days_only_with_head_office_approva
 def test_people_outside_the_case_cannot_extend_and_bad_requests_change_nothing(engine):
     case = open_case(engine)
     clock_of(engine).set(at(2024, 10, 9, 15))
-    with pytest.raises(Forbidden):
-        engine.clock.extend(case.id, 30, "原因", MANAGER)  # no queue of this case, no supervisor
+    with pytest.raises(NotFound):
+        engine.clock.extend(case.id, 30, "原因", MANAGER)  # no queue of this case, no supervisor: not seen
     with pytest.raises(ValidationFailed) as no_reason:
         engine.clock.extend(case.id, 30, "  ", CARE_SUPERVISOR)
     assert "reason" in no_reason.value.errors

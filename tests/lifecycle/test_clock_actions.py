@@ -17,10 +17,11 @@ from sqlalchemy import select
 from engine.bootstrap import Engine
 from engine.domain.clock import to_china
 from engine.domain.customer_notices import CustomerNoticeKind
-from engine.domain.errors import Conflict, Forbidden, ValidationFailed
+from engine.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.domain.model import CaseSummary
 from engine.domain.regulatory_clock import RequestStatus
 from engine.persistence.tables import TimerRow
+from tests.support.actors import AUDITOR
 from tests.support.clock import (
     BRANCH_SUPERVISOR,
     HEAD_OFFICE_SENIOR,
@@ -73,11 +74,11 @@ def test_two_extensions_the_second_approved_at_the_parent_unit_customer_told_eac
     assert [r.id for r in engine.clock.pending_requests(HEAD_OFFICE_SENIOR)] == [request.id]
     assert engine.clock.pending_requests(OTHER_BRANCH) == engine.clock.pending_requests(OUTLET_HEAD) == []
 
-    for wrong in (OUTLET_HEAD, OTHER_BRANCH, OUTLET_FRONT):  # the asker, the case's own unit, another branch
-        with pytest.raises(Forbidden):
+    for wrong in (OUTLET_HEAD, OTHER_BRANCH, OUTLET_FRONT):  # the asker at the case's own unit, another branch,
+        with pytest.raises(Forbidden):                       # and staff who are no supervisor
             engine.clock.decide(request.id, True, "同意", wrong)
     assert [e.data["action"] for e in audit_actions(engine, case.id, "access_denied")] == [
-        "clock_approve_own", "clock_approve", "clock_approve"]
+        "clock_approve_own", "clock_approve"]
     with pytest.raises(ValidationFailed) as no_opinion:
         engine.clock.decide(request.id, True, "  ", BRANCH_SUPERVISOR)
     assert list(no_opinion.value.errors) == ["opinion"]
@@ -99,7 +100,7 @@ def test_two_extensions_the_second_approved_at_the_parent_unit_customer_told_eac
     assert decided_twice.value.code == "clock_request_decided"
     with pytest.raises(Conflict) as last:
         engine.clock.extend(case.id, 60, "再延", OUTLET_HEAD)
-    assert last.value.code == "clock_at_last_extension"
+    assert last.value.code == "clock_already_extended"
     assert_projection_matches_workflow(engine, case.id)
 
 
@@ -109,6 +110,9 @@ def test_a_rejected_request_changes_nothing_but_the_record(engine: Engine) -> No
         engine.clock.extend(case.id, 60, "直接延长", OUTLET_FRONT)  # 15 -> 60 skips the 30-day step
     assert skipped.value.coded["to_days"] == [("clock_next_extension", {"days": "30"})]
     engine.clock.extend(case.id, 30, "案情复杂", OUTLET_FRONT)
+    with pytest.raises(Conflict) as retried:  # a retry of the same extension extends nothing twice
+        engine.clock.extend(case.id, 30, "案情复杂", OUTLET_FRONT)
+    assert retried.value.code == "clock_already_extended"
     request = engine.clock.extend(case.id, 60, "仍需鉴定", OUTLET_FRONT)
     assert request is not None
     with pytest.raises(Conflict) as twice:
@@ -177,9 +181,10 @@ def test_a_restart_on_new_facts_counts_15_days_again_from_their_date(engine: Eng
 
 def test_who_may_move_the_clock(engine: Engine) -> None:
     case = _outlet_case(engine)
-    for outsider in (OTHER_BRANCH,):
-        with pytest.raises(Forbidden):
-            engine.clock.pause(case.id, "third_party", "第三方核实", "函件", outsider)
+    with pytest.raises(NotFound):  # another branch's supervisor does not see the case
+        engine.clock.pause(case.id, "third_party", "第三方核实", "函件", OTHER_BRANCH)
+    with pytest.raises(Forbidden):  # an auditor sees it and may not move it
+        engine.clock.pause(case.id, "third_party", "第三方核实", "函件", AUDITOR)
     with pytest.raises(ValidationFailed) as bad_kind:
         engine.clock.pause(case.id, "holiday", "x", "y", OUTLET_FRONT)
     assert list(bad_kind.value.errors) == ["kind"]
@@ -189,5 +194,5 @@ def test_who_may_move_the_clock(engine: Engine) -> None:
     with pytest.raises(Conflict) as not_paused:
         engine.clock.resume(case.id, "", OUTLET_FRONT)
     assert not_paused.value.code == "clock_not_paused"
-    assert [e.data["action"] for e in audit_actions(engine, case.id, "access_denied")] == ["clock_pause"]
+    assert [e.data["action"] for e in audit_actions(engine, case.id, "access_denied")] == ["clock_pause"] * 2
     assert engine.cases.summary(case.id).regulatory_due_at == at(2024, 11, 19)

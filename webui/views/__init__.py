@@ -8,6 +8,7 @@ from webui.views import (
     admin,
     auth,
     case,
+    clock,
     customer_notices,
     health,
     inbox,
@@ -19,7 +20,7 @@ from webui.views import (
     units,
 )
 
-AREAS = (auth, health, inbox, task, intake, case, customer_notices, supervisor, notices, owner, admin, units)
+AREAS = (auth, health, inbox, task, intake, case, clock, customer_notices, supervisor, notices, owner, admin, units)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -35,6 +35,7 @@ def _render(detail: CaseDetail, revealed: bool) -> str:
         openable={t.id for t in detail.tasks if authz.may_see_task(who, t)},
         may_audit=authz.may_see_audit_trail(who), process_name=engine().history.process_name(detail),
         waiting_messages=waiting if authz.may_change(who) else [],
+        clock=engine().clock.view(case, who),
     )
 
 
