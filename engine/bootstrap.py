@@ -36,6 +36,8 @@ from engine.services.mail import Mailer
 from engine.services.messages import MessageService
 from engine.services.migration import MigrationService
 from engine.services.organisation import OrganisationService
+from engine.services.oversight.alerts import AlertService
+from engine.services.oversight.knowledge import KnowledgeService
 from engine.services.oversight.notices import NoticeService
 from engine.services.oversight.supervision import SupervisionService
 from engine.services.reports import ReportService
@@ -73,6 +75,8 @@ class Engine:
     sessions: SessionService
     throttle: ThrottleService
     history: HistoryService
+    knowledge: KnowledgeService
+    alerts: AlertService
 
     def init_db(self) -> None:
         """Create or upgrade the schema (Alembic migrations); fill report facts of older cases."""
@@ -143,6 +147,8 @@ def build(
         sessions=SessionService(ctx),
         throttle=ThrottleService(ctx),
         history=HistoryService(ctx),
+        knowledge=KnowledgeService(ctx),
+        alerts=AlertService(ctx),
     )
     return engine
 

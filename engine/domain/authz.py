@@ -96,6 +96,21 @@ def may_chase(actor: Actor) -> bool:
     return actor.has(Role.SUPERVISOR) or actor.has(Role.ADMIN) or "cs_business_group" in actor.departments
 
 
+def may_curate_knowledge(actor: Actor) -> bool:
+    """Complaint management drafts and publishes typical cases and issues alerts (an auditor does not)."""
+    return may_change(actor) and SUPERVISING_DEPARTMENT in actor.departments
+
+
+def alert_units(actor: Actor) -> frozenset[str] | None:
+    """The units whose acknowledgements of alerts an actor follows (None: every unit): complaint management
+    and readers of everything without units the whole bank, a supervisor their subtrees; others none."""
+    if may_curate_knowledge(actor):
+        return None
+    if reads_everything(actor):
+        return actor.oversees
+    return frozenset()
+
+
 def may_deploy(actor: Actor) -> bool:
     """Deploying diagrams is code: process owners and admins only."""
     return actor.has(Role.PROCESS_OWNER) or actor.has(Role.ADMIN)

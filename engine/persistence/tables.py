@@ -403,3 +403,64 @@ class CustomerNoticeRow(Base):
     sent_at: Mapped[datetime | None]
     sent_by: Mapped[str | None] = mapped_column(String(80))
     last_error: Mapped[str | None] = mapped_column(String(400))
+
+
+class TypicalCaseRow(Base):
+    """A typical case of the knowledge base (no personal data), drafted from one closed complaint.
+
+    `search_text` joins the category and cause labels and every text: PostgreSQL searches it with a trigram
+    index (pg_trgm, migration 0022), SQLite through the FTS5 table `typical_case_search` (trigram tokenizer),
+    which holds the published cases only (engine/persistence/knowledge.py keeps it in step).
+    """
+
+    __tablename__ = "typical_case"
+    __table_args__ = (Index("ix_typical_case_similar", "status", "category", "cause", "published_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("complaint_case.id"), unique=True)
+    case_number: Mapped[str] = mapped_column(String(40))
+    unit: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str | None] = mapped_column(String(40))
+    cause: Mapped[str | None] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    facts: Mapped[str] = mapped_column(Text)
+    analysis: Mapped[str] = mapped_column(Text)
+    resolution: Mapped[str] = mapped_column(Text)
+    lessons: Mapped[str] = mapped_column(Text)
+    search_text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(80))
+    updated_at: Mapped[datetime]
+    published_by: Mapped[str | None] = mapped_column(String(80))
+    published_at: Mapped[datetime | None]
+
+
+class AlertRow(Base):
+    """A risk alert (风险提示) issued from a typical case."""
+
+    __tablename__ = "alert"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    typical_case_id: Mapped[int] = mapped_column(ForeignKey("typical_case.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    message: Mapped[str] = mapped_column(Text)
+    issued_by: Mapped[str] = mapped_column(String(80))
+    issued_at: Mapped[datetime] = mapped_column(index=True)
+    whole_bank: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AlertRecipientRow(Base):
+    """One addressee of an alert (a unit, or a department of it) and its acknowledgement."""
+
+    __tablename__ = "alert_recipient"
+    __table_args__ = (Index("ix_alert_recipient_unit", "unit", "department", "acknowledged_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id"), index=True)
+    unit: Mapped[str] = mapped_column(String(40))
+    department: Mapped[str | None] = mapped_column(String(80))
+    acknowledged_by: Mapped[str | None] = mapped_column(String(80))
+    acknowledged_at: Mapped[datetime | None]

@@ -14,6 +14,7 @@ from engine.persistence.clock import ClockRepository
 from engine.persistence.counters import CounterRepository
 from engine.persistence.customer_notices import CustomerNoticeRepository
 from engine.persistence.db import checkpoint, is_unavailable, make_engine, ping, session_factory, upgrade
+from engine.persistence.knowledge import AlertRepository, TypicalCaseRepository
 from engine.persistence.limits import TEXT_LIMITS
 from engine.persistence.queries import ReadQueries, ReportQueries
 from engine.persistence.repositories import (
@@ -49,6 +50,8 @@ class UnitOfWork:
         self.notices = NoticeRepository(self.session)
         self.customer_notices = CustomerNoticeRepository(self.session, self.sealer)
         self.users = UserRepository(self.session)
+        self.typical_cases = TypicalCaseRepository(self.session)
+        self.alerts = AlertRepository(self.session)
         self.api_keys = ApiKeyRepository(self.session)
         self.idempotency = IdempotencyRepository(self.session)
         self.counters = CounterRepository(self.session)

@@ -10,13 +10,11 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from engine.domain.clock import CHINA_TZ
 from engine.domain.codes import CodeLists
+from engine.domain.masking import EMAIL, PHONE, RESIDENT_ID
 from engine.schemas.labels import N_
 from engine.schemas.limits import within_max_amount
 from engine.schemas.text import PlainTextSchema
 
-PHONE = r"^(\+?86)?1\d{10}$|^0\d{2,3}-?\d{7,8}$"
-EMAIL = r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$"  # empty: no email address
-RESIDENT_ID = r"^\d{17}[\dXx]$"
 # Times the calendar and the databases can handle (year 1 or 9999 would overflow on conversion to UTC).
 EARLIEST_RECEIPT = datetime(2000, 1, 1, tzinfo=CHINA_TZ)
 LATEST_RECEIPT = datetime(2100, 1, 1, tzinfo=CHINA_TZ)

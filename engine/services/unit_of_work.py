@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from engine.domain.customer_notices import CustomerNotice, DeliveryChannel, DeliveryStatus, NewCustomerNotice
 from engine.domain.filters import TaskFilter
+from engine.domain.knowledge import Alert, AlertRecipient, TypicalCase, TypicalCaseText
 from engine.domain.limits import TextLimits
 from engine.domain.model import (
     ApiKey,
@@ -265,6 +266,64 @@ class CaseLinks(Protocol):
 
     def reviews_of(self, case_id: int) -> list[tuple[int, str, str, datetime]]:
         """The review cases of a case: (id, number, status, received at), oldest first."""
+        ...
+
+
+class TypicalCases(Protocol):
+    """Typical cases of the knowledge base (drafts and published) and the search over published ones."""
+
+    def add(self, case: TypicalCase, search_text: str) -> int:
+        """Store a new draft; returns its id."""
+        ...
+
+    def get(self, typical_id: int) -> TypicalCase | None:
+        """One typical case, or None."""
+        ...
+
+    def for_case(self, case_id: int) -> TypicalCase | None:
+        """The typical case made from a complaint, or None."""
+        ...
+
+    def update_text(self, typical_id: int, expected_version: int, new: TypicalCaseText, search_text: str,
+                    by: str, at: datetime) -> bool:
+        """Change a draft's texts if it is unchanged since read and still a draft; False otherwise."""
+        ...
+
+    def publish(self, typical_id: int, expected_version: int, by: str, at: datetime) -> bool:
+        """Publish a draft if it is unchanged since read; False otherwise."""
+        ...
+
+    def drafts(self, limit: int = 100) -> list[TypicalCase]:
+        """Drafts, most recently changed first."""
+        ...
+
+    def search(self, terms: Sequence[str], category: str | None = None, cause: str | None = None,
+               limit: int = 50) -> list[TypicalCase]:
+        """Published cases containing every term (of this category and cause, if given), newest first."""
+        ...
+
+
+class Alerts(Protocol):
+    """Risk alerts and the acknowledgements of their addressees."""
+
+    def add(self, alert: Alert) -> int:
+        """Store an alert with its addressees; returns its id."""
+        ...
+
+    def get(self, alert_id: int) -> Alert | None:
+        """One alert with every addressee, or None."""
+        ...
+
+    def recent(self, limit: int = 100) -> list[Alert]:
+        """The newest alerts with their addressees."""
+        ...
+
+    def addressed_to(self, units: Sequence[str] | None, departments: Sequence[str], limit: int = 100) -> list[Alert]:
+        """The newest alerts with an addressee in `units` (None: any unit) or of `departments`."""
+        ...
+
+    def acknowledge(self, alert_id: int, recipients: Sequence[AlertRecipient], by: str, at: datetime) -> int:
+        """Mark these addressees acknowledged unless they already were; how many were marked."""
         ...
 
 
@@ -574,6 +633,12 @@ class UnitOfWork(Protocol):
 
     @property
     def users(self) -> Users: ...
+
+    @property
+    def typical_cases(self) -> TypicalCases: ...
+
+    @property
+    def alerts(self) -> Alerts: ...
 
     @property
     def api_keys(self) -> ApiKeys: ...

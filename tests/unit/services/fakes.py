@@ -311,7 +311,7 @@ class FakeUnitOfWork:
         self.audit, self.notices = FakeAudit(self.store), FakeNotices(self.store)
         self.users, self.case_facts = FakeUsers(self.store), FakeCaseFacts(self.store)
         self.customer_notices = FakeCustomerNotices(self.store)
-        self.api_keys = self.idempotency = self.reports = _Repo(self.store)
+        self.api_keys = self.idempotency = self.reports = self.typical_cases = self.alerts = _Repo(self.store)
         self.read = FakeReads(self.store)
         return self
 
