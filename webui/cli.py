@@ -22,6 +22,7 @@ from engine.domain.filters import TaskFilter
 from engine.domain.model import Actor, Role
 from engine.domain.organisation import OrganisationInvalid, OrganisationTree
 from engine.services.deploy import read_diagram_dir
+from webui.cli_knowledge import add_parsers, alerts_command, knowledge_command
 from webui.clock_cli import add_clock_parser
 
 Handler = Callable[[Engine, argparse.Namespace], Any]
@@ -444,6 +445,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = a_sub.add_parser("verify", help="check the hash chain; report the first broken link (exit 1)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_audit)
+    add_parsers(sub, knowledge_command(emit, user_actor, read_data), alerts_command(emit, user_actor))
     return parser
 
 
@@ -486,9 +488,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _print_validation_failed(err: ValidationFailed) -> int:
-    from webui.organisation_text import shell_gettext, validation_texts
+    from webui.knowledge_text import problem_texts
+    from webui.organisation_text import shell_gettext
 
-    for field, messages in sorted(validation_texts(err, shell_gettext()).items()):
+    for field, messages in sorted(problem_texts(err, shell_gettext()).items()):
         print(f"{field}: {'; '.join(messages)}", file=sys.stderr)
     return 1
 

@@ -124,12 +124,13 @@ def nav() -> dict[str, Any]:
     eng = engine()
     counts = eng.tasks.counts(who)
     queues = [(d, _queue_count(d, counts, len(who.departments))) for d in sorted(who.departments)]
-    unread = len(eng.notices.for_actor(who, unread_only=True))
+    unread = len(eng.notices.for_actor(who, unread_only=True)) + len(eng.alerts.received(who, pending_only=True))
     return {
         "counts": counts, "queues": queues, "unread": unread,
         "is_supervisor": authz.may_chase(who) or authz.reads_everything(who),
         "is_owner": authz.may_deploy(who), "may_register": authz.may_change(who),
         "is_admin": authz.may_manage_users(who), "units": [unit_name(code) for code in units_of(who)],
+        "follows_alerts": authz.alert_units(who) != frozenset(),
     }
 
 

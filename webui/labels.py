@@ -46,6 +46,11 @@ ACTION_LABELS = {
     "regulatory_extension": N_("延长监管时限"),
     "customer_notice_letter_sent": N_("告知书已寄送"),
     "customer_notice_failed": N_("客户告知发送失败"),
+    "typical_case_drafted": N_("起草典型案例"),
+    "typical_case_updated": N_("修改典型案例"),
+    "typical_case_published": N_("发布典型案例"),
+    "alert_issued": N_("发出风险提示"),
+    "alert_acknowledged": N_("确认风险提示"),
 }
 
 UNIT_KINDS = {
@@ -81,6 +86,11 @@ ACTION_LABELS |= CLOCK_ACTION_LABELS
 CONFLICTS = {
     "message_not_waiting": N_("案件 %(case)s 没有在等待消息“%(message)s”；它正在等待：%(waiting)s"),
     "case_not_open": N_("案件 %(case)s 已不在处理中，不再等待任何消息"),
+    "typical_case_not_closed": N_("投诉 %(case)s 尚未办结：只有已办结的投诉才能作为典型案例"),
+    "typical_case_exists": N_("投诉 %(case)s 已有典型案例（编号 %(id)s）"),
+    "typical_case_published": N_("典型案例 %(id)s 已发布，不能再修改"),
+    "alert_needs_published_case": N_("典型案例 %(id)s 尚未发布：风险提示只能从已发布的典型案例发出"),
+    "alert_acknowledged": N_("风险提示 %(id)s 已确认过"),
 }
 
 CONFLICTS |= CLOCK_CONFLICTS

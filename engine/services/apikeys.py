@@ -29,6 +29,9 @@ SCOPES: dict[str, str] = {
     "reports:read": "read head-office reports (supervisor, auditor or admin keys)",
     "units:read": "read the organisation tree",
     "users": "list users and add or remove their memberships (admin keys)",
+    "knowledge:read": "search and read the typical cases of the knowledge base",
+    "knowledge:write": "draft and publish typical cases (complaint management keys)",
+    "alerts": "read and acknowledge risk alerts; issue them and follow acknowledgements (complaint management)",
 }
 ALL_SCOPES = "all"
 TOKEN_PREFIX = "cf"

@@ -7,14 +7,27 @@ from typing import Any
 from flask import Flask
 
 from engine.schemas.complaint import complaint_schema_class
-from webui.api import cases, clock, definitions, docs, notices, problems, reports, tasks, units, users
+from webui.api import (
+    alerts,
+    cases,
+    clock,
+    definitions,
+    docs,
+    knowledge,
+    notices,
+    problems,
+    reports,
+    tasks,
+    units,
+    users,
+)
 from webui.api.auth import authenticate
 from webui.api.inputs import refuse_unstorable_text
 from webui.api.spec import API_CONFIG, ProblemApi
 from webui.context import engine
 from webui.security import csrf
 
-RESOURCES = (cases, clock, tasks, notices, definitions, reports, users, units)
+RESOURCES = (cases, clock, tasks, notices, definitions, reports, users, units, knowledge, alerts)
 EXTENSION = "complaintflow_api"
 
 

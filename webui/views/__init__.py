@@ -6,6 +6,7 @@ from flask import Flask
 
 from webui.views import (
     admin,
+    alerts,
     auth,
     case,
     clock,
@@ -13,6 +14,7 @@ from webui.views import (
     health,
     inbox,
     intake,
+    knowledge,
     notices,
     owner,
     supervisor,
@@ -20,7 +22,8 @@ from webui.views import (
     units,
 )
 
-AREAS = (auth, health, inbox, task, intake, case, clock, customer_notices, supervisor, notices, owner, admin, units)
+AREAS = (auth, health, inbox, task, intake, case, clock, customer_notices, supervisor, notices, owner, admin, units,
+         knowledge, alerts)
 
 
 def register_blueprints(app: Flask) -> None:

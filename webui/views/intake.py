@@ -32,8 +32,10 @@ def _choices() -> dict[str, list[tuple[str, str]]]:
 def _render(values: dict[str, Any], errors: dict[str, list[str]], status: int = 200) -> tuple[str, int]:
     mine = units_of(actor())
     receiving = mine or [receiving_unit(engine().ctx.organisation, actor().memberships)]
+    category, cause = values.get("category"), values.get("cause")
     page = render_template("intake/form.html", groups=form_groups(), choices=_choices(), values=values,
-                           errors=errors, receiving_units=receiving)
+                           errors=errors, receiving_units=receiving, category=category, cause=cause,
+                           similar=engine().knowledge.similar(category, cause, actor()))
     return page, status
 
 

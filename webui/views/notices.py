@@ -1,10 +1,11 @@
-"""My notices (chase and supervision) and marking them read."""
+"""My notices (chase and supervision; risk alerts to my units) and marking them read."""
 
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from engine.domain import authz
 from webui.context import actor, engine
 from webui.labels import NOTICE_KINDS
 
@@ -16,7 +17,9 @@ def index() -> str:
     """Notices to my departments or to me, newest first."""
     unread_only = request.args.get("unread") == "1"
     notices = engine().notices.for_actor(actor(), unread_only=unread_only)
-    return render_template("notices/list.html", notices=notices, kinds=NOTICE_KINDS, unread_only=unread_only)
+    alerts = engine().alerts.received(actor(), pending_only=unread_only)
+    return render_template("notices/list.html", notices=notices, kinds=NOTICE_KINDS, unread_only=unread_only,
+                           alerts=alerts, may_acknowledge=authz.may_change(actor()))
 
 
 @bp.post("/notices/<int:notice_id>/read")

@@ -88,10 +88,13 @@ def render_task(task_id: str, status: int = 200, conflict: str = "", errors: dic
     shown = dict(tf.values)
     if values is not None:  # a rejected submission: show exactly what was sent
         shown |= {f.id: values.get(f.id) for f in tf.form.fields if not f.readonly}
+    complaint = engine().cases.detail(tf.task.case_id, who).case.complaint
+    category, cause = complaint.get("category"), complaint.get("cause")
     page = render_template(
         "task/task.html", task=tf.task, form=tf.form, conflict=conflict, context=tf.context,
         fields=field_views(tf.form.fields, shown, errors or {}), form_errors=errors or {},
-        complaint=engine().cases.detail(tf.task.case_id, who).case.complaint,
+        complaint=complaint, similar=engine().knowledge.similar(category, cause, who), category=category,
+        cause=cause,
         reassign_errors=reassign_errors or {}, reassign_to=reassign_to, unsaved=unsaved or [],
         **_permissions(tf.task, who),
     )
