@@ -24,6 +24,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from tests.support.engines import clock_of
+from tests.support.matrix_knowledge import missing_knowledge
 from tests.support.matrix_table import judge, parse_matrix
 from tests.support.matrix_world import (
     KEY_OF_ROLE,
@@ -114,6 +115,19 @@ GET  units.tree                    -       ok     ok         ok            ok   
 GET  admin.users                   -       deny   deny       deny          ok    deny    deny     login
 POST admin.add_membership          -       deny   deny       deny          ok    deny    deny     login
 POST admin.remove_membership       -       deny   deny       deny          ok    deny    deny     login
+GET  knowledge.index               -       ok     ok         ok            ok    ok      ok       login
+GET  knowledge.similar             -       ok     ok         ok            ok    ok      ok       login
+GET  knowledge.show                -       ok     ok         ok            ok    ok      ok       login
+GET  knowledge.new                 own     deny   ok         deny          deny  deny    deny     login
+GET  knowledge.new                 other   deny   ok         deny          deny  deny    deny     login
+POST knowledge.create              own     deny   ok         deny          deny  deny    deny     login
+POST knowledge.create              other   deny   ok         deny          deny  deny    deny     login
+POST knowledge.update              -       deny   ok         deny          deny  deny    deny     login
+POST knowledge.publish             -       deny   ok         deny          deny  deny    deny     login
+POST alerts.issue                  -       deny   ok         deny          deny  deny    deny     login
+GET  alerts.index                  -       ok     ok         ok            ok    ok      ok       login
+GET  alerts.show                   -       deny   ok         deny          ok    ok      deny     login
+POST alerts.acknowledge            -       ok     ok         deny          deny  deny    deny     login
 """)
 
 API_MATRIX = parse_matrix("""
@@ -161,6 +175,16 @@ GET  /api/v1/units                          -       ok     ok         ok        
 GET  /api/v1/users                          -       deny   deny       deny          ok    deny    deny     401
 POST /api/v1/users/{username}/memberships   -       deny   deny       deny          ok    deny    deny     401
 DELETE /api/v1/users/{username}/memberships/{unit}/{department} - deny deny deny   ok    deny    deny     401
+GET  /api/v1/knowledge                      -       ok     ok         ok            ok    ok      ok       401
+POST /api/v1/knowledge                      own     deny   ok         deny          deny  deny    deny     401
+POST /api/v1/knowledge                      other   deny   ok         deny          deny  deny    deny     401
+GET  /api/v1/knowledge/{typical_id}         -       ok     ok         ok            ok    ok      ok       401
+PUT  /api/v1/knowledge/{typical_id}         -       deny   ok         deny          deny  deny    deny     401
+POST /api/v1/knowledge/{typical_id}/publish -       deny   ok         deny          deny  deny    deny     401
+GET  /api/v1/alerts                         -       ok     ok         ok            ok    ok      ok       401
+POST /api/v1/alerts                         -       deny   ok         deny          deny  deny    deny     401
+GET  /api/v1/alerts/{alert_id}              -       deny   ok         deny          ok    ok      deny     401
+POST /api/v1/alerts/{alert_id}/acknowledge  -       ok     ok         deny          deny  deny    deny     401
 """)
 
 
@@ -176,7 +200,7 @@ class Probe:
 
 
 MISSING = {"case": "TS-20240927-999999", "case_id": 999999, "task": "00000000-0000-4000-8000-000000000000",
-           "notice": 999999, "dept": "card_seat", "letter": 999999}
+           "notice": 999999, "dept": "card_seat", "letter": 999999, **missing_knowledge()}
 
 WEB_PROBES: dict[str, Probe] = {
     "GET static": Probe("/static/favicon.svg"),
@@ -237,6 +261,18 @@ WEB_PROBES: dict[str, Probe] = {
                                        {"unit": "XX9", "department": "branch_front"}),
     "POST admin.remove_membership": Probe("/admin/users/m_staff/memberships/remove",
                                           {"membership": "XX9:branch_front"}),
+    # the world's complaints are open: a permitted draft ends in 409 (only closed complaints become typical cases)
+    "GET knowledge.index": Probe("/knowledge?q=矩阵"),
+    "GET knowledge.similar": Probe("/knowledge/similar?category=deposits&cause=fees"),
+    "GET knowledge.show": Probe("/knowledge/{typical}"),
+    "GET knowledge.new": Probe("/knowledge/new?case={case}", extra_allowed=frozenset({409})),
+    "POST knowledge.create": Probe("/knowledge/new", {"case": "{case}", "title": "矩阵"}),
+    "POST knowledge.update": Probe("/knowledge/{draft}", {"title": "矩阵", "version": "0"}),
+    "POST knowledge.publish": Probe("/knowledge/{draft}/publish", {"version": "0"}),
+    "POST alerts.issue": Probe("/knowledge/{typical}/alerts", {"title": ""}),
+    "GET alerts.index": Probe("/alerts"),
+    "GET alerts.show": Probe("/alerts/{alert}"),
+    "POST alerts.acknowledge": Probe("/alerts/{alert}/acknowledge", {}),
 }
 
 API_PROBES: dict[str, Probe] = {
@@ -276,6 +312,18 @@ API_PROBES: dict[str, Probe] = {
                                                        {"unit": "XX9", "department": "branch_front"}),
     "DELETE /api/v1/users/{username}/memberships/{unit}/{department}": Probe(
         "/api/v1/users/m_staff/memberships/XX9/branch_front"),
+    "GET /api/v1/knowledge": Probe("/api/v1/knowledge?q=矩阵"),
+    "POST /api/v1/knowledge": Probe("/api/v1/knowledge", {"case": "{case}", "title": "矩阵", "facts": "矩阵",
+                                                          "analysis": "矩阵", "resolution": "矩阵", "lessons": "矩阵"}),
+    "GET /api/v1/knowledge/{typical_id}": Probe("/api/v1/knowledge/{typical}"),
+    "PUT /api/v1/knowledge/{typical_id}": Probe("/api/v1/knowledge/{draft}", {
+        "title": "矩阵", "facts": "矩阵", "analysis": "矩阵", "resolution": "矩阵", "lessons": "矩阵", "version": 99}),
+    "POST /api/v1/knowledge/{typical_id}/publish": Probe("/api/v1/knowledge/{draft}/publish", {"version": 99}),
+    "GET /api/v1/alerts": Probe("/api/v1/alerts"),
+    "POST /api/v1/alerts": Probe("/api/v1/alerts", {"typical_case": "{typical}", "title": "", "message": "",
+                                                    "recipients": []}),
+    "GET /api/v1/alerts/{alert_id}": Probe("/api/v1/alerts/{alert}"),
+    "POST /api/v1/alerts/{alert_id}/acknowledge": Probe("/api/v1/alerts/{alert}/acknowledge"),
 }
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 CSRF_VALUE = re.compile(r'name="csrf_token" value="[^"]*"')
@@ -327,7 +375,7 @@ def test_every_api_operation_has_matrix_rows(world: World) -> None:
 
 
 def _values(world: World, target: str, role: str, missing: bool = False) -> dict[str, Any]:
-    values = dict(MISSING) if missing else world.targets["own" if target == "-" else target].values()
+    values = dict(MISSING) if missing else world.targets["own" if target == "-" else target].values() | world.knowledge
     return values | {"definition": world.definition_id, "file": world.definition_file, "role": role}
 
 

@@ -26,6 +26,7 @@ from tests.support.actors import ADMIN
 from tests.support.complaints import complaint
 from tests.support.databases import postgres_base_or_skip, temporary_postgres_schema
 from tests.support.engines import PROCESSES, make_engine
+from tests.support.matrix_knowledge import seed_knowledge
 from webui import create_app
 
 PASSWORD = "matrix-password-123"
@@ -125,6 +126,7 @@ class World:
     definition_id: int
     definition_file: str
     keys: dict[str, dict[str, str]] = field(default_factory=dict)
+    knowledge: dict[str, int] = field(default_factory=dict)  # typical case, draft and alert ids
     clients: dict[str, FlaskClient] = field(default_factory=dict)
 
     def actor(self, username: str) -> Actor:
@@ -205,7 +207,8 @@ def _populate(engine: Engine) -> World:
     definition = engine.deploy.definitions(ADMIN)[0]
     app = create_app(engine=engine)
     app.config.update(TESTING=True, WTF_CSRF_ENABLED=False)
-    world = World(engine, app, targets, definition.id, definition.files[0])
+    world = World(engine, app, targets, definition.id, definition.files[0],
+                  knowledge=seed_knowledge(engine, targets["own"].case_id, targets["other"].case_id, "m_super"))
     for role, name in KEY_OF_ROLE.items():
         departments, roles = USERS[USER_OF_ROLE[role]]
         token = engine.api_keys.create(name, ["all"], departments, roles, ADMIN).token
