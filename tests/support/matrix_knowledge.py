@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-
-
 from engine.bootstrap import Engine
 from engine.domain.knowledge import TypicalCase, TypicalCaseStatus, TypicalCaseText
 
@@ -35,6 +33,3 @@ def seed_knowledge(engine: Engine, published_case: int, draft_case: int, curator
 def missing_knowledge() -> dict[str, int]:
     """Ids of no typical case or alert."""
     return {"typical": 999999, "draft": 999999, "alert": 999999}
-
-
-
