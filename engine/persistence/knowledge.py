@@ -2,7 +2,7 @@
 
 Searching: every word of a query must occur in a published case's `search_text` (substring match, as a
 Chinese reader expects without word segmentation). PostgreSQL: ILIKE, served by the pg_trgm GIN index of
-migration 0019. SQLite: the FTS5 table `typical_case_search` (trigram tokenizer) for words of three or more
+migration 0020. SQLite: the FTS5 table `typical_case_search` (trigram tokenizer) for words of three or more
 characters, a substring test on the row for shorter ones (a trigram index cannot serve them).
 """
 

@@ -409,7 +409,7 @@ class TypicalCaseRow(Base):
     """A typical case of the knowledge base (no personal data), drafted from one closed complaint.
 
     `search_text` joins the category and cause labels and every text: PostgreSQL searches it with a trigram
-    index (pg_trgm, migration 0019), SQLite through the FTS5 table `typical_case_search` (trigram tokenizer),
+    index (pg_trgm, migration 0020), SQLite through the FTS5 table `typical_case_search` (trigram tokenizer),
     which holds the published cases only (engine/persistence/knowledge.py keeps it in step).
     """
 

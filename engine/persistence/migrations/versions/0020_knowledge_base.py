@@ -1,8 +1,8 @@
 """knowledge base and alerts: typical cases (searchable: pg_trgm on PostgreSQL, FTS5 trigram on SQLite), risk
 alerts and their addressees' acknowledgements
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-11-26
 """
 import logging
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import engine.persistence.types
 from alembic import op
 
-revision = '0019'
-down_revision = '0018'
+revision = '0020'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
