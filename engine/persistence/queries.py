@@ -405,6 +405,18 @@ class ReportQueries:
         }
         return self._one(select(*(c.label(name) for name, c in columns.items())).where(*self._scope(scope)))
 
+    def clock_totals(self, scope: ReportScope) -> dict[str, int]:
+        """The regulatory clock actions of the cases in scope: extensions (all, to 60 days), pauses, paused days."""
+        f = CaseFactRow
+        columns = {
+            "extensions": func.sum(f.regulatory_extensions),
+            "long_extensions": func.sum(f.long_extensions),
+            "paused_cases": func.sum(_yes(f.clock_pauses > 0)),
+            "pauses": func.sum(f.clock_pauses),
+            "paused_days": func.sum(f.clock_paused_days),
+        }
+        return self._one(select(*(c.label(name) for name, c in columns.items())).where(*self._scope(scope)))
+
     def _one(self, query: Select[Any]) -> dict[str, int]:
         row = self.session.execute(query).one()
         return {name: _as_int(value) for name, value in row._mapping.items()}

@@ -118,6 +118,26 @@ class Timeliness:
 
 
 @dataclass(frozen=True)
+class ClockActions:
+    """Regulatory clock actions: extensions by kind (to 30 days, complex; to 60, particularly complex) and
+    pauses for appraisal or third-party verification with their length in calendar days."""
+
+    extensions_to_30: int
+    extensions_to_60: int
+    paused_cases: int
+    pauses: int
+    paused_days: int
+
+
+def clock_actions(q: ReportReads, scope: ReportScope) -> ClockActions:
+    """The clock actions of the cases in scope (one aggregate over their facts)."""
+    totals = q.clock_totals(scope)
+    long = totals["long_extensions"]
+    return ClockActions(totals["extensions"] - long, long, totals["paused_cases"], totals["pauses"],
+                        totals["paused_days"])
+
+
+@dataclass(frozen=True)
 class Quality:
     """Rework, review requests (核查), repeat complaints and first-contact resolution."""
 
@@ -184,6 +204,7 @@ class Report:
     control: list[DepartmentControl]
     root_causes: RootCauses
     money: Money
+    clock_actions: ClockActions | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (dates ISO, money as decimal text, ratios with their rate)."""
@@ -258,6 +279,7 @@ class ReportService:
                 root_causes=self._root_causes(queries, scope, totals),
                 money=Money(_yuan(totals["amount_cents"]), totals["amount_cases"],
                             _yuan(totals["compensation_cents"]), totals["compensated_cases"]),
+                clock_actions=clock_actions(queries, scope),
             )
 
     def units_for(self, actor: Actor) -> list[str]:

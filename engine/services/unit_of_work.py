@@ -497,6 +497,10 @@ class ReportReads(Protocol):
         """One pass over the cases in scope."""
         ...
 
+    def clock_totals(self, scope: ReportScope) -> dict[str, int]:
+        """The regulatory clock actions of the cases in scope: extensions, extensions to 60 days, pauses."""
+        ...
+
     def reply_minutes_at_rank(self, scope: ReportScope, regulatory: bool, offset: int) -> int | None:
         """The reply time (minutes) at 0-based `offset` in ascending order: percentiles by nearest rank."""
         ...

@@ -45,6 +45,8 @@ class ReportSchema(Schema):
     control = fields.List(fields.Dict())
     root_causes = fields.Dict()
     money = fields.Dict()
+    clock_actions = fields.Dict(allow_none=True, metadata={
+        "description": "regulatory clock actions: extensions to 30 and to 60 days, paused cases, pauses, paused days"})
 
 
 @bp.get("")

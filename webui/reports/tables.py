@@ -66,6 +66,7 @@ def report_tables(report: Report) -> list[Table]:
             [_("二次延期件数"), report.timeliness.extended_twice],
             [_("延期次数合计"), report.timeliness.extensions],
         ]),
+        _clock_actions(report),
         Table("backlog", _("逾期未办任务（按部门）"), [Column(_("部门")), Column(_("逾期任务数"), INT)],
               [[r.label, r.count] for r in report.timeliness.overdue_backlog]),
         _quality(report),
@@ -78,6 +79,15 @@ def report_tables(report: Report) -> list[Table]:
         _rectification(report),
         _money(report),
     ]
+
+
+def _clock_actions(report: Report) -> Table:
+    """Extensions by kind and pauses with their length (an empty table for a report without them)."""
+    c = report.clock_actions
+    rows: list[list[Cell]] = [] if c is None else [
+        [_("延长至 30 日（复杂）"), c.extensions_to_30], [_("延长至 60 日（特别复杂，经审批）"), c.extensions_to_60],
+        [_("暂停件数"), c.paused_cases], [_("暂停次数"), c.pauses], [_("暂停天数合计（自然日）"), c.paused_days]]
+    return Table("clock_actions", _("延期与暂停"), [Column(_("指标")), Column(_("数值"), INT)], rows)
 
 
 def table_by_key(report: Report, key: str) -> Table | None:
