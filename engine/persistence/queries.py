@@ -495,6 +495,7 @@ def supervision_candidates(session: Session, now: datetime,
         .outerjoin(chases, chases.c.case_id == CaseRow.id)
         .outerjoin(progress, progress.c.case_id == CaseRow.id)
         .where(CaseRow.status == "open", CaseRow.supervised.is_(False))
+        .where(CaseRow.clock_paused_at.is_(None))  # a paused clock: no deadline runs, no rule applies
         .where((CaseRow.regulatory_due_at <= now + limits.regulatory_warning)
                | (chases.c.chases >= limits.unanswered_chases) | CaseRow.grade.in_(list(limits.stall_grades)))
         .order_by(CaseRow.id)

@@ -196,3 +196,15 @@ def test_who_may_move_the_clock(engine: Engine) -> None:
     assert not_paused.value.code == "clock_not_paused"
     assert [e.data["action"] for e in audit_actions(engine, case.id, "access_denied")] == ["clock_pause"] * 2
     assert engine.cases.summary(case.id).regulatory_due_at == at(2024, 11, 19)
+
+
+def test_no_supervision_rule_applies_while_the_clock_is_paused(engine: Engine) -> None:
+    case = _outlet_case(engine)  # regulatory deadline 2024-11-19 10:00: supervised from day 10 (11-14)
+    clock_of(engine).set(at(2024, 11, 6, 10))
+    engine.clock.pause(case.id, "third_party", "等待银联核实", "协查函", OUTLET_FRONT)
+    clock_of(engine).set(at(2024, 11, 16, 10))
+    assert engine.supervision.apply_rules() == 0 and not engine.cases.summary(case.id).supervised
+    resumed = engine.clock.resume(case.id, "", OUTLET_FRONT)  # 10 days paused: due 2024-11-29
+    assert resumed.regulatory_due_at == at(2024, 11, 29)
+    clock_of(engine).set(at(2024, 11, 25, 10))  # the tasks' moved due times and the regulatory warning apply again
+    assert engine.supervision.apply_rules() == 1 and engine.cases.summary(case.id).supervised
