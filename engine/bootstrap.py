@@ -40,6 +40,7 @@ from engine.services.oversight.alerts import AlertService
 from engine.services.oversight.knowledge import KnowledgeService
 from engine.services.oversight.notices import NoticeService
 from engine.services.oversight.supervision import SupervisionService
+from engine.services.rectification.service import RectificationService
 from engine.services.reports import ReportService
 from engine.services.sessions import SessionService
 from engine.services.tasks import TaskService
@@ -69,6 +70,7 @@ class Engine:
     api_keys: ApiKeyService
     audit: AuditService
     supervision: SupervisionService
+    rectifications: RectificationService
     organisation: OrganisationService
     health: HealthService
     data_keys: DataKeyService
@@ -141,6 +143,7 @@ def build(
         api_keys=ApiKeyService(ctx),
         audit=AuditService(ctx),
         supervision=SupervisionService(ctx),
+        rectifications=RectificationService(ctx),
         organisation=OrganisationService(ctx),
         health=HealthService(ctx),
         data_keys=DataKeyService(ctx),

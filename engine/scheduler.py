@@ -12,19 +12,24 @@ log = logging.getLogger("engine.scheduler")
 
 
 def sweep_once(engine: Any) -> dict[str, Any]:
-    """One sweep: fire due timers, apply the supervision rules, deliver pending notice emails and customer notices."""
+    """One sweep: fire due timers, apply the supervision rules, chase and supervise rectification notices, deliver
+    pending notice emails and customer notices."""
     result = engine.timers.sweep()
     supervised = engine.supervision.apply_rules()
+    rectified = engine.rectifications.sweep()
     sent = engine.mailer.deliver_pending() if getattr(engine, "mailer", None) else 0
     told = engine.customer_notices.dispatch_due()
     engine.audit.anchor()
+    if rectified.chased or rectified.supervised:
+        log.info("sweep: %d rectification notice(s) chased, %d supervised", rectified.chased, rectified.supervised)
     if result.fired_cases or result.failed or supervised or sent or told.sent or told.failed:
         log.info("sweep: %d case(s) fired, %d failed, %d supervised by rule, %d email(s), "
                  "%d customer notice(s) sent, %d given up", result.fired_cases, len(result.failed), supervised,
                  sent, told.sent, len(told.failed))
     return {"fired_cases": result.fired_cases, "failed": result.failed, "supervised_by_rule": supervised,
             "emails_sent": sent, "customer_notices_sent": told.sent, "customer_notices_retrying": told.retrying,
-            "customer_notices_failed": told.failed}
+            "customer_notices_failed": told.failed, "rectifications_chased": rectified.chased,
+            "rectifications_supervised": rectified.supervised}
 
 
 def _safe_sweep(engine: Any) -> None:

@@ -464,3 +464,44 @@ class AlertRecipientRow(Base):
     department: Mapped[str | None] = mapped_column(String(80))
     acknowledged_by: Mapped[str | None] = mapped_column(String(80))
     acknowledged_at: Mapped[datetime | None]
+
+
+class RectificationRow(Base):
+    """A rectification notice (整改通知单): issued from a case to a responsible unit's department, checked by the
+    issuer. `evidence_files` holds the ids of attached files (kept by the attachments store), none until it exists.
+    """
+
+    __tablename__ = "rectification"
+    __table_args__ = (
+        Index("ix_rectification_open_due", "status", "due_at"),
+        Index("ix_rectification_unit", "unit", "department", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(60))
+    case_id: Mapped[int] = mapped_column(ForeignKey("complaint_case.id"), index=True)
+    case_number: Mapped[str] = mapped_column(String(40))
+    unit: Mapped[str] = mapped_column(String(40))
+    department: Mapped[str] = mapped_column(String(80))
+    requirement: Mapped[str] = mapped_column(Text)
+    workdays: Mapped[int] = mapped_column(Integer)
+    issued_at: Mapped[datetime]
+    due_at: Mapped[datetime]
+    issued_by: Mapped[str] = mapped_column(String(80))
+    issuer_unit: Mapped[str] = mapped_column(String(40))
+    issuer_department: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(12))
+    measures: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    evidence_files: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    submitted_at: Mapped[datetime | None]
+    submitted_by: Mapped[str | None] = mapped_column(String(80))
+    checked_at: Mapped[datetime | None]
+    checked_by: Mapped[str | None] = mapped_column(String(80))
+    check_note: Mapped[str] = mapped_column(Text, default="")
+    returns: Mapped[int] = mapped_column(Integer, default=0)
+    chases: Mapped[int] = mapped_column(Integer, default=0)
+    last_chased_at: Mapped[datetime | None]
+    supervised_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)

@@ -17,6 +17,7 @@ from engine.persistence.db import checkpoint, is_unavailable, make_engine, ping,
 from engine.persistence.knowledge import AlertRepository, TypicalCaseRepository
 from engine.persistence.limits import TEXT_LIMITS
 from engine.persistence.queries import ReadQueries, ReportQueries
+from engine.persistence.rectification import RectificationRepository
 from engine.persistence.repositories import (
     ApiKeyRepository,
     AuditRepository,
@@ -59,6 +60,7 @@ class UnitOfWork:
         self.case_facts = CaseFactRepository(self.session)
         self.links = CaseLinkRepository(self.session)
         self.clock = ClockRepository(self.session)
+        self.rectifications = RectificationRepository(self.session)
         self.read = ReadQueries(self.session, self.sealer)
         self.reports = ReportQueries(self.session)
         return self

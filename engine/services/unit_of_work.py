@@ -40,6 +40,7 @@ from engine.domain.records import (
     TaskProjection,
     TimerProjection,
 )
+from engine.domain.rectification import NewRectification, Rectification, RectificationFilter
 from engine.domain.regulatory_clock import ClockFacts, ClockRequest, RequestStatus
 from engine.domain.repeats import SameCustomerCase
 from engine.domain.supervision import SupervisionCandidate, SupervisionThresholds
@@ -371,6 +372,36 @@ class CaseFacts(Protocol):
         ...
 
 
+class Rectifications(Protocol):
+    """Rectification notices (整改通知单)."""
+
+    def add(self, new: NewRectification, case_number: str, issued_by: str, issued_at: datetime,
+            due_at: datetime) -> int:
+        """Store an issued notice; returns its id."""
+        ...
+
+    def get(self, notice_id: int, for_update: bool = False) -> Rectification | None:
+        """One notice (locked until commit when `for_update`)."""
+        ...
+
+    def change(self, notice_id: int, expected_version: int, **values: Any) -> bool:
+        """Set columns if the row is still at `expected_version`; False if someone changed it first."""
+        ...
+
+    def find(self, flt: RectificationFilter) -> list[Rectification]:
+        """Notices matching the filter, soonest due first."""
+        ...
+
+    def to_chase(self, chase_from: datetime) -> list[Rectification]:
+        """Open notices due at or before `chase_from`."""
+        ...
+
+    def figures_by_unit(self, issued_from: datetime, issued_before: datetime, now: datetime,
+                        units: frozenset[str] | None) -> list[tuple[str, int, int, int, int]]:
+        """Per responsible unit: (unit, issued, closed, closed on time, open past due)."""
+        ...
+
+
 class ApiKeys(Protocol):
     """API keys of calling systems."""
 
@@ -664,6 +695,9 @@ class UnitOfWork(Protocol):
 
     @property
     def clock(self) -> ClockRecords: ...
+
+    @property
+    def rectifications(self) -> Rectifications: ...
 
     @property
     def read(self) -> Reads: ...

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from engine.bpmn.runtime import FiredTimer
 from engine.domain.model import SYSTEM, NoticeKind, TimerKind
 from engine.domain.records import StoredCase
@@ -44,10 +46,15 @@ def _apply_to_task(ctx: EngineContext, uow: UnitOfWork, case: StoredCase, timer:
 
 def should_auto_chase(ctx: EngineContext, uow: UnitOfWork, task_id: str | None) -> bool:
     """Automatic chases go out on working days only, at most once per task per day."""
+    if task_id is None:
+        return chase_allowed_now(ctx, None)
+    return chase_allowed_now(ctx, uow.notices.last_for_task(task_id, NoticeKind.CHASE.value, SYSTEM))
+
+
+def chase_allowed_now(ctx: EngineContext, last_chase: datetime | None) -> bool:
+    """The automatic chase policy for anything chased (a task, a rectification notice): on working days only,
+    at most once a day (`last_chase`: the latest automatic chase of the same thing, if any)."""
     now = ctx.now()
     if not ctx.calendar.is_workday(now.date()):
         return False
-    if task_id is None:
-        return True
-    last = uow.notices.last_for_task(task_id, NoticeKind.CHASE.value, SYSTEM)
-    return last is None or last.astimezone(now.tzinfo).date() != now.date()
+    return last_chase is None or last_chase.astimezone(now.tzinfo).date() != now.date()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 from engine.domain.model import HumanTask, NoticeKind
 
@@ -15,3 +15,11 @@ def automatic_reason(kind: NoticeKind, task: HumanTask | None, tz: tzinfo | None
     if kind == NoticeKind.CHASE:
         return f"系统催办：「{task.title}」将于 {due} 到期，请尽快办理 / due {due}"
     return f"超期督办：「{task.title}」已于 {due} 超期 / overdue since {due}"
+
+
+def rectification_reason(kind: NoticeKind, number: str, due: datetime, tz: tzinfo | None) -> str:
+    """Why the system chased or supervised a rectification notice (整改通知单), with its due time."""
+    at = due.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    if kind == NoticeKind.CHASE:
+        return f"整改催办：整改通知单 {number} 将于 {at} 到期，请尽快落实整改 / rectification {number} due {at}"
+    return f"整改督办：整改通知单 {number} 已于 {at} 超期 / rectification {number} overdue since {at}"
