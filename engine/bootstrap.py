@@ -18,6 +18,7 @@ from engine.domain.errors import ConfigurationError
 from engine.domain.glossary import GLOSSARY_FILE, Glossary
 from engine.domain.organisation import home_units
 from engine.domain.organisation_files import ORGANISATION_FILE, load_organisation
+from engine.domain.regulator_codes import REGULATOR_CODES_FILE, RegulatorCodes
 from engine.domain.report_facts import FactsCatalogue, ProcessFactsError
 from engine.persistence.sealing import Sealer
 from engine.persistence.uow import Database
@@ -41,6 +42,7 @@ from engine.services.oversight.knowledge import KnowledgeService
 from engine.services.oversight.notices import NoticeService
 from engine.services.oversight.supervision import SupervisionService
 from engine.services.rectification.service import RectificationService
+from engine.services.regulator import RegulatorStatisticsService
 from engine.services.reports import ReportService
 from engine.services.sessions import SessionService
 from engine.services.tasks import TaskService
@@ -71,6 +73,7 @@ class Engine:
     audit: AuditService
     supervision: SupervisionService
     rectifications: RectificationService
+    regulator: RegulatorStatisticsService
     organisation: OrganisationService
     health: HealthService
     data_keys: DataKeyService
@@ -126,6 +129,7 @@ def build(
         glossary=Glossary.from_toml(processes / GLOSSARY_FILE),
     )
     cases = CaseService(ctx)
+    reports = ReportService(ctx)
     engine = Engine(
         ctx=ctx,
         cases=cases,
@@ -139,11 +143,12 @@ def build(
         customer_notices=CustomerNoticeService(ctx, cases),
         users=UserService(ctx),
         mailer=Mailer(ctx),
-        reports=ReportService(ctx),
+        reports=reports,
         api_keys=ApiKeyService(ctx),
         audit=AuditService(ctx),
         supervision=SupervisionService(ctx),
         rectifications=RectificationService(ctx),
+        regulator=RegulatorStatisticsService(ctx, _regulator_codes(settings, ctx), reports),
         organisation=OrganisationService(ctx),
         health=HealthService(ctx),
         data_keys=DataKeyService(ctx),
@@ -154,6 +159,15 @@ def build(
         alerts=AlertService(ctx),
     )
     return engine
+
+
+def _regulator_codes(settings: Settings, ctx: EngineContext) -> RegulatorCodes:
+    """The regulator's code list (COMPLAINTFLOW_REGULATOR_CODES, else processes/regulator_codes.toml); a
+    RegulatorCodesInvalid naming file, line and field when it has problems."""
+    path = settings.regulator_codes_file or settings.processes_dir / REGULATOR_CODES_FILE
+    if not path.is_file():
+        raise ConfigurationError("regulator_codes_missing", file=str(path))
+    return RegulatorCodes.from_toml(path, ctx.codes.lists)
 
 
 def _notice_settings(processes: Path) -> NoticeSettings:

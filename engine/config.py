@@ -107,6 +107,8 @@ class Settings:
     db_lock_timeout_seconds: float = 15.0
     # The bank's time zone (IANA name): every time shown to a person or written to JSON is in it.
     timezone: str = DEFAULT_TIMEZONE
+    # The regulator's code list (JR/T 0169-2018); None: regulator_codes.toml in processes_dir.
+    regulator_codes_file: Path | None = None
 
     def __post_init__(self) -> None:
         if not known_zone(self.timezone):
@@ -151,6 +153,7 @@ class Settings:
             db_statement_timeout_seconds=float(get("DB_STATEMENT_TIMEOUT", "60")),
             db_lock_timeout_seconds=float(get("DB_LOCK_TIMEOUT", "15")),
             timezone=get("TIMEZONE") or DEFAULT_TIMEZONE,
+            regulator_codes_file=Path(get("REGULATOR_CODES")) if get("REGULATOR_CODES") else None,
             smtp=SmtpSettings(
                 host=get("SMTP_HOST"),
                 port=int(get("SMTP_PORT", "25")),

@@ -125,6 +125,7 @@ CONFIGURATION_MESSAGES: dict[str, str] = {
     "notice_template_placeholder": "告知模板使用了未知占位符 / unknown placeholder in notice template: "
                                    "{file}: {placeholder} (allowed: {allowed})",
     "notice_settings": "告知配置有误 / notice settings invalid: {file}: {message}",
+    "regulator_codes_missing": "监管统计编码文件缺失 / regulator code list missing: {file}",
 }
 
 

@@ -474,6 +474,19 @@ class ReportQueries:
         )
         return [(dept, kind, bool(auto), int(count)) for dept, kind, auto, count in self.session.execute(query).all()]
 
+    def regulator_figures(self, scope: ReportScope) -> list[tuple[Any, ...]]:
+        """Per (unit, channel, category, cause) of the cases in scope: cases, replied, replied within the
+        regulatory limit, amount in dispute and compensation (cents)."""
+        f = CaseFactRow
+        keys = (f.unit, f.channel, f.category, f.cause)
+        query = (
+            select(*keys, func.count(), func.sum(_yes(f.replied_at.is_not(None))),
+                   func.sum(_yes(f.replied_at <= f.regulatory_due_at)), func.sum(f.amount_cents),
+                   func.sum(f.compensation_cents))
+            .where(*self._scope(scope)).group_by(*keys)
+        )
+        return [(*row[:4], *(_as_int(v) for v in row[4:])) for row in self.session.execute(query).all()]
+
     def cases_without_facts(self) -> list[int]:
         """Ids of cases that have no case_fact row yet (stored before the reports existed)."""
         query = (select(CaseRow.id).outerjoin(CaseFactRow, CaseFactRow.case_id == CaseRow.id)

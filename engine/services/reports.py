@@ -282,6 +282,14 @@ class ReportService:
                 clock_actions=clock_actions(queries, scope),
             )
 
+    def scope_for(self, request: ReportRequest, actor: Actor) -> ReportScope:
+        """The cases a report reader's request covers (checked: a reader of reports, a valid request, units
+        within those the reader may see); other reports over the same facts start here."""
+        if not authz.may_see_reports(actor):
+            raise Forbidden("报表仅供督办、审计和管理员查看 / reports are for supervisors, auditors and admins")
+        request = self.validate(request)
+        return self._scope(request, self._units(request, actor))
+
     def units_for(self, actor: Actor) -> list[str]:
         """The units a reader may narrow a report to (those whose cases they count), in the tree's order."""
         visible = authz.report_units(actor)

@@ -548,6 +548,11 @@ class ReportReads(Protocol):
         """Chase and supervision notices sent within the range to cases of the organisation in scope."""
         ...
 
+    def regulator_figures(self, scope: ReportScope) -> list[tuple[Any, ...]]:
+        """Per (unit, channel, category, cause): cases, replied, replied on time (regulatory clock), amount and
+        compensation in cents."""
+        ...
+
     def cases_without_facts(self) -> list[int]:
         """Ids of cases that have no case_fact row yet (stored before the reports existed)."""
         ...
