@@ -21,8 +21,11 @@ from engine.domain.errors import Conflict, DeployRejected, EngineError, Validati
 from engine.domain.filters import TaskFilter
 from engine.domain.model import Actor, Role
 from engine.domain.organisation import OrganisationInvalid, OrganisationTree
+from engine.domain.regulator_codes import RegulatorCodesInvalid
 from engine.services.deploy import read_diagram_dir
 from webui.cli_knowledge import add_parsers, alerts_command, knowledge_command
+from webui.cli_oversight import add_commands as add_oversight_commands
+from webui.cli_oversight import print_regulator_code_problems
 from webui.clock_cli import add_clock_parser
 
 Handler = Callable[[Engine, argparse.Namespace], Any]
@@ -446,6 +449,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_audit)
     add_parsers(sub, knowledge_command(emit, user_actor, read_data), alerts_command(emit, user_actor))
+    add_oversight_commands(sub)
     return parser
 
 
@@ -459,6 +463,8 @@ def main(argv: list[str] | None = None) -> int:
         engine = build(Settings.from_env(), clock=FixedClock(parse_moment(now)) if now else None)
     except OrganisationInvalid as err:
         return _print_organisation_problems(err)
+    except RegulatorCodesInvalid as err:
+        return print_regulator_code_problems(err)
     try:
         args.handler(engine, args)
     except OrganisationInvalid as err:

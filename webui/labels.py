@@ -91,6 +91,9 @@ CONFLICTS = {
     "typical_case_published": N_("典型案例 %(id)s 已发布，不能再修改"),
     "alert_needs_published_case": N_("典型案例 %(id)s 尚未发布：风险提示只能从已发布的典型案例发出"),
     "alert_acknowledged": N_("风险提示 %(id)s 已确认过"),
+    "rectification_not_open": N_("整改通知单 %(number)s 不在整改中，不能提交整改情况"),
+    "rectification_not_submitted": N_("整改通知单 %(number)s 尚未提交整改情况，不能验收"),
+    "rectification_changed": N_("整改通知单 %(number)s 已被他人修改，请刷新后重试"),
 }
 
 CONFLICTS |= CLOCK_CONFLICTS

@@ -11,6 +11,7 @@ from babel.support import NullTranslations, Translations
 from engine.domain.errors import DeployProblem, ValidationFailed
 from engine.domain.organisation import OrganisationProblem
 from webui.labels import DEPLOY_PROBLEMS, N_, deploy_problem_params
+from webui.oversight_text import coded_text
 
 PROBLEM_MESSAGES = {
     "toml_syntax": N_("TOML 语法错误：%(detail)s"),
@@ -52,7 +53,9 @@ def validation_texts(err: ValidationFailed, gettext: Gettext) -> dict[str, list[
 
 def _coded_text(code: str, params: dict[str, str], gettext: Gettext) -> str:
     template = MEMBERSHIP_MESSAGES.get(code)
-    return gettext(template) % params if template else code
+    if template is None:
+        return coded_text(code, params, gettext) or code
+    return gettext(template) % params
 
 
 def problem_text(problem: OrganisationProblem, gettext: Gettext) -> str:

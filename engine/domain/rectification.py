@@ -16,6 +16,9 @@ from enum import StrEnum
 from engine.domain.authz import may_change, reads_unit
 from engine.domain.model import Actor, Membership
 
+# Who issues notices: head office's complaint management, a branch's service management, an outlet's head
+# (codes of processes/departments.toml).
+ISSUING_DEPARTMENTS = frozenset({"complaint_mgmt", "service_mgmt", "branch_head"})
 MAX_WORKDAYS = 60
 DEFAULT_WORKDAYS = 10
 TEXT_MAX = 4000
@@ -134,5 +137,15 @@ def may_check(actor: Actor, notice: Rectification) -> bool:
 
 
 def issuing_queues(actor: Actor) -> list[Membership]:
-    """The (unit, department) queues an actor may issue notices from (their memberships), if they may act."""
-    return sorted(actor.memberships, key=str) if may_change(actor) else []
+    """The (unit, department) queues of an issuing department the actor is a member of (if they may act)."""
+    if not may_change(actor):
+        return []
+    return sorted((m for m in actor.memberships if m.department in ISSUING_DEPARTMENTS), key=str)
+
+
+def may_issue(actor: Actor) -> bool:
+    """A member of an issuing department's queue; an actor without units (an API key, the shell): of the
+    department."""
+    if actor.memberships:
+        return bool(issuing_queues(actor))
+    return may_change(actor) and bool(actor.departments & ISSUING_DEPARTMENTS)

@@ -24,6 +24,8 @@ SCOPES: dict[str, str] = {
     "tasks:write": "claim, unclaim and complete tasks",
     "tasks:chase": "chase tasks",
     "notices": "list and mark notices",
+    "rectifications:read": "list and read rectification notices",
+    "rectifications:write": "issue rectification notices, submit measures and evidence, check them",
     "definitions:read": "list deployed process definitions",
     "definitions:deploy": "deploy process definitions",
     "reports:read": "read head-office reports (supervisor, auditor or admin keys)",

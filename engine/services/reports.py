@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -25,6 +25,7 @@ from engine.domain.records import ReportScope
 from engine.schemas.complaint import EARLIEST_RECEIPT, LATEST_RECEIPT
 from engine.services.context import EngineContext
 from engine.services.facts import BASICALLY, DISSATISFIED, EPOCH, MINUTES_PER_DAY, SATISFIED, record_case_facts
+from engine.services.rectification.report import RectificationUnitRow, rectifications_by_unit
 from engine.services.unit_of_work import ReportReads
 
 REPEAT_WINDOW_DAYS = 90
@@ -205,10 +206,12 @@ class Report:
     root_causes: RootCauses
     money: Money
     clock_actions: ClockActions | None = None
+    # notices issued in the range, by responsible unit (rolled up)
+    rectifications: list[RectificationUnitRow] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (dates ISO, money as decimal text, ratios with their rate)."""
-        return _plain(self)
+        return plain(self)
 
 
 class ReportService:
@@ -280,6 +283,7 @@ class ReportService:
                 money=Money(_yuan(totals["amount_cents"]), totals["amount_cases"],
                             _yuan(totals["compensation_cents"]), totals["compensated_cases"]),
                 clock_actions=clock_actions(queries, scope),
+                rectifications=rectifications_by_unit(uow.rectifications, self.ctx.organisation, scope),
             )
 
     def scope_for(self, request: ReportRequest, actor: Actor) -> ReportScope:
@@ -459,13 +463,14 @@ def _yuan(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(Decimal("0.01"))
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A report value as JSON-ready data (dates ISO, money as decimal text, ratios with their rate)."""
     if isinstance(value, Ratio):
         return {"numerator": value.numerator, "denominator": value.denominator, "rate": value.rate}
     if hasattr(value, "__dataclass_fields__"):
-        return {name: _plain(getattr(value, name)) for name in value.__dataclass_fields__}
+        return {name: plain(getattr(value, name)) for name in value.__dataclass_fields__}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, date):

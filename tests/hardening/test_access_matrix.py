@@ -111,6 +111,20 @@ GET  reports.index                 -       deny   ok         deny          ok   
 GET  reports.export_csv            -       deny   ok         deny          ok    ok      deny     login
 GET  reports.export_xlsx           -       deny   ok         deny          ok    ok      deny     login
 GET  reports.static                -       deny   ok         deny          ok    ok      deny     login
+GET  reports.regulator             -       deny   ok         deny          ok    ok      deny     login
+GET  reports.regulator_csv         -       deny   ok         deny          ok    ok      deny     login
+GET  reports.regulator_xlsx        -       deny   ok         deny          ok    ok      deny     login
+GET  rectifications.index          -       ok     ok         ok            ok    ok      ok       login
+GET  rectifications.new            own     deny   ok         deny          deny  deny    deny     login
+GET  rectifications.new            other   deny   ok         deny          deny  deny    deny     login
+POST rectifications.issue          own     deny   ok         deny          deny  deny    deny     login
+POST rectifications.issue          other   deny   ok         deny          deny  deny    deny     login
+GET  rectifications.show           own     ok     ok         deny          ok    ok      deny     login
+GET  rectifications.show           other   deny   ok         deny          ok    ok      deny     login
+POST rectifications.submit         own     ok     ok         deny          deny  deny    deny     login
+POST rectifications.submit         other   deny   deny       deny          deny  deny    deny     login
+POST rectifications.check          own     deny   ok         deny          deny  deny    deny     login
+POST rectifications.check          other   deny   ok         deny          deny  deny    deny     login
 GET  units.tree                    -       ok     ok         ok            ok    ok      ok       login
 GET  admin.users                   -       deny   deny       deny          ok    deny    deny     login
 POST admin.add_membership          -       deny   deny       deny          ok    deny    deny     login
@@ -171,6 +185,16 @@ POST /api/v1/definitions                    -       deny   deny       ok        
 POST /api/v1/definitions/validate           -       deny   deny       ok            ok    deny    deny     401
 POST /api/v1/definitions/{process_key}/migrations -  deny   deny       ok            ok    deny    deny     401
 GET  /api/v1/reports                        -       deny   ok         deny          ok    ok      deny     401
+GET  /api/v1/reports/regulator              -       deny   ok         deny          ok    ok      deny     401
+GET  /api/v1/rectifications                 -       ok     ok         ok            ok    ok      ok       401
+POST /api/v1/rectifications                 own     deny   ok         deny          deny  deny    deny     401
+POST /api/v1/rectifications                 other   deny   ok         deny          deny  deny    deny     401
+GET  /api/v1/rectifications/{notice_id}     own     ok     ok         deny          ok    ok      deny     401
+GET  /api/v1/rectifications/{notice_id}     other   deny   ok         deny          ok    ok      deny     401
+POST /api/v1/rectifications/{notice_id}/submit own  ok     ok         deny          deny  deny    deny     401
+POST /api/v1/rectifications/{notice_id}/submit other deny  deny       deny          deny  deny    deny     401
+POST /api/v1/rectifications/{notice_id}/check own   deny   ok         deny          deny  deny    deny     401
+POST /api/v1/rectifications/{notice_id}/check other deny   ok         deny          deny  deny    deny     401
 GET  /api/v1/units                          -       ok     ok         ok            ok    ok      ok       401
 GET  /api/v1/users                          -       deny   deny       deny          ok    deny    deny     401
 POST /api/v1/users/{username}/memberships   -       deny   deny       deny          ok    deny    deny     401
@@ -200,7 +224,8 @@ class Probe:
 
 
 MISSING = {"case": "TS-20240927-999999", "case_id": 999999, "task": "00000000-0000-4000-8000-000000000000",
-           "notice": 999999, "dept": "card_seat", "letter": 999999, **missing_knowledge()}
+           "notice": 999999, "dept": "card_seat", "letter": 999999, "rectification": 999999,
+           **missing_knowledge()}
 
 WEB_PROBES: dict[str, Probe] = {
     "GET static": Probe("/static/favicon.svg"),
@@ -254,6 +279,20 @@ WEB_PROBES: dict[str, Probe] = {
     "GET reports.export_csv": Probe("/reports/export/monthly.csv"),
     "GET reports.export_xlsx": Probe("/reports/export/all.xlsx"),
     "GET reports.static": Probe("/reports/static/reports.css"),
+    "GET reports.regulator": Probe("/reports/regulator?year=2024&quarter=4"),
+    "GET reports.regulator_csv": Probe("/reports/regulator.csv?year=2024&quarter=4"),
+    "GET reports.regulator_xlsx": Probe("/reports/regulator.xlsx?year=2024&quarter=4"),
+    "GET rectifications.index": Probe("/rectifications"),
+    "GET rectifications.new": Probe("/rectifications/new?case={case}"),
+    # permitted: refused as invalid (no time allowed, 422), nothing is issued
+    "POST rectifications.issue": Probe("/rectifications/new", {"case": "{case}", "unit": "SH01",
+                                                               "department": "branch_front", "requirement": "矩阵",
+                                                               "workdays": "0"}),
+    "GET rectifications.show": Probe("/rectifications/{rectification}"),
+    # permitted: refused as invalid (no measures given, 422)
+    "POST rectifications.submit": Probe("/rectifications/{rectification}/submit", {"measures": "", "evidence": ""}),
+    # permitted: the notice has no measures yet, so there is nothing to check (a flash and a redirect)
+    "POST rectifications.check": Probe("/rectifications/{rectification}/check", {"decision": "accept"}),
     "GET units.tree": Probe("/units"),
     "GET admin.users": Probe("/admin/users"),
     # an admin's change names a unit that does not exist: allowed, refused as invalid (422), nothing changes
@@ -306,6 +345,17 @@ API_PROBES: dict[str, Probe] = {
     "POST /api/v1/definitions/{process_key}/migrations": Probe("/api/v1/definitions/branch_complaint/migrations",
                                                                {"to_version": 1}),
     "GET /api/v1/reports": Probe("/api/v1/reports"),
+    "GET /api/v1/reports/regulator": Probe("/api/v1/reports/regulator?year=2024&quarter=4"),
+    "GET /api/v1/rectifications": Probe("/api/v1/rectifications"),
+    # permitted: an unknown responsible unit (422), nothing is issued
+    "POST /api/v1/rectifications": Probe("/api/v1/rectifications", {
+        "case_id": "{case_id}", "unit": "XX9", "department": "branch_front", "requirement": "矩阵",
+        "issuer_unit": "HO", "issuer_department": "complaint_mgmt"}),
+    "GET /api/v1/rectifications/{notice_id}": Probe("/api/v1/rectifications/{rectification}"),
+    "POST /api/v1/rectifications/{notice_id}/submit": Probe("/api/v1/rectifications/{rectification}/submit",
+                                                            {"measures": "矩阵", "evidence": "矩阵"}),
+    "POST /api/v1/rectifications/{notice_id}/check": Probe("/api/v1/rectifications/{rectification}/check",
+                                                           {"accepted": True}),
     "GET /api/v1/units": Probe("/api/v1/units"),
     "GET /api/v1/users": Probe("/api/v1/users"),
     "POST /api/v1/users/{username}/memberships": Probe("/api/v1/users/m_staff/memberships",
@@ -471,7 +521,9 @@ def _strip(response: TestResponse, values: dict[str, Any]) -> str:
     """The body without what differs by design: the id asked for and the page's CSRF token."""
     body = CSRF_VALUE.sub("", response.get_data(as_text=True))
     for text in (values["case"], values["task"], f"/notices/{values['notice']}/", f"notice {values['notice']} ",
-                 f"/customer-notices/{values['letter']}/"):
+                 f"/customer-notices/{values['letter']}/", f"/rectifications/{values['rectification']}?",
+                 f"/rectifications/{values['rectification']}/", f"/rectifications/{values['rectification']}\"",
+                 f"rectification {values['rectification']} "):
         body = body.replace(str(text), "<id>")
     return body
 

@@ -15,6 +15,7 @@ def member(username: str, unit: str, department: str, *roles: Role) -> Actor:
 ISSUER = member("ho_gao", "HO", "complaint_mgmt", Role.SUPERVISOR)
 OUTLET_MANAGER = member("sh01_wu", "SH01", "branch_manager")
 OTHER_OUTLET = member("bj01_he", "BJ01", "branch_manager")
+OTHER_HEAD = member("bj01_zhou", "BJ01", "branch_head")
 BRANCH_SERVICE = member("sh_qian", "SH", "service_mgmt")
 
 

@@ -17,6 +17,7 @@ from engine.scheduler import sweep_once
 from tests.oversight.rectification_support import (
     BRANCH_SERVICE,
     ISSUER,
+    OTHER_HEAD,
     OTHER_OUTLET,
     OUTLET_MANAGER,
     notice_for,
@@ -103,7 +104,7 @@ def test_bad_notices_are_refused_with_coded_problems_and_store_nothing(engine):
     assert bad.value.coded == {
         "workdays": [("workdays_range", {"min": "1", "max": "60"})],
         "requirement": [("required", {})],
-        "department": [("unit_lacks_department", {"unit": "SH01", "department": "card_seat"})],
+        "department": [("no_such_department", {"unit": "SH01", "department": "card_seat"})],
     }
     with pytest.raises(ValidationFailed) as outside:
         engine.rectifications.issue(notice_for(case.id, unit="BJ01"), BRANCH_SERVICE)
@@ -111,5 +112,7 @@ def test_bad_notices_are_refused_with_coded_problems_and_store_nothing(engine):
     with pytest.raises(Forbidden):
         engine.rectifications.issue(notice_for(case.id), AUDITOR)
     with pytest.raises(NotFound):
-        engine.rectifications.issue(notice_for(case.id, unit="BJ01"), OTHER_OUTLET)  # a case they never saw
+        engine.rectifications.issue(notice_for(case.id, unit="BJ01"), OTHER_HEAD)  # a case they never saw
+    with pytest.raises(Forbidden):
+        engine.rectifications.issue(notice_for(case.id), OUTLET_MANAGER)  # not an issuing department
     assert engine.rectifications.find(ISSUER) == []

@@ -21,6 +21,7 @@ from werkzeug.test import TestResponse
 from engine.bootstrap import Engine
 from engine.domain.masking import mask_complaint
 from engine.domain.model import Actor, AuditEvent, TaskStatus
+from engine.domain.rectification import NewRectification
 from engine.services.deploy import read_diagram_dir
 from tests.support.actors import ADMIN
 from tests.support.complaints import complaint
@@ -101,11 +102,12 @@ class Target:
     complaint: dict[str, Any]
     holder: str
     letter: int = 0  # the case's first customer notice (a printed letter where the complaint asks for one)
+    rectification: int = 0  # a rectification notice issued from the case by m_super to the task's queue
 
     def values(self) -> dict[str, Any]:
         """Placeholder values for URL templates."""
         return {"case": self.case, "case_id": self.case_id, "task": self.task, "notice": self.notice,
-                "dept": self.dept, "letter": self.letter}
+                "dept": self.dept, "letter": self.letter, "rectification": self.rectification}
 
     def secrets(self) -> list[str]:
         """Texts of this case that must never appear where the case is not visible."""
@@ -226,7 +228,11 @@ def _target(engine: Engine, data: dict[str, Any], holder: str, department: str) 
     engine.tasks.claim(task.id, who)
     notice = engine.notices.chase(task.id, "矩阵测试催办", ADMIN)
     letter = engine.customer_notices.for_case(case.id, ADMIN)[0].id
-    return Target(case.id, case.number, task.id, notice.id, department, dict(data), holder, letter)
+    issuer = engine.users.actor("m_super")
+    assert issuer is not None
+    rectification = engine.rectifications.issue(NewRectification(
+        case_id=case.id, unit=task.unit, department=department, requirement="矩阵整改要求"), issuer).id
+    return Target(case.id, case.number, task.id, notice.id, department, dict(data), holder, letter, rectification)
 
 
 def is_login_redirect(response: TestResponse) -> bool:

@@ -16,6 +16,7 @@ from webui.api import (
     knowledge,
     notices,
     problems,
+    rectifications,
     reports,
     tasks,
     units,
@@ -27,7 +28,7 @@ from webui.api.spec import API_CONFIG, ProblemApi
 from webui.context import engine
 from webui.security import csrf
 
-RESOURCES = (cases, clock, tasks, notices, definitions, reports, users, units, knowledge, alerts)
+RESOURCES = (cases, clock, tasks, notices, definitions, reports, users, units, knowledge, alerts, rectifications)
 EXTENSION = "complaintflow_api"
 
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 from typing import Any
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from engine.schemas.complaint import EARLIEST_RECEIPT, LATEST_RECEIPT
-from engine.services.reports import MAX_RANGE_DAYS
+from engine.services.reports import MAX_RANGE_DAYS, plain
 from webui.api.auth import api_actor, requires
 from webui.api.spec import problems
 from webui.context import engine
@@ -47,6 +47,9 @@ class ReportSchema(Schema):
     money = fields.Dict()
     clock_actions = fields.Dict(allow_none=True, metadata={
         "description": "regulatory clock actions: extensions to 30 and to 60 days, paused cases, pauses, paused days"})
+    rectifications = fields.List(fields.Dict(), metadata={
+        "description": "rectification notices issued in the range, per responsible unit rolled up the tree: "
+                       "issued, closed, closed on time, open past due"})
 
 
 @bp.get("")
@@ -59,3 +62,53 @@ def get_report(query: dict[str, Any]) -> dict[str, Any]:
     reports = engine().reports
     raw = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in query.items() if v is not None}
     return reports.report(reports.parse_request(raw), api_actor()).to_dict()
+
+
+class RegulatorQuerySchema(Schema):
+    """A quarter (China dates) and optionally one unit's subtree."""
+
+    year = fields.Integer(required=True, validate=validate.Range(2000, 2099))
+    quarter = fields.Integer(required=True, validate=validate.Range(1, 4))
+    unit = fields.String(load_default=None, metadata={
+        "description": "an organisation unit's code: its subtree only (422 naming `unit` outside the caller's units)"})
+
+
+class RegulatorRowSchema(Schema):
+    """One line: a unit (depth in the tree) and a regulator code of a dimension, with its figures."""
+
+    unit = fields.String()
+    depth = fields.Integer()
+    dimension = fields.String(metadata={"description": "channel, category or cause"})
+    code = fields.String(metadata={"description": "the JR/T 0169-2018 code; empty: not yet classified"})
+    level = fields.Integer()
+    name = fields.String()
+    cases = fields.Integer()
+    replied = fields.Integer()
+    on_time = fields.Integer(metadata={"description": "replied within the regulatory limit"})
+    on_time_rate = fields.Dict(metadata={"description": "on_time / replied (numerator, denominator, rate)"})
+    amount = fields.String(metadata={"description": "amount in dispute, yuan"})
+    compensation = fields.String(metadata={"description": "compensation paid, yuan"})
+
+
+class RegulatorTableSchema(Schema):
+    """The regulator's statistics table of a quarter."""
+
+    standard = fields.String()
+    year = fields.Integer()
+    quarter = fields.Integer()
+    start = fields.String()
+    end = fields.String()
+    unit = fields.String(allow_none=True)
+    generated_at = fields.String()
+    rows = fields.List(fields.Nested(RegulatorRowSchema))
+
+
+@bp.get("/regulator")
+@requires("reports:read")
+@bp.arguments(RegulatorQuerySchema, location="query")
+@bp.response(200, RegulatorTableSchema)
+@problems(bp, 403, 422)
+def get_regulator_table(query: dict[str, Any]) -> dict[str, Any]:
+    """The regulator's statistics (JR/T 0169-2018) of a quarter by code, rolled up by unit, as exported."""
+    table = engine().regulator.quarter(query["year"], query["quarter"], query["unit"], api_actor())
+    return plain(table)

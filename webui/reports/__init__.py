@@ -15,10 +15,12 @@ from webui.formatting import unit_name
 from webui.forms import field_errors
 from webui.reports.charts import chart_data
 from webui.reports.export import XLSX_MIME, csv_text, xlsx_bytes
+from webui.reports.regulator_views import register as register_regulator_pages
 from webui.reports.tables import MONEY, Cell, Column, figure_text, report_tables, table_by_key
 
 bp = Blueprint("reports", __name__, url_prefix="/reports", template_folder="templates",
                static_folder="static", static_url_path="/static")
+register_regulator_pages(bp)
 
 
 def init_app(app: Flask) -> None:

@@ -119,11 +119,12 @@ def _clock_row(name: str, c: ClockFigures, unit: str) -> list[Cell]:
 
 
 def _rectification(report: Report) -> Table:
-    closed = report.root_causes.rectification_closed
-    return _ratio_table("rectification", _("整改通知单"), [
-        (_("已下发"), report.root_causes.rectification_issued, None),
-        (_("已整改完毕"), closed.numerator, closed),
-    ])
+    """Rectification notices issued in the range, by responsible unit (rolled up the tree)."""
+    columns = [Column(_("整改单位")), Column(_("已下发"), INT), Column(_("已销号"), INT), Column(_("按期整改"), INT),
+               Column(_("超期未整改"), INT)]
+    return Table("rectification", _("整改通知单（按整改单位，逐级汇总）"), columns,
+                 [["\u3000" * r.depth + unit_name(r.unit), r.issued, r.closed, r.on_time, r.overdue]
+                  for r in report.rectifications])
 
 
 def _money(report: Report) -> Table:

@@ -17,13 +17,14 @@ from webui.views import (
     knowledge,
     notices,
     owner,
+    rectifications,
     supervisor,
     task,
     units,
 )
 
 AREAS = (auth, health, inbox, task, intake, case, clock, customer_notices, supervisor, notices, owner, admin, units,
-         knowledge, alerts)
+         knowledge, alerts, rectifications)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -11,10 +11,12 @@ from werkzeug.wrappers import Response as BaseResponse
 from engine.domain import authz
 from engine.domain.errors import Forbidden, NotFound
 from engine.domain.model import CaseDetail, TaskStatus
+from engine.domain.rectification import may_issue
 from engine.services.deploy import is_bpmn_file
 from webui.context import actor, engine
 from webui.intake_fields import form_groups
 from webui.labels import NOTICE_KINDS
+from webui.oversight_text import STATUS_LABELS
 
 bp = Blueprint("case", __name__)
 
@@ -36,6 +38,9 @@ def _render(detail: CaseDetail, revealed: bool) -> str:
         may_audit=authz.may_see_audit_trail(who), process_name=engine().history.process_name(detail),
         waiting_messages=waiting if authz.may_change(who) else [],
         clock=engine().clock.view(case, who),
+        rectifications=engine().rectifications.find(who, case_id=case.id),
+        may_issue_rectification=may_issue(who),
+        rectification_statuses=STATUS_LABELS,
     )
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from engine.domain import authz
 from engine.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.domain.model import Actor, Membership
 from engine.domain.rectification import (
+    ISSUING_DEPARTMENTS,
     MAX_WORKDAYS,
     NUMBER_MAX,
     TEXT_MAX,
@@ -22,6 +22,7 @@ from engine.domain.rectification import (
     RectificationStatus,
     issuing_queues,
     may_check,
+    may_issue,
     may_see,
     may_submit,
 )
@@ -43,10 +44,14 @@ class RectificationService:
     def issue(self, new: NewRectification, actor: Actor) -> Rectification:
         """Issue a notice from a case the actor sees, from one of their queues to a department of a unit in
         the issuing unit's subtree, due `workdays` working days from now."""
-        if not authz.may_change(actor):
-            raise Forbidden("auditors cannot issue rectification notices")
-        new = self._checked(new, actor)
         now = self.ctx.now()
+        if not may_issue(actor):
+            with self.ctx.db.write() as uow:
+                uow.audit.denied(now, actor.username, "rectification_issue", None)
+                uow.commit()
+            raise Forbidden("rectification notices are issued by complaint management, service management or an "
+                            "outlet head", audited=True)
+        new = self._checked(new, actor)
         with self.ctx.db.write() as uow:
             case = uow.read.case(new.case_id)
             if case is None or not case_visible(uow, actor, new.case_id):
@@ -85,17 +90,18 @@ class RectificationService:
         if actor.memberships:
             if wanted not in queues:
                 problems["issuer"] = [("not_your_queue", {"queue": str(wanted)})]
-        elif new.issuer_department not in actor.departments or self.ctx.organisation.get(new.issuer_unit) is None:
+        elif (new.issuer_department not in actor.departments & ISSUING_DEPARTMENTS
+              or self.ctx.organisation.get(new.issuer_unit) is None):
             problems["issuer"] = [("not_your_queue", {"queue": str(wanted)})]
         return new
 
     def _responsible(self, new: NewRectification, problems: Problems) -> None:
         unit = self.ctx.organisation.get(new.unit)
         if unit is None:
-            problems["unit"] = [("unknown_unit", {"unit": new.unit})]
+            problems["unit"] = [("no_such_unit", {"unit": new.unit})]
             return
         if new.department not in unit.departments:
-            problems["department"] = [("unit_lacks_department", {"unit": new.unit, "department": new.department})]
+            problems["department"] = [("no_such_department", {"unit": new.unit, "department": new.department})]
         if "issuer" not in problems and new.unit not in self.ctx.organisation.subtree(new.issuer_unit):
             problems["unit"] = [("outside_issuer_subtree", {"unit": new.unit, "issuer_unit": new.issuer_unit})]
 
@@ -105,16 +111,16 @@ class RectificationService:
         """The responsible queue records the measures taken and the evidence (text, and the ids of files the
         attachments store keeps, when it exists) and hands them to the issuer for the check."""
         measures, evidence = (measures or "").strip(), (evidence or "").strip()
-        problems: Problems = {}
-        _text(problems, "measures", measures, TEXT_MAX, required=True)
-        _text(problems, "evidence", evidence, TEXT_MAX, required=not evidence_files)
-        if problems:
-            raise _invalid(problems)
         now = self.ctx.now()
 
         def change(uow: UnitOfWork, notice: Rectification) -> dict[str, Any]:
             if not may_submit(actor, notice):
                 self._refuse(uow, actor, notice, "rectification_submit")
+            problems: Problems = {}
+            _text(problems, "measures", measures, TEXT_MAX, required=True)
+            _text(problems, "evidence", evidence, TEXT_MAX, required=not evidence_files)
+            if problems:
+                raise _invalid(problems)
             if notice.status != RectificationStatus.OPEN:
                 raise Conflict(f"rectification {notice.number} is {notice.status.value}, not open",
                                code="rectification_not_open", params={"number": notice.number})
@@ -127,15 +133,15 @@ class RectificationService:
     def check(self, notice_id: int, accepted: bool, note: str, actor: Actor) -> Rectification:
         """The issuer accepts the measures (the notice closes) or returns them with a reason (open again)."""
         note = (note or "").strip()
-        problems: Problems = {}
-        _text(problems, "note", note, TEXT_MAX, required=not accepted)
-        if problems:
-            raise _invalid(problems)
         now = self.ctx.now()
 
         def change(uow: UnitOfWork, notice: Rectification) -> dict[str, Any]:
             if not may_check(actor, notice):
                 self._refuse(uow, actor, notice, "rectification_check")
+            problems: Problems = {}
+            _text(problems, "note", note, TEXT_MAX, required=not accepted)
+            if problems:
+                raise _invalid(problems)
             if notice.status != RectificationStatus.SUBMITTED:
                 raise Conflict(f"rectification {notice.number} is {notice.status.value}, not submitted",
                                code="rectification_not_submitted", params={"number": notice.number})
@@ -156,6 +162,11 @@ class RectificationService:
         """One notice the actor may see (another unit's notice looks like a missing one)."""
         with self.ctx.db.read() as uow:
             notice = uow.rectifications.get(notice_id)
+        if notice is not None and not may_see(actor, notice):
+            with self.ctx.db.write() as uow:
+                uow.audit.denied(self.ctx.now(), actor.username, "rectification_read", notice.case_id, None,
+                                 rectification=notice.id)
+                uow.commit()
         if notice is None or not may_see(actor, notice):
             raise NotFound(f"rectification {notice_id} not found")
         return notice
@@ -209,8 +220,8 @@ ENGLISH = {
     "too_long": "at most {max} characters",
     "workdays_range": "a whole number of working days from {min} to {max}",
     "not_your_queue": "{queue} is not one of your departments",
-    "unknown_unit": "unknown unit {unit}",
-    "unit_lacks_department": "unit {unit} has no department {department}",
+    "no_such_unit": "unknown unit {unit}",
+    "no_such_department": "unit {unit} has no department {department}",
     "outside_issuer_subtree": "unit {unit} is not in the subtree of the issuing unit {issuer_unit}",
 }
 
