@@ -1,16 +1,16 @@
 """rectification notices: a record per notice (responsible unit and department, due date, measures, evidence,
 the issuer's check, chases and supervision)
 
-Revision ID: 0023
-Revises: 0016
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-11-26
 """
 import sqlalchemy as sa
 import engine.persistence.types
 from alembic import op
 
-revision = '0023'
-down_revision = '0016'
+revision = '0020'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
