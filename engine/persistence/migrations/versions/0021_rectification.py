@@ -1,16 +1,16 @@
 """rectification notices: a record per notice (responsible unit and department, due date, measures, evidence,
 the issuer's check, chases and supervision)
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-11-26
 """
 import sqlalchemy as sa
 import engine.persistence.types
 from alembic import op
 
-revision = '0020'
-down_revision = '0019'
+revision = '0021'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
