@@ -7,6 +7,7 @@ from collections.abc import Callable
 from engine.domain.errors import ValidationFailed
 from webui.labels import N_
 from webui.organisation_text import MEMBERSHIP_MESSAGES
+from webui.oversight_text import coded_text
 
 Gettext = Callable[[str], str]
 
@@ -37,4 +38,6 @@ def _text(code: str, params: dict[str, str], gettext: Gettext) -> str:
                  for k in params.get("kinds", "").split(",") if k]
         params = {**params, "kinds": gettext("、").join(kinds)}
     template = KNOWLEDGE_MESSAGES.get(code) or MEMBERSHIP_MESSAGES.get(code)
-    return gettext(template) % params if template else code
+    if template is None:  # a rectification or regulator problem (webui/oversight_text.py), else the bare code
+        return coded_text(code, params, gettext) or code
+    return gettext(template) % params
