@@ -11,13 +11,13 @@ from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from engine.bootstrap import Engine, build
-from engine.config import Settings, new_data_key
+from engine.config import DEFAULT_TIMEZONE, Settings, new_data_key
 from engine.domain.calendar import parse_moment
-from engine.domain.clock import FixedClock
-from engine.domain.errors import Conflict, DeployRejected, EngineError, ValidationFailed
+from engine.domain.clock import FixedClock, in_zone
+from engine.domain.errors import DeployRejected, EngineError, ValidationFailed
 from engine.domain.filters import TaskFilter
 from engine.domain.model import Actor, Role
 from engine.domain.organisation import OrganisationInvalid, OrganisationTree
@@ -27,14 +27,21 @@ from webui.cli_knowledge import add_parsers, alerts_command, knowledge_command
 from webui.cli_oversight import add_commands as add_oversight_commands
 from webui.cli_oversight import print_regulator_code_problems
 from webui.clock_cli import add_clock_parser
+from webui.cli_text import InputError, engine_error_text, moment_text
+from webui.organisation_text import shell_gettext, shell_language
 
 Handler = Callable[[Engine, argparse.Namespace], Any]
+
+
+ZONE = DEFAULT_TIMEZONE  # the bank's time zone, set by main() from the settings
 
 
 def _json_default(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         return asdict(value)
-    if isinstance(value, (datetime, date)):
+    if isinstance(value, datetime):
+        return in_zone(value, ZONE).isoformat()
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, (set, frozenset, tuple)):
         return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
@@ -55,20 +62,49 @@ def operator() -> Actor:
 
 
 def user_actor(engine: Engine, username: str) -> Actor:
-    """The actor of an existing active user, or exit."""
+    """The actor of an existing active user (an InputError when there is none)."""
     actor = engine.users.actor(username)
     if actor is None:
-        raise SystemExit(f"error: no active user {username!r}")
+        raise InputError("no_user", user=username)
     return actor
 
 
-def read_data(source: str) -> dict[str, Any]:
-    """JSON from a file or '-' (stdin)."""
-    text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    data = json.loads(text)
+def read_text(source: str) -> str:
+    """A file's text, or stdin for '-'; a missing or unreadable file is an InputError."""
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("no_file", file=source) from None
+    except UnicodeDecodeError:
+        raise InputError("not_utf8", file=source) from None
+    except OSError as err:
+        raise InputError("unreadable", file=source, reason=err.strerror or err) from None
+
+
+def parse_json_object(text: str, what: str) -> dict[str, Any]:
+    """A JSON object from `text` (named `what` in the message when it is not one)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise InputError("bad_json", what=what, line=err.lineno, column=err.colno, reason=err.msg) from None
     if not isinstance(data, dict):
-        raise SystemExit("error: the data must be a JSON object")
+        raise InputError("not_an_object", what=what)
     return data
+
+
+def read_data(source: str) -> dict[str, Any]:
+    """A JSON object from a file or '-' (stdin)."""
+    return parse_json_object(read_text(source), "stdin" if source == "-" else source)
+
+
+def moment(value: str, option: str) -> datetime:
+    """A date or time the person typed (naive = China time); an InputError naming `option` when it is none."""
+    try:
+        return parse_moment(value)
+    except ValueError:
+        raise InputError("bad_moment", option=option, value=value) from None
 
 
 # -- commands ------------------------------------------------------------------
@@ -145,8 +181,8 @@ def cmd_tasks(engine: Engine, args: argparse.Namespace) -> None:
         tasks = engine.tasks.search(operator() if not args.user else actor, _filter(depts))
     emit(args, tasks, lambda ts: "\n".join(
         f"{t.id}  {t.case_number}  {t.title}  [{t.department}]  {t.status.value}"
-        f"{' ' + t.assignee if t.assignee else ''}  due {t.due_at:%Y-%m-%d %H:%M}" if t.due_at else
-        f"{t.id}  {t.case_number}  {t.title}  [{t.department}]  {t.status.value}" for t in ts) or "no tasks")
+        f"{' ' + t.assignee if t.assignee else ''}" + (f"  due {moment_text(t.due_at, ZONE)}" if t.due_at else "")
+        for t in ts) or "no tasks")
 
 
 def _filter(depts: frozenset[str] | None) -> TaskFilter:
@@ -171,12 +207,13 @@ def cmd_case(engine: Engine, args: argparse.Namespace) -> None:
 def _case_text(d: Any) -> str:
     c = d.case
     lines = [f"{c.number}  {c.process_key} v{c.definition_version}  {c.status.value}"
-             f"{'  [督办 supervised]' if c.supervised else ''}",
-             f"received {c.received_at:%Y-%m-%d %H:%M} by {c.received_by}; internal due "
-             f"{c.internal_due_at:%Y-%m-%d}; regulatory due {c.regulatory_due_at:%Y-%m-%d}", "tasks:"]
+             f"{'  [supervised]' if c.supervised else ''}",
+             f"received {moment_text(c.received_at, ZONE)} by {c.received_by}; internal due "
+             f"{moment_text(c.internal_due_at, ZONE)}; regulatory due {moment_text(c.regulatory_due_at, ZONE)}",
+             "tasks:"]
     lines += [f"  {t.id}  {t.title} [{t.department}] {t.status.value} {t.assignee or ''}" for t in d.tasks]
     lines.append("audit:")
-    lines += [f"  {e.at:%Y-%m-%d %H:%M:%S}  {e.actor}  {e.action}" for e in d.timeline]
+    lines += [f"  {moment_text(e.at, ZONE, '%Y-%m-%d %H:%M:%S')}  {e.actor}  {e.action}" for e in d.timeline]
     return "\n".join(lines)
 
 
@@ -186,7 +223,7 @@ def cmd_chase(engine: Engine, args: argparse.Namespace) -> None:
 
 
 def cmd_calendar(engine: Engine, args: argparse.Namespace) -> None:
-    start = parse_moment(args.date)
+    start = moment(args.date, "date")
     result = engine.ctx.calendar.add_workdays(start, args.days)
     warning = engine.ctx.calendar.coverage_warning(start, result)
     if warning:
@@ -252,13 +289,7 @@ def json_object(value: str) -> dict[str, Any]:
     """A JSON object given inline, or read from a file or '-' (stdin)."""
     if value == "-" or not value.lstrip().startswith("{"):
         return read_data(value)
-    try:
-        data = json.loads(value)
-    except json.JSONDecodeError as err:
-        raise SystemExit(f"error: --data is not valid JSON: {err}") from err
-    if not isinstance(data, dict):
-        raise SystemExit("error: the data must be a JSON object")
-    return data
+    return parse_json_object(value, "--data")
 
 
 def cmd_message(engine: Engine, args: argparse.Namespace) -> None:
@@ -291,7 +322,7 @@ def cmd_migrate(engine: Engine, args: argparse.Namespace) -> None:
     try:
         mapping = parse_mapping(args.map)
     except ValueError as err:
-        raise SystemExit(f"error: --map {err}") from err
+        raise InputError("bad_map", detail=err) from None
     service = engine.migration
     run = service.dry_run if args.dry_run else service.migrate
     report = run(args.process_key, args.to, mapping, operator())
@@ -326,8 +357,8 @@ def _split(value: str | None) -> list[str]:
 # -- parser --------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
-    parser = argparse.ArgumentParser(prog="complaintflow", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = Parser(prog="complaintflow", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text)
@@ -453,57 +484,81 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse saying a wrong command line in one `error:` line (exit 1), like every other mistake."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(1, f"error: {message} (see {self.prog} --help)\n")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the console script."""
+    """Entry point of the console script: every mistake is one `error:` line and exit 1, never a traceback."""
+    global ZONE
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    now = getattr(args, "now", None)
+    gettext = shell_gettext()
     try:
-        engine = build(Settings.from_env(), clock=FixedClock(parse_moment(now)) if now else None)
+        now = getattr(args, "now", None)
+        clock = FixedClock(moment(now, "--now")) if now else None
+        settings = Settings.from_env()
+        ZONE = settings.timezone
+        engine = build(settings, clock=clock)
+    except InputError as err:
+        return _error(err.text(gettext))
+    except ValueError as err:  # a setting of the environment (COMPLAINTFLOW_*) that cannot be read
+        return _error(InputError("bad_setting", detail=err).text(gettext))
     except OrganisationInvalid as err:
         return _print_organisation_problems(err)
     except RegulatorCodesInvalid as err:
         return print_regulator_code_problems(err)
     try:
+        return _run(engine, args, gettext)
+    finally:
+        engine.dispose()
+
+
+def _run(engine: Engine, args: argparse.Namespace, gettext: Callable[..., str]) -> int:
+    try:
         args.handler(engine, args)
+    except InputError as err:
+        return _error(err.text(gettext))
+    except OSError as err:  # a directory or file named on the command line
+        return _error(InputError("unreadable", file=err.filename or "", reason=err.strerror or err).text(gettext))
     except OrganisationInvalid as err:
         return _print_organisation_problems(err)
     except DeployRejected as err:
-        from webui.organisation_text import deploy_problem_line, shell_gettext
+        from webui.organisation_text import deploy_problem_line
 
-        gettext = shell_gettext()
         for problem in err.problems:
             print(deploy_problem_line(problem, gettext), file=sys.stderr)
         print(f"deploy rejected: {len(err.problems)} problem(s); nothing was stored", file=sys.stderr)
         return 1
     except ValidationFailed as err:
         return _print_validation_failed(err)
-    except Conflict as err:
-        from webui.conflicts import conflict_text
-        from webui.organisation_text import shell_gettext
-
-        print(f"error: {conflict_text(err, shell_gettext())}", file=sys.stderr)
-        return 1
     except EngineError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    finally:
-        engine.dispose()
+        return _error(engine_error_text(err, gettext, shell_language()))
     return 0
 
 
-def _print_validation_failed(err: ValidationFailed) -> int:
-    from webui.knowledge_text import problem_texts
-    from webui.organisation_text import shell_gettext
+def _error(text: str) -> int:
+    print(f"error: {text}", file=sys.stderr)
+    return 1
 
-    for field, messages in sorted(problem_texts(err, shell_gettext()).items()):
+
+def _print_validation_failed(err: ValidationFailed) -> int:
+    from webui.knowledge_text import coded_text
+    from webui.messages import problem_texts
+
+    gettext = shell_gettext()
+
+    for field, messages in sorted(problem_texts(err, gettext, lambda c, p: coded_text(c, dict(p), gettext)).items()):
         print(f"{field}: {'; '.join(messages)}", file=sys.stderr)
     return 1
 
 
 def _print_organisation_problems(err: OrganisationInvalid) -> int:
-    from webui.organisation_text import problem_text, shell_gettext
+    from webui.organisation_text import problem_text
 
     gettext = shell_gettext()
     for problem in err.problems:

@@ -4,7 +4,7 @@ DatabaseUnavailable 503."""
 from __future__ import annotations
 
 from flask import Flask, g, render_template, request
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -21,6 +21,8 @@ from engine.domain.model import Actor
 from webui.conflicts import conflict_text
 from webui.context import current_actor, engine
 from webui.failures import error_text
+from webui.messages import forbidden_text
+from webui.organisation_text import validation_texts
 
 Page = tuple[str, int]
 
@@ -44,18 +46,18 @@ def record_refusal(err: Exception, who: Actor | None) -> None:
 def forbidden(err: Exception) -> Page:
     """403: the service (or the page's own check) refused the action; the refusal is audited."""
     record_refusal(err, current_actor())
-    return error_page(403, gettext("无权操作"), str(err))
+    return error_page(403, gettext("无权操作"), forbidden_text(err, gettext))
 
 
 def conflict(err: Exception) -> Page:
     """409: someone else changed it first, or the action does not fit the state (worded by its code)."""
-    message = conflict_text(err, gettext) if isinstance(err, Conflict) else str(err)
+    message = conflict_text(err, gettext, str(get_locale()))
     return error_page(409, gettext("状态已变化"), message)
 
 
 def invalid(err: ValidationFailed) -> Page:
     """422: input errors that no form page caught."""
-    lines = "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(err.errors.items()))
+    lines = "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(validation_texts(err, gettext).items()))
     return error_page(422, gettext("输入有误"), lines)
 
 

@@ -7,39 +7,21 @@ from typing import Any
 from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
+from engine.domain.errors import ValidationFailed
 from engine.domain.model import FormField, FormSpec
-from engine.schemas.limits import AMOUNT_MESSAGE, MAX_AMOUNT
-from engine.schemas.text import CONTROL_MESSAGE
 from webui.intake_fields import IntakeGroup
-from webui.labels import N_
-
-_MESSAGES = {
-    "Missing data for required field.": N_("必填"),
-    "Field may not be null.": N_("必填"),
-    "Not a valid number.": N_("请输入有效的数字"),
-    "Not a valid integer.": N_("请输入整数"),
-    "Not a valid date.": N_("请输入有效的日期（年-月-日）"),
-    "Not a valid datetime.": N_("请输入有效的日期时间"),
-    "Not a valid boolean.": N_("请选择是或否"),
-    "Not a valid string.": N_("请输入文字"),
-    "Unknown field.": N_("未知字段"),
-    CONTROL_MESSAGE: N_("不能包含控制字符"),
-}
+from webui.messages import field_message
+from webui.organisation_text import validation_texts
 
 
 def message(text: str) -> str:
     """A service's validation message in the user's language where we know it."""
-    if text.startswith("Must be one of"):
-        return gettext("请从列表中选择")
-    if text == AMOUNT_MESSAGE:
-        return gettext("金额不能超过 %(max)s 元", max=f"{MAX_AMOUNT:,}")
-    known = _MESSAGES.get(text)
-    return gettext(known) if known else text
+    return field_message(text, gettext)
 
 
-def field_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Per-field messages, translated."""
-    return {name: [message(m) for m in msgs] for name, msgs in errors.items()}
+def field_errors(err: ValidationFailed) -> dict[str, list[str]]:
+    """Per-field messages of a refused input, in the user's language (coded problems from the catalogue)."""
+    return validation_texts(err, gettext)
 
 
 def task_submission(spec: FormSpec, form: MultiDict[str, str]) -> dict[str, Any]:

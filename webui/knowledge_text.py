@@ -7,7 +7,7 @@ from collections.abc import Callable
 from engine.domain.errors import ValidationFailed
 from webui.labels import N_
 from webui.organisation_text import MEMBERSHIP_MESSAGES
-from webui.oversight_text import coded_text
+from webui.oversight_text import coded_text as oversight_text
 
 Gettext = Callable[[str], str]
 
@@ -33,11 +33,16 @@ def problem_texts(err: ValidationFailed, gettext: Gettext) -> dict[str, list[str
 
 
 def _text(code: str, params: dict[str, str], gettext: Gettext) -> str:
+    return coded_text(code, params, gettext) or code
+
+
+def coded_text(code: str, params: dict[str, str], gettext: Gettext) -> str | None:
+    """A knowledge-base, alert or membership problem's sentence (None for other codes)."""
     if code == "personal_data":
         kinds = [gettext(PERSONAL_DATA_KINDS[k]) if k in PERSONAL_DATA_KINDS else k
                  for k in params.get("kinds", "").split(",") if k]
         params = {**params, "kinds": gettext("、").join(kinds)}
     template = KNOWLEDGE_MESSAGES.get(code) or MEMBERSHIP_MESSAGES.get(code)
-    if template is None:  # a rectification or regulator problem (webui/oversight_text.py), else the bare code
-        return coded_text(code, params, gettext) or code
+    if template is None:  # a rectification or regulator problem (webui/oversight_text.py), else None
+        return oversight_text(code, params, gettext)
     return gettext(template) % params

@@ -94,6 +94,18 @@ CONFLICTS = {
     "rectification_not_open": N_("整改通知单 %(number)s 不在整改中，不能提交整改情况"),
     "rectification_not_submitted": N_("整改通知单 %(number)s 尚未提交整改情况，不能验收"),
     "rectification_changed": N_("整改通知单 %(number)s 已被他人修改，请刷新后重试"),
+    "task_claimed_by": N_("任务已被 %(user)s 认领"),
+    "task_given_back": N_("任务已退回待领"),
+    "task_gone": N_("任务已不存在"),
+    "task_completed_by": N_("任务已由 %(user)s 完成"),
+    "task_cancelled": N_("任务已取消（流程已变化）"),
+    "task_changed": N_("任务已被他人修改，请刷新"),
+    "task_claim_first": N_("请先认领任务"),
+    "chase_task_closed": N_("任务已办结，无需催办"),
+    "chased_recently": N_("该任务在 %(interval)s内已催办过"),
+    "letter_already_sent": N_("该告知书已标记为已寄送"),
+    "user_exists": N_("用户 %(user)s 已存在"),
+    "api_key_exists": N_("名为 %(name)s 的 API 密钥已存在"),
 }
 
 CONFLICTS |= CLOCK_CONFLICTS

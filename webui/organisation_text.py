@@ -11,7 +11,8 @@ from babel.support import NullTranslations, Translations
 from engine.domain.errors import DeployProblem, ValidationFailed
 from engine.domain.organisation import OrganisationProblem
 from webui.labels import DEPLOY_PROBLEMS, N_, deploy_problem_params
-from webui.oversight_text import coded_text
+from webui.messages import problem_texts
+from webui.oversight_text import coded_text as oversight_text
 
 PROBLEM_MESSAGES = {
     "toml_syntax": N_("TOML 语法错误：%(detail)s"),
@@ -44,17 +45,15 @@ Gettext = Callable[[str], str]
 
 
 def validation_texts(err: ValidationFailed, gettext: Gettext) -> dict[str, list[str]]:
-    """The messages of each field: the coded ones in the language of `gettext`, the others as given."""
-    texts = dict(err.errors)
-    for name, problems in err.coded.items():
-        texts[name] = [_coded_text(code, params, gettext) for code, params in problems]
-    return texts
+    """The messages of each field in the language of `gettext` (coded problems and schema messages)."""
+    return problem_texts(err, gettext, lambda code, params: coded_text(code, dict(params), gettext))
 
 
-def _coded_text(code: str, params: dict[str, str], gettext: Gettext) -> str:
+def coded_text(code: str, params: dict[str, str], gettext: Gettext) -> str | None:
+    """A membership problem's sentence (None for other codes)."""
     template = MEMBERSHIP_MESSAGES.get(code)
     if template is None:
-        return coded_text(code, params, gettext) or code
+        return oversight_text(code, params, gettext)
     return gettext(template) % params
 
 
@@ -73,10 +72,14 @@ def deploy_problem_line(problem: DeployProblem, gettext: Gettext) -> str:
     return f"{problem.file}: {problem.element}: {message}"
 
 
+def shell_language(env: dict[str, str] | None = None) -> str:
+    """`en` when LC_ALL / LANG starts with `en`, else `zh` (the source language)."""
+    env = dict(os.environ) if env is None else env
+    return "en" if (env.get("LC_ALL") or env.get("LANG") or "").lower().startswith("en") else "zh"
+
+
 def shell_gettext(env: dict[str, str] | None = None) -> Gettext:
     """The catalogue for a shell: English when LC_ALL / LANG starts with `en`, else Chinese (the source)."""
-    env = dict(os.environ) if env is None else env
-    language = (env.get("LC_ALL") or env.get("LANG") or "").lower()
-    if not language.startswith("en"):
+    if shell_language(env) != "en":
         return NullTranslations().gettext
     return Translations.load(str(Path(__file__).parent / "translations"), ["en"]).gettext

@@ -56,7 +56,7 @@ def local_time(value: datetime | str | None, pattern: str = "%Y-%m-%d %H:%M") ->
 
 def duration(value: timedelta) -> str:
     """A duration in words in the reader's language ("1 小时", "1 hour")."""
-    return format_timedelta(value, threshold=1.1, locale=str(get_locale()))
+    return format_timedelta(value, locale=str(get_locale()))
 
 
 def value_lines(field: FormField | None, value: Any) -> list[str]:

@@ -11,7 +11,13 @@ class EngineError(Exception):
 
 
 class NotFound(EngineError):
-    """The thing asked for does not exist (or is not visible to the actor)."""
+    """The thing asked for does not exist (or is not visible to the actor); `code` and `params` name it for the
+    command line's message in the user's language."""
+
+    def __init__(self, message: str = "", *, code: str = "not_found", params: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.code = code
+        self.params = dict(params or {})
 
 
 class Forbidden(EngineError):
@@ -61,12 +67,28 @@ class ValidationFailed(EngineError):
     the user's language; `errors` holds the same problems in English)."""
 
     errors: dict[str, list[str]] = field(default_factory=dict)
-    message: str = "输入有误 / invalid input"
+    message: str = "invalid input"
     coded: dict[str, list[tuple[str, dict[str, str]]]] = field(default_factory=dict)
 
     def __str__(self) -> str:
         parts = [f"{k}: {'; '.join(v)}" for k, v in sorted(self.errors.items())]
         return f"{self.message}: " + ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One input problem: its code and parameters (worded by the web UI and the command line in the user's
+    language) and the same in English (the API, logs)."""
+
+    code: str
+    english: str
+    params: dict[str, str] = field(default_factory=dict)
+
+
+def invalid(problems: dict[str, Problem]) -> ValidationFailed:
+    """ValidationFailed with one coded problem per field."""
+    return ValidationFailed({name: [p.english] for name, p in problems.items()},
+                            coded={name: [(p.code, dict(p.params))] for name, p in problems.items()})
 
 
 @dataclass(frozen=True)

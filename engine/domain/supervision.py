@@ -55,13 +55,12 @@ def rule_that_applies(case: SupervisionCandidate, now: datetime, calendar: Busin
     if case.regulatory_due_at is not None and now >= case.regulatory_due_at - limits.regulatory_warning:
         return SupervisionRule("regulatory_clock", regulatory_reason(case.regulatory_due_at, now))
     if case.most_chases_on_an_open_task >= limits.unanswered_chases:
-        return SupervisionRule("second_chase_unanswered", "二次催办后仍未办理 / a second chase went unanswered")
+        return SupervisionRule("second_chase_unanswered", "二次催办后仍未办理")
     if case.grade in limits.stall_grades:
         since = case.last_progress_at or case.received_at
         if calendar.add_workdays(since, limits.stall_workdays) <= now:
             return SupervisionRule("no_progress",
-                                   "重要/紧急投诉一个工作日无进展 / an important or urgent case made no progress "
-                                   "for a working day")
+                                   "重要/紧急投诉一个工作日无进展")
     return None
 
 
@@ -77,7 +76,6 @@ def regulatory_reason(due: datetime, now: datetime) -> str:
     in the past with the days over (never "将于 11-24 届满" on 11-26)."""
     day = f"{to_china(due):%Y-%m-%d}"
     if now <= due:
-        return f"监管时限将于 {day} 届满，尚未办结 / the regulatory deadline {day} is near"
+        return f"监管时限将于 {day} 届满，尚未办结"
     over = days_over(due, now)
-    return (f"监管时限已于 {day} 届满，已超 {over} 日，尚未办结 / "
-            f"the regulatory deadline {day} passed {over} day(s) ago")
+    return f"监管时限已于 {day} 届满，已超 {over} 日，尚未办结"

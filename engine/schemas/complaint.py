@@ -13,12 +13,21 @@ from engine.domain.codes import CodeLists
 from engine.domain.masking import EMAIL, PHONE, RESIDENT_ID
 from engine.schemas.labels import N_
 from engine.schemas.limits import within_max_amount
+from engine.schemas.messages import (
+    CHOOSE_CODE,
+    ID_NUMBER_LENGTH,
+    INCIDENT_AFTER_RECEIPT,
+    INCIDENT_RANGE,
+    INVALID_EMAIL,
+    INVALID_PHONE,
+    NEGATIVE_AMOUNT,
+    RECEIVED_RANGE,
+)
 from engine.schemas.text import PlainTextSchema
 
 # Times the calendar and the databases can handle (year 1 or 9999 would overflow on conversion to UTC).
 EARLIEST_RECEIPT = datetime(2000, 1, 1, tzinfo=CHINA_TZ)
 LATEST_RECEIPT = datetime(2100, 1, 1, tzinfo=CHINA_TZ)
-INCIDENT_AFTER_RECEIPT = "事发时间不能晚于受理时间 / the incident cannot be after the complaint was received"
 
 
 # The sections of the intake form (客户投诉处理单), in the order the fields below first name them.
@@ -38,7 +47,7 @@ def _shown(label: str, group: str, widget: str = "", **more: Any) -> dict[str, A
 def _coded(codes: CodeLists, name: str, label: str, group: str, **kwargs: Any) -> fields.String:
     """A field that takes one code of the coded list `name` (shown as a select of that list)."""
     choices = list(codes.labels(name))
-    rule = validate.OneOf(choices, error=f"请选择有效的代码 / choose one of: {', '.join(choices)}")
+    rule = validate.OneOf(choices, error=CHOOSE_CODE + ", ".join(choices))
     return fields.String(validate=rule, metadata=_shown(label, group, "select", codes=name), **kwargs)
 
 
@@ -57,14 +66,14 @@ def complaint_schema_class(codes: CodeLists) -> type[Schema]:
         received_at = fields.AwareDateTime(
             load_default=None, default_timezone=CHINA_TZ,
             validate=validate.Range(EARLIEST_RECEIPT, LATEST_RECEIPT, max_inclusive=False,
-                                    error="接收时间超出范围 / received_at must be between {min} and {max}"),
+                                    error=RECEIVED_RANGE + "{min} and {max}"),
             metadata=_shown(N_("受理时间"), RECEIPT),
         )
         resolved_on_spot = fields.Boolean(load_default=False, metadata=_shown(N_("已现场解决"), RECEIPT))
         complainant_name = fields.String(required=True, validate=validate.Length(1, 60),
                                          metadata=_shown(N_("投诉人姓名"), COMPLAINANT))
         contact_phone = fields.String(
-            required=True, validate=validate.Regexp(PHONE, error="电话号码格式不正确 / invalid phone number"),
+            required=True, validate=validate.Regexp(PHONE, error=INVALID_PHONE),
             metadata=_shown(N_("联系电话"), COMPLAINANT, "tel", maxlength=20),
         )
         id_type = _coded(codes, "id_types", N_("证件类型"), COMPLAINANT, load_default="resident_id")
@@ -73,7 +82,7 @@ def complaint_schema_class(codes: CodeLists) -> type[Schema]:
         reply_channel = _coded(codes, "reply_channels", N_("回复方式"), COMPLAINANT, load_default="phone")
         contact_email = fields.String(
             load_default="", validate=validate.And(validate.Length(max=120), validate.Regexp(
-                EMAIL, error="电子邮箱格式不正确 / invalid email address")),
+                EMAIL, error=INVALID_EMAIL)),
             metadata=_shown(N_("电子邮箱"), COMPLAINANT, "email", maxlength=120))
         contact_address = fields.String(load_default="", validate=validate.Length(max=200),
                                         metadata=_shown(N_("通信地址"), COMPLAINANT))
@@ -90,7 +99,7 @@ def complaint_schema_class(codes: CodeLists) -> type[Schema]:
             allow_none=True,
             places=2,
             as_string=True,
-            validate=[validate.Range(min=0, error="金额不能为负 / amount must not be negative"),
+            validate=[validate.Range(min=0, error=NEGATIVE_AMOUNT),
                       within_max_amount()],
             metadata=_shown(N_("争议金额（元）"), BUSINESS),
         )
@@ -107,7 +116,7 @@ def complaint_schema_class(codes: CodeLists) -> type[Schema]:
         incident_at = fields.AwareDateTime(
             load_default=None, allow_none=True, default_timezone=CHINA_TZ,
             validate=validate.Range(EARLIEST_RECEIPT, LATEST_RECEIPT, max_inclusive=False,
-                                    error="事发时间超出范围 / incident_at must be between {min} and {max}"),
+                                    error=INCIDENT_RANGE + "{min} and {max}"),
             metadata=_shown(N_("事发时间"), CONTENT),
         )
         incident_place = fields.String(load_default="", validate=validate.Length(max=200),
@@ -131,7 +140,7 @@ def complaint_schema_class(codes: CodeLists) -> type[Schema]:
         def _id_number_matches_type(self, data: dict[str, Any], **_: Any) -> None:
             number = data.get("id_number")
             if data.get("id_type") == "resident_id" and number and not re.match(RESIDENT_ID, number):
-                raise ValidationError("居民身份证号应为18位 / a resident ID number has 18 characters", "id_number")
+                raise ValidationError(ID_NUMBER_LENGTH, "id_number")
 
     return ComplaintSchema
 

@@ -8,11 +8,11 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from engine.domain.model import FormField, FormSpec
 from engine.schemas.limits import within_max_amount
+from engine.schemas.messages import CHOOSE_ONE, CHOSEN_TWICE, MUST_CONFIRM, REQUIRED
 from engine.schemas.text import PlainTextSchema
 
 NUMBER_TYPES = ("long", "double", "decimal")
 # A yes/no field with the constraint min = 1 must be ticked, e.g. 材料齐全，确认归档 at archive.
-MUST_CONFIRM = "须确认后才能提交；未确认的请先补齐再办理 / must be confirmed (ticked) before this step can be submitted"
 _TYPES: dict[str, type[fields.Field]] = {
     "string": fields.String,
     "long": fields.Integer,
@@ -54,14 +54,14 @@ def _multiple_choice(f: FormField) -> fields.Field:
     choice = fields.String(validate=validate.OneOf([code for code, _ in f.options]))
     checks: list[Any] = [_no_repeats]
     if f.required:
-        checks.append(validate.Length(min=1, error="至少选择一项 / choose at least one"))
+        checks.append(validate.Length(min=1, error=CHOOSE_ONE))
         return fields.List(choice, required=True, validate=checks)
     return fields.List(choice, load_default=list, validate=checks)
 
 
 def _no_repeats(values: list[str]) -> None:
     if len(set(values)) != len(values):
-        raise ValidationError("选项重复 / an option is chosen twice")
+        raise ValidationError(CHOSEN_TWICE)
 
 
 def form_schema(form: FormSpec) -> Schema:
@@ -78,7 +78,7 @@ def form_schema(form: FormSpec) -> Schema:
         if f.required:
             kwargs["required"] = True
             if field_cls is fields.String:
-                kwargs["validate"].append(validate.Length(min=1, error="必填 / required"))
+                kwargs["validate"].append(validate.Length(min=1, error=REQUIRED))
         else:
             kwargs["load_default"] = None
             kwargs["allow_none"] = True

@@ -89,7 +89,8 @@ class ApiKeyService:
         key = ApiKey(name, prefix, scopes, sorted(set(departments)), sorted(set(roles)), now, actor.username)
         with self.ctx.db.write() as uow:
             if uow.api_keys.by_name(name) is not None:
-                raise Conflict(f"an API key named {name} already exists")
+                raise Conflict(f"an API key named {name} already exists", code="api_key_exists",
+                               params={"name": name})
             uow.api_keys.add(key, secret_hash(token))
             uow.audit.add(now, actor.username, "api_key_added",
                           data={"name": name, "prefix": prefix, "scopes": scopes,

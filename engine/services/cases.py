@@ -17,7 +17,15 @@ from engine.domain import authz
 from engine.domain.calendar import iso
 from engine.domain.clock import to_china
 from engine.domain.customer_notices import CustomerNoticeKind, masked
-from engine.domain.errors import ConcurrentUpdate, Forbidden, NotFound, ValidationFailed, WorkflowError
+from engine.domain.errors import (
+    ConcurrentUpdate,
+    Forbidden,
+    NotFound,
+    Problem,
+    ValidationFailed,
+    WorkflowError,
+    invalid,
+)
 from engine.domain.masking import mask_complaint
 from engine.domain.model import Actor, CaseDetail, CaseStatus, CaseSummary
 from engine.domain.organisation import receiving_unit
@@ -147,8 +155,8 @@ class CaseService:
         if earlier is None:
             raise ConcurrentUpdate("a concurrent request with this Idempotency-Key failed; retry")
         if earlier.fingerprint != fingerprint:
-            raise ValidationFailed({"Idempotency-Key": [
-                "已用于另一份不同的投诉 / already used for a different request; use a new key"]})
+            raise invalid({"Idempotency-Key": Problem(
+                "idempotency_key_reused", "already used for a different request; use a new key")})
         return self.summary(earlier.case_id), True
 
     def _receiving_unit(self, unit: str | None, actor: Actor) -> str:
@@ -166,7 +174,8 @@ class CaseService:
         with self.ctx.db.read() as uow:
             stored_def = uow.definitions.latest(process_key)
         if stored_def is None:
-            raise NotFound(f"process {process_key!r} is not deployed")
+            raise NotFound(f"process {process_key!r} is not deployed", code="process_not_deployed",
+                           params={"process": process_key})
         defn = self.ctx.definitions.get(stored_def)
         received = datetime.fromisoformat(complaint["received_at"])
         started = StartedCase(stored_def, defn, complaint, received, *self._deadlines(complaint, received))
@@ -254,7 +263,7 @@ class CaseService:
         with self.ctx.db.read() as uow:
             case_id = uow.read.case_id_by_number(str(ref))
         if case_id is None:
-            raise NotFound(f"case {ref} not found")
+            raise NotFound(f"case {ref} not found", code="case_not_found", params={"case": ref})
         return case_id
 
     def detail(self, ref: str | int, actor: Actor, reveal_personal_data: bool = False) -> CaseDetail:
@@ -265,7 +274,7 @@ class CaseService:
             if case is None or not case_visible(uow, actor, case_id):
                 self._deny(uow, actor, "view_case", case_id)
                 uow.commit()
-                raise NotFound(f"case {ref} not found")
+                raise NotFound(f"case {ref} not found", code="case_not_found", params={"case": ref})
             reveal = reveal_personal_data and authz.may_see_personal_data(actor)
             customer_notices = uow.customer_notices.for_case(case_id)
             if reveal:

@@ -30,8 +30,8 @@ def compose(notice: Notice, sender: str, recipients: list[str], department_name:
     msg["To"] = ", ".join(recipients)
     msg["X-Complaintflow-Notice"] = str(notice.id)
     msg.set_content(
-        f"{department_name}：\n\n{notice.reason}\n\n工单号 / complaint: {notice.case_number}\n"
-        f"发送人 / from: {notice.sender}\n"
+        f"{department_name}：\n\n{notice.reason}\n\n工单号：{notice.case_number}\n"
+        f"发送人：{notice.sender}\n"
     )
     return msg
 

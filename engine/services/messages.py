@@ -119,7 +119,7 @@ class MessageService:
         if case is None or not case_visible(uow, actor, case.id):
             uow.audit.denied(self.ctx.now(), actor.username, action, case.id if case else None)
             uow.commit()
-            raise NotFound(f"case {ref} not found")
+            raise NotFound(f"case {ref} not found", code="case_not_found", params={"case": ref})
         return case
 
     def _workflow(self, uow: UnitOfWork, definition_id: int, state: str) -> tuple[Any, Any]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from engine.domain import authz
 from engine.domain.clock import CHINA_TZ, to_china
-from engine.domain.errors import Forbidden, ValidationFailed
+from engine.domain.errors import Forbidden, Problem, ValidationFailed, invalid
 from engine.domain.model import SYSTEM, Actor
 from engine.domain.organisation import UnitTotal, rolled_up
 from engine.domain.records import ReportScope
@@ -242,30 +242,36 @@ class ReportService:
 
     def validate(self, request: ReportRequest) -> ReportRequest:
         """The request if it makes sense, else ValidationFailed naming the field."""
-        errors: dict[str, list[str]] = {}
+        problems: dict[str, Problem] = {}
         first, last = EARLIEST_RECEIPT.date(), LATEST_RECEIPT.date() - timedelta(days=1)
         for name, day in (("start", request.start), ("end", request.end)):
             if not first <= day <= last:
-                errors[name] = [f"日期须在 {first} 至 {last} 之间 / dates lie between {first} and {last}"]
-        if errors:
-            raise ValidationFailed(errors)
+                problems[name] = Problem("date_out_of_range", f"dates lie between {first} and {last}",
+                                         {"first": str(first), "last": str(last)})
+        if problems:
+            raise invalid(problems)
         if request.end < request.start:
-            errors["end"] = ["结束日期早于开始日期 / the end date is before the start date"]
+            problems["end"] = Problem("end_before_start", "the end date is before the start date")
         elif (request.end - request.start).days >= MAX_RANGE_DAYS:
-            errors["end"] = [f"统计区间不能超过 {MAX_RANGE_DAYS} 天 / the range may span at most {MAX_RANGE_DAYS} days"]
+            problems["end"] = Problem("range_too_long", f"the range may span at most {MAX_RANGE_DAYS} days",
+                                      {"days": str(MAX_RANGE_DAYS)})
         if request.organisation is not None and request.organisation not in self.ctx.codes.organisations:
             choices = ", ".join(self.ctx.codes.organisations)
-            errors["organisation"] = [f"未知机构 {request.organisation!r} / unknown organisation (one of: {choices})"]
+            problems["organisation"] = Problem(
+                "unknown_organisation", f"unknown organisation {request.organisation!r} (one of: {choices})",
+                {"organisation": request.organisation, "choices": choices})
         if request.unit is not None and self.ctx.organisation.get(request.unit) is None:
-            errors["unit"] = [f"未知单位 {request.unit!r} / unknown unit (see `complaintflow units`)"]
-        if errors:
-            raise ValidationFailed(errors)
+            problems["unit"] = Problem("unknown_unit_code",
+                                       f"unknown unit {request.unit!r} (see `complaintflow units`)",
+                                       {"unit": request.unit})
+        if problems:
+            raise invalid(problems)
         return request
 
     def report(self, request: ReportRequest, actor: Actor) -> Report:
         """The full report for `request`; only supervisors, auditors and admins may read it."""
         if not authz.may_see_reports(actor):
-            raise Forbidden("报表仅供督办、审计和管理员查看 / reports are for supervisors, auditors and admins")
+            raise Forbidden("reports are for supervisors, auditors and admins", code="reports_only")
         request = self.validate(request)
         scope = self._scope(request, self._units(request, actor))
         with self.ctx.db.read() as uow:
@@ -321,8 +327,8 @@ class ReportService:
         if request.unit is None:
             return visible
         if visible is not None and request.unit not in visible:
-            raise ValidationFailed({"unit": [f"单位 {request.unit} 不在您的查看范围内 / unit {request.unit} "
-                                             "is outside the units you may see"]})
+            raise invalid({"unit": Problem("unit_not_visible", f"unit {request.unit} is outside the units you may see",
+                                           {"unit": request.unit})})
         wanted = frozenset(self.ctx.organisation.subtree(request.unit))
         return wanted if visible is None else wanted & visible
 
@@ -447,7 +453,7 @@ def _parse_date(value: str | None, default: date, name: str, errors: dict[str, l
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        errors[name] = [f"日期格式应为 YYYY-MM-DD / expected a date like 2024-10-08, got {value!r}"]
+        errors[name] = [f"expected a date like 2024-10-08, got {value!r}"]
         return default
 
 

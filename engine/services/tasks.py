@@ -119,11 +119,11 @@ class TaskService:
     def _visible_task(self, uow: UnitOfWork, task_id: str, actor: Actor, action: str) -> HumanTask:
         task = uow.read.task(task_id)
         if task is None:
-            raise NotFound(f"task {task_id} not found")
+            raise NotFound(f"task {task_id} not found", code="task_not_found", params={"task": task_id})
         if not authz.may_see_task(actor, task):
             uow.audit.denied(self.ctx.now(), actor.username, action, task.case_id, task_id)
             uow.commit()
-            raise NotFound(f"task {task_id} not found")
+            raise NotFound(f"task {task_id} not found", code="task_not_found", params={"task": task_id})
         return task
 
     def form(self, task_id: str, actor: Actor) -> TaskForm:
@@ -167,7 +167,7 @@ class TaskService:
             task = uow.read.task(task_id) or task
             expect = self._check_assign(uow, task, actor, to_user, action)
             if not uow.tasks.set_assignee(task_id, to_user, expect):
-                raise Conflict(self._changed_message(uow, task_id))
+                raise self._changed(uow, task_id)
             uow.audit.add(self.ctx.now(), actor.username, action, task.case_id, task_id,
                           {"assignee": to_user, "previous": task.assignee})
             return self._commit_returning(uow, task_id)
@@ -176,17 +176,18 @@ class TaskService:
         self, uow: UnitOfWork, task: HumanTask, actor: Actor, to_user: str | None, action: str
     ) -> dict[str, Any]:
         if task.status not in (TaskStatus.READY, TaskStatus.CLAIMED):
-            raise Conflict(self._changed_message(uow, task.id))
+            raise self._changed(uow, task.id)
         if action == "claim":
             if not authz.may_work_task(actor, task):
                 self._deny(uow, actor, task, action)
             if task.status == TaskStatus.CLAIMED:
-                raise Conflict(f"已被 {task.assignee} 认领 / already claimed by {task.assignee}")
+                raise Conflict(f"already claimed by {task.assignee}", code="task_claimed_by",
+                               params={"user": task.assignee})
             return {"status": "ready"}
         if action == "unclaim":
             if task.status == TaskStatus.READY and authz.may_work_task(actor, task):
                 # Already given back (another tab, a supervisor): a race, not an access violation.
-                raise Conflict("任务已退回待领 / the task was already given back")
+                raise Conflict("the task was already given back", code="task_given_back")
             if task.assignee != actor.username and not authz.may_reassign(actor, task):
                 self._deny(uow, actor, task, action)
             return {"status": "claimed", "assignee": task.assignee}
@@ -194,27 +195,31 @@ class TaskService:
             self._deny(uow, actor, task, action)
         user = uow.users.get(to_user or "")
         if user is None or not user.active or Membership(task.unit, task.department) not in user.memberships:
-            raise ValidationFailed({"assignee": [
-                f"{to_user} is not an active member of {task.unit}:{task.department}"]})
+            raise ValidationFailed(
+                {"assignee": [f"{to_user} is not an active member of {task.unit}:{task.department}"]},
+                coded={"assignee": [("not_an_active_member", {"user": to_user or "", "unit": task.unit,
+                                                             "department": task.department})]})
         return {"status": task.status.value, "assignee": task.assignee}
 
     def _deny(self, uow: UnitOfWork, actor: Actor, task: HumanTask, action: str) -> None:
         uow.audit.denied(self.ctx.now(), actor.username, action, task.case_id, task.id)
         uow.commit()
-        raise Forbidden(f"you may not {action} this task", audited=True)
+        raise Forbidden(f"you may not {action} this task", audited=True, code="task_action_refused")
 
-    def _changed_message(self, uow: UnitOfWork, task_id: str) -> str:
+    def _changed(self, uow: UnitOfWork, task_id: str) -> Conflict:
+        """The conflict saying what became of a task someone else changed first."""
         uow.expire()
         now = uow.read.task(task_id)
         if now is None:
-            return "任务已不存在 / the task no longer exists"
+            return Conflict("the task no longer exists", code="task_gone")
         if now.status == TaskStatus.COMPLETED:
-            return f"任务已由 {now.completed_by} 完成 / already completed by {now.completed_by}"
+            return Conflict(f"already completed by {now.completed_by}", code="task_completed_by",
+                            params={"user": now.completed_by})
         if now.status == TaskStatus.CANCELLED:
-            return "任务已取消（流程已变化）/ the task was cancelled by a change in the case"
+            return Conflict("the task was cancelled by a change in the case", code="task_cancelled")
         if now.status == TaskStatus.CLAIMED:
-            return f"任务已被 {now.assignee} 认领 / claimed by {now.assignee}"
-        return "任务已被他人修改，请刷新 / the task was changed by someone else; reload"
+            return Conflict(f"claimed by {now.assignee}", code="task_claimed_by", params={"user": now.assignee})
+        return Conflict("the task was changed by someone else; reload", code="task_changed")
 
     # -- complete ---------------------------------------------------------------
     def complete(self, task_id: str, data: dict[str, Any], actor: Actor) -> HumanTask:
@@ -235,7 +240,7 @@ class TaskService:
         with self.ctx.db.read() as uow:
             task = uow.read.task(task_id)
         if task is None:
-            raise NotFound(f"task {task_id} not found")
+            raise NotFound(f"task {task_id} not found", code="task_not_found", params={"task": task_id})
         return task.case_id
 
     def _complete_once(self, task_id: str, data: dict[str, Any], actor: Actor) -> HumanTask:
@@ -272,8 +277,8 @@ class TaskService:
         if task.status == TaskStatus.CLAIMED and task.assignee == actor.username:
             return
         if task.status == TaskStatus.READY:
-            raise Conflict("请先认领任务 / claim the task before completing it")
-        raise Conflict(self._changed_message(uow, task.id))
+            raise Conflict("claim the task before completing it", code="task_claim_first")
+        raise self._changed(uow, task.id)
 
     def _validated(self, defn: LoadedDefinition, task: HumanTask, data: dict[str, Any]) -> dict[str, Any]:
         spec = defn.user_tasks.get(task.bpmn_id)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from engine.domain import authz
-from engine.domain.errors import Conflict, Forbidden, NotFound, TooManyAttempts, ValidationFailed
+from engine.domain.errors import Conflict, Forbidden, NotFound, Problem, TooManyAttempts, ValidationFailed, invalid
 from engine.domain.model import Actor, Membership, Role, UserInfo
 from engine.domain.organisation import MembershipProblem, OrganisationTree, overseen_units, parse_memberships
 from engine.domain.records import StoredUser
@@ -79,7 +79,7 @@ class UserService:
         memberships = self._check(username, password, members, roles)
         with self.ctx.db.write() as uow:
             if uow.users.get(username) is not None:
-                raise Conflict(f"user {username} already exists")
+                raise Conflict(f"user {username} already exists", code="user_exists", params={"user": username})
             uow.users.add(StoredUser(0, username, display_name or username, hash_password(password),
                                      memberships, roles, email, True), self.ctx.now())
             uow.audit.add(self.ctx.now(), actor.username, "user_added",
@@ -94,7 +94,7 @@ class UserService:
         elif not possible_username(username, self.ctx.db.text_limits.username):
             errors["username"] = [f"at most {self.ctx.db.text_limits.username} characters"]
         if len(password) < MIN_PASSWORD:
-            errors["password"] = [f"至少 {MIN_PASSWORD} 个字符 / at least {MIN_PASSWORD} characters"]
+            errors["password"] = [f"at least {MIN_PASSWORD} characters"]
         memberships, problems = parse_memberships(self.ctx.organisation, members)
         if problems:
             errors["memberships"] = [str(p) for p in problems]
@@ -159,7 +159,8 @@ class UserService:
     def set_password(self, username: str, password: str, actor: Actor) -> None:
         """Give a user a new password (admins); every open session of the user ends."""
         if len(password) < MIN_PASSWORD:
-            raise ValidationFailed({"password": [f"至少 {MIN_PASSWORD} 个字符 / at least {MIN_PASSWORD} characters"]})
+            raise invalid({"password": Problem("password_too_short", f"at least {MIN_PASSWORD} characters",
+                                               {"min": str(MIN_PASSWORD)})})
         self._change(username, actor, "password_changed", password_hash=hash_password(password))
 
     def _change(self, username: str, actor: Actor, action: str, **values: object) -> None:

@@ -13,9 +13,10 @@ from enum import Enum
 from types import UnionType
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
-from flask import current_app
+from flask import current_app, has_app_context
 from marshmallow import Schema, fields, validate
 
+from engine.config import DEFAULT_TIMEZONE
 from engine.domain.clock import CHINA_TZ, in_zone
 from engine.domain.customer_notices import CustomerNotice
 from engine.domain.model import AuditEvent, CaseSummary, DefinitionInfo, HumanTask, Notice, TaskStatus
@@ -90,7 +91,8 @@ class BankTime(fields.AwareDateTime):
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | float | None:
         if value is None:
             return None
-        return super()._serialize(in_zone(value, current_app.config["COMPLAINTFLOW_TIMEZONE"]), attr, obj, **kwargs)
+        zone = current_app.config["COMPLAINTFLOW_TIMEZONE"] if has_app_context() else DEFAULT_TIMEZONE
+        return super()._serialize(in_zone(value, zone), attr, obj, **kwargs)
 
 
 _SCALARS: dict[Any, type[fields.Field]] = {

@@ -38,7 +38,7 @@ def init_app(app: Flask) -> None:
 @bp.before_request
 def _only_report_readers() -> None:
     if not authz.may_see_reports(actor()):
-        raise Forbidden(_("统计报表仅供督办人员、审计人员和管理员查看"))
+        raise Forbidden("reports are for supervisors, auditors and admins", code="reports_only")
 
 
 @bp.get("/")
@@ -48,7 +48,7 @@ def index() -> tuple[str, int]:
     try:
         wanted = service.parse_request(request.args)
     except ValidationFailed as err:
-        return _page(None, service.default_request(), field_errors(err.errors), 422)
+        return _page(None, service.default_request(), field_errors(err), 422)
     return _page(service.report(wanted, actor()), wanted, {}, 200)
 
 

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from engine.domain import authz
 from engine.domain.errors import Forbidden, ValidationFailed
 from webui.context import actor, engine
+from webui.messages import WORDED
 from webui.organisation_text import validation_texts
 from webui.units import unit_rows
 
@@ -19,7 +20,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 def _require_admin() -> None:
     if not authz.may_manage_users(actor()):
-        raise Forbidden(gettext("仅系统管理员可以管理用户"))
+        raise Forbidden(gettext("仅系统管理员可以管理用户"), code=WORDED)
 
 
 def _render(status: int = 200, failed_user: str = "", errors: list[str] | None = None,

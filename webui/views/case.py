@@ -62,7 +62,7 @@ def audit(ref: str) -> str:
 def reveal(ref: str) -> str:
     """The case with full personal data; the service logs the viewing."""
     if not authz.may_see_personal_data(actor()):
-        raise Forbidden("你无权查看完整个人信息 / you may not see full personal data")
+        raise Forbidden("you may not see full personal data", code="personal_data_only")
     return _render(engine().cases.detail(ref, actor(), reveal_personal_data=True), revealed=True)
 
 

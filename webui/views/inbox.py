@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from werkzeug.wrappers import Response
 
 from engine.domain.errors import ConcurrentUpdate, Conflict, ValidationFailed
+from webui.conflicts import conflict_text
 from webui.context import actor, engine
 from webui.forms import field_errors
 from webui.views.task import render_task
@@ -79,7 +80,7 @@ def claim(task_id: str) -> Response | tuple[str, int]:
     try:
         engine().tasks.claim(task_id, actor())
     except (Conflict, ConcurrentUpdate) as err:
-        return render_task(task_id, status=409, conflict=str(err))
+        return render_task(task_id, status=409, conflict=conflict_text(err, gettext, str(get_locale())))
     flash(gettext("已认领，任务已进入我的待办。"), "ok")
     return redirect(url_for("task.show", task_id=task_id))
 
@@ -90,7 +91,7 @@ def unclaim(task_id: str) -> Response | tuple[str, int]:
     try:
         task = engine().tasks.unclaim(task_id, actor())
     except (Conflict, ConcurrentUpdate) as err:
-        return render_task(task_id, status=409, conflict=str(err))
+        return render_task(task_id, status=409, conflict=conflict_text(err, gettext, str(get_locale())))
     flash(gettext("已退回部门队列。"), "ok")
     if task.department in actor().departments:
         return redirect(url_for("inbox.queue", department=task.department))
@@ -104,9 +105,9 @@ def reassign(task_id: str) -> Response | tuple[str, int]:
     try:
         engine().tasks.reassign(task_id, actor(), to_user)
     except (Conflict, ConcurrentUpdate) as err:
-        return render_task(task_id, status=409, conflict=str(err))
+        return render_task(task_id, status=409, conflict=conflict_text(err, gettext, str(get_locale())))
     except ValidationFailed as err:
-        return render_task(task_id, status=422, reassign_errors=field_errors(err.errors),
+        return render_task(task_id, status=422, reassign_errors=field_errors(err),
                            reassign_to=to_user)
     flash(gettext("已改派给 %(user)s。", user=to_user), "ok")
     return redirect(url_for("task.show", task_id=task_id))

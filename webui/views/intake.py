@@ -15,6 +15,7 @@ from webui.context import actor, engine
 from webui.failures import failure_text
 from webui.forms import complaint_submission, field_errors
 from webui.intake_fields import form_groups
+from webui.messages import WORDED
 from webui.units import units_of
 
 bp = Blueprint("intake", __name__)
@@ -53,7 +54,7 @@ def _receiving_unit() -> str | None:
 def form() -> tuple[str, int]:
     """An empty complaint form."""
     if not authz.may_change(actor()):
-        raise Forbidden(gettext("审计人员不能登记投诉"))
+        raise Forbidden(gettext("审计人员不能登记投诉"), code=WORDED)
     return _render({}, {})
 
 
@@ -64,7 +65,7 @@ def register() -> Response | tuple[str, int]:
     try:
         case = engine().cases.open_case(None, raw, actor(), _receiving_unit())
     except ValidationFailed as err:
-        return _render(dict(request.form), field_errors(err.errors), 422)
+        return _render(dict(request.form), field_errors(err), 422)
     except NotFound:
         message = gettext("该机构的投诉处理流程尚未部署，请联系流程管理员。")
         return _render(dict(request.form), {"organisation": [message]}, 422)

@@ -15,6 +15,7 @@ from engine.domain.model import DefinitionInfo
 from engine.services.deploy import is_bpmn_file
 from webui.context import actor, engine
 from webui.formatting import department_name, deploy_problem_text
+from webui.messages import WORDED
 from webui.migration_text import blocker_text
 from webui.staging import Staging, clean_name
 
@@ -27,7 +28,7 @@ RAW_HEADERS = {"Content-Disposition": "inline", "Content-Security-Policy": "defa
 @bp.before_request
 def _only_owners() -> None:
     if not authz.may_deploy(actor()):
-        raise Forbidden(gettext("仅流程管理员可以管理流程定义"))
+        raise Forbidden(gettext("仅流程管理员可以管理流程定义"), code=WORDED)
 
 
 def _staging() -> Staging:

@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from werkzeug.wrappers import Response
 
 from engine.domain import authz
 from engine.domain.errors import ConcurrentUpdate, Conflict, Forbidden, ValidationFailed
 from engine.domain.model import NoticeKind
+from webui.conflicts import conflict_text
 from webui.context import actor, engine
 from webui.forms import field_errors
 from webui.labels import NOTICE_KINDS
+from webui.messages import WORDED
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
 DESK_ROWS = 100  # the most overdue first; a desk of thousands of rows helps nobody and loads slowly
@@ -22,7 +24,7 @@ DESK_ROWS = 100  # the most overdue first; a desk of thousands of rows helps nob
 def _require_desk() -> None:
     who = actor()
     if not (authz.may_chase(who) or authz.reads_everything(who)):
-        raise Forbidden(gettext("督办台仅供督办人员使用"))
+        raise Forbidden(gettext("督办台仅供督办人员使用"), code=WORDED)
 
 
 def _render(status: int = 200, task_id: str = "", errors: dict[str, list[str]] | None = None,
@@ -55,9 +57,9 @@ def chase(task_id: str) -> Response | tuple[str, int]:
     try:
         engine().notices.chase(task_id, reason, actor())
     except ValidationFailed as err:
-        return _render(422, task_id, field_errors(err.errors), reason=reason)
+        return _render(422, task_id, field_errors(err), reason=reason)
     except (Conflict, ConcurrentUpdate) as err:
-        return _render(409, task_id, conflict=str(err), reason=reason)
+        return _render(409, task_id, conflict=conflict_text(err, gettext, str(get_locale())), reason=reason)
     flash(gettext("已发送催办通知。"), "ok")
     return redirect(url_for("supervisor.desk"))
 

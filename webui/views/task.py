@@ -6,15 +6,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from werkzeug.wrappers import Response
 
 from engine.domain import authz
 from engine.domain.errors import ConcurrentUpdate, Conflict, ValidationFailed
 from engine.domain.model import Actor, FormField, FormSpec, HumanTask, TaskStatus
+from webui.conflicts import conflict_text
 from webui.context import actor, engine
 from webui.formatting import yes_no
 from webui.forms import field_errors, input_value, task_submission
+from webui.shown import config_text
 
 bp = Blueprint("task", __name__)
 
@@ -127,8 +129,9 @@ def complete(task_id: str) -> Response | tuple[str, int]:
     try:
         task = engine().tasks.complete(task_id, data, actor())
     except ValidationFailed as err:
-        return render_task(task_id, status=422, errors=field_errors(err.errors), values=dict(request.form))
+        return render_task(task_id, status=422, errors=field_errors(err), values=dict(request.form))
     except (Conflict, ConcurrentUpdate) as err:
-        return render_task(task_id, status=409, conflict=str(err), unsaved=unsaved_values(spec, data))
-    flash(gettext("任务“%(title)s”已完成。", title=task.title), "ok")
+        return render_task(task_id, status=409, conflict=conflict_text(err, gettext, str(get_locale())),
+                           unsaved=unsaved_values(spec, data))
+    flash(gettext("任务“%(title)s”已完成。", title=config_text(task.title)), "ok")
     return redirect(url_for("case.show", ref=task.case_number or task.case_id))

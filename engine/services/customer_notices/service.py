@@ -119,7 +119,7 @@ class CustomerNoticeService:
         with self.ctx.db.write() as uow:
             if not uow.customer_notices.finish(notice.id, DeliveryStatus.SENT, sent_at=now, sent_by=actor.username,
                                                expect=(DeliveryStatus.TO_PRINT,)):
-                raise Conflict("该告知书已标记为已寄送 / this letter is already marked as sent")
+                raise Conflict("this letter is already marked as sent", code="letter_already_sent")
             uow.audit.add(now, actor.username, "customer_notice_letter_sent", notice.case_id, None,
                           {"notice": notice.id, "kind": notice.kind.value})
             uow.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from engine.domain import authz
-from engine.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from engine.domain.errors import Conflict, Forbidden, NotFound, Problem, invalid
 from engine.domain.model import Actor, Notice, NoticeKind, TaskStatus
 from engine.services.context import EngineContext
 from engine.services.oversight.record import record_notice
@@ -21,7 +21,7 @@ class NoticeService:
         """Send a chase notice for an open task; at most one per task per configured interval."""
         reason = (reason or "").strip()
         if not reason:
-            raise ValidationFailed({"reason": ["请填写催办原因 / give a reason"]})
+            raise invalid({"reason": Problem("chase_reason_required", "give a reason")})
         now = self.ctx.now()
         with self.ctx.db.write() as uow:
             task = uow.read.task(task_id)
@@ -32,16 +32,18 @@ class NoticeService:
                 uow.commit()
                 if not authz.may_see_task(actor, task):  # another department's task looks like a missing one
                     raise NotFound(f"task {task_id} not found")
-                raise Forbidden("only supervisors and the business group chase tasks", audited=True)
+                raise Forbidden("only supervisors and the business group chase tasks", audited=True,
+                                code="chase_only")
             uow.cases.lock(task.case_id)  # two chases at once: the second sees the first
             uow.expire()
             task = uow.read.task(task_id)
             if task is None or task.status not in (TaskStatus.READY, TaskStatus.CLAIMED):
-                raise Conflict("任务已办结，无需催办 / the task is no longer open")
+                raise Conflict("the task is no longer open", code="chase_task_closed")
             interval = timedelta(minutes=self.ctx.settings.manual_chase_interval_minutes)
             last = uow.notices.last_manual_chase(task_id)
             if last is not None and now - last < interval:
-                raise Conflict(f"该任务在 {interval} 内已催办过 / already chased within {interval}")
+                raise Conflict(f"already chased within {interval}", code="chased_recently",
+                               params={"minutes": self.ctx.settings.manual_chase_interval_minutes})
             notice_id = record_notice(self.ctx, uow, NoticeKind.CHASE,
                                       (task.case_id, task.case_number, task.unit), task,
                                       task.department, reason, sender=actor.username)
