@@ -27,7 +27,12 @@ def config_text(text: str | None) -> str:
     in English from processes/english.toml when the page is English."""
     if not text:
         return ""
-    return engine().ctx.glossary.in_english(text) if english() else text
+    if not english():
+        return text
+    dept = engine().ctx.departments.resolve(text)
+    if dept is not None and dept.name_en and text == dept.name:
+        return dept.name_en
+    return engine().ctx.glossary.in_english(text)
 
 
 def field_label(field: FormField) -> str:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from engine.services.reports import ClockFigures, CountRow, Ratio, Report
 from webui.formatting import unit_name
+from webui.shown import config_text
 
 # Column kinds: how a cell is shown and exported.
 TEXT, INT, RATE, DAYS, MONEY = "text", "int", "rate", "days", "money"
@@ -68,12 +69,12 @@ def report_tables(report: Report) -> list[Table]:
         ]),
         _clock_actions(report),
         Table("backlog", _("逾期未办任务（按部门）"), [Column(_("部门")), Column(_("逾期任务数"), INT)],
-              [[r.label, r.count] for r in report.timeliness.overdue_backlog]),
+              [[config_text(r.label), r.count] for r in report.timeliness.overdue_backlog]),
         _quality(report),
         _satisfaction(report),
         Table("control", _("催办与督办（按部门）"),
               [Column(_("部门")), Column(_("自动催办"), INT), Column(_("人工催办"), INT), Column(_("督办"), INT)],
-              [[c.label, c.auto_chases, c.manual_chases, c.supervisions] for c in report.control]),
+              [[config_text(c.label), c.auto_chases, c.manual_chases, c.supervisions] for c in report.control]),
         Table("root_causes", _("主要根本原因"), [Column(_("根本原因")), Column(_("件数"), INT)],
               [[r.label, r.count] for r in report.root_causes.top]),
         _rectification(report),
@@ -97,7 +98,8 @@ def table_by_key(report: Report, key: str) -> Table | None:
 
 def _counts(key: str, title: str, rows: list[CountRow], total: int) -> Table:
     columns = [Column(_("代码")), Column(_("名称")), Column(_("件数"), INT), Column(_("占比"), RATE)]
-    return Table(key, title, columns, [[r.code, r.label, r.count, Ratio(r.count, total).rate] for r in rows])
+    return Table(key, title, columns, [[r.code, config_text(r.label), r.count, Ratio(r.count, total).rate]
+                                           for r in rows])
 
 
 def _timeliness(report: Report) -> Table:

@@ -39,15 +39,15 @@ def _filters() -> tuple[dict[str, Any], dict[str, str]]:
     return filters, raw
 
 
-def _process_keys() -> list[str]:
-    return sorted({d.process_key for d in engine().deploy.definitions(actor())})
+def _process_names() -> dict[str, str]:
+    return engine().deploy.process_names()
 
 
 def _render(mode: str, tasks: list[Any], raw: dict[str, str], department: str | None = None) -> str:
     queue_units = sorted({m.unit for m in actor().memberships if m.department == department},
                          key=list(engine().ctx.organisation.units).index) if department else []
     return render_template("inbox/list.html", mode=mode, tasks=tasks, filters=raw, department=department,
-                           queue_units=queue_units, processes=_process_keys(),
+                           queue_units=queue_units, processes=_process_names(),
                            grades=engine().ctx.codes.labels("grades"))
 
 
