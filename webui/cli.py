@@ -26,8 +26,8 @@ from engine.services.deploy import read_diagram_dir
 from webui.cli_knowledge import add_parsers, alerts_command, knowledge_command
 from webui.cli_oversight import add_commands as add_oversight_commands
 from webui.cli_oversight import print_regulator_code_problems
-from webui.clock_cli import add_clock_parser
 from webui.cli_text import InputError, engine_error_text, moment_text
+from webui.clock_cli import add_clock_parser
 from webui.organisation_text import shell_gettext, shell_language
 
 Handler = Callable[[Engine, argparse.Namespace], Any]

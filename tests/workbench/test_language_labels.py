@@ -22,7 +22,7 @@ TEXTS = re.compile(r'<bpmn:(?:process|userTask)\b[^>]*\bname="([^"]*)"|<camunda:
 def _configured_texts() -> set[str]:
     texts = {t for path in PROCESSES.glob("*.bpmn") for m in TEXTS.finditer(path.read_text(encoding="utf-8"))
              for t in m.groups() if t}
-    for name, table in tomllib.loads((PROCESSES / "codes.toml").read_text(encoding="utf-8")).items():
+    for table in tomllib.loads((PROCESSES / "codes.toml").read_text(encoding="utf-8")).values():
         texts |= {str(v["label"] if isinstance(v, dict) else v) for v in table.values()}
     return {t for t in texts if CHINESE.search(t)}
 
