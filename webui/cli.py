@@ -527,6 +527,8 @@ def _run(engine: Engine, args: argparse.Namespace, gettext: Callable[..., str]) 
         return _error(InputError("unreadable", file=err.filename or "", reason=err.strerror or err).text(gettext))
     except OrganisationInvalid as err:
         return _print_organisation_problems(err)
+    except RegulatorCodesInvalid as err:
+        return print_regulator_code_problems(err)
     except DeployRejected as err:
         from webui.organisation_text import deploy_problem_line
 
