@@ -512,6 +512,8 @@ def main(argv: list[str] | None = None) -> int:
         return _print_organisation_problems(err)
     except RegulatorCodesInvalid as err:
         return print_regulator_code_problems(err)
+    except EngineError as err:  # a file of processes/ that cannot be used (ConfigurationError)
+        return _error(engine_error_text(err, gettext, shell_language()))
     try:
         return _run(engine, args, gettext)
     finally:

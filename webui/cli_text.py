@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from engine.domain.clock import in_zone
-from engine.domain.errors import Conflict, EngineError, Forbidden, NotFound
+from engine.domain.errors import ConfigurationError, Conflict, EngineError, Forbidden, NotFound
 from webui.conflicts import conflict_text
 from webui.labels import N_
 from webui.messages import forbidden_text
@@ -34,6 +34,15 @@ NOT_FOUND = {
 }
 SOMETHING_NOT_FOUND = N_("未找到所要的对象（或您无权查看）")
 
+# Configuration errors found at start-up (engine.domain.errors.ConfigurationError).
+CONFIGURATION = {
+    "notice_template_missing": N_("告知模板文件缺失：%(file)s"),
+    "notice_template_syntax": N_("告知模板语法错误：%(file)s，第 %(line)s 行：%(message)s"),
+    "notice_template_placeholder": N_("告知模板使用了未知占位符：%(file)s：%(placeholder)s（可用：%(allowed)s）"),
+    "notice_settings": N_("告知配置有误：%(file)s：%(message)s"),
+    "regulator_codes_missing": N_("监管统计编码文件缺失：%(file)s"),
+}
+
 
 class InputError(Exception):
     """A mistake in what the person typed or pointed to: a code of MISTAKES and its parameters."""
@@ -54,6 +63,8 @@ def engine_error_text(err: EngineError, gettext: Gettext, locale: str) -> str:
         return conflict_text(err, gettext, locale)
     if isinstance(err, Forbidden):
         return forbidden_text(err, gettext)
+    if isinstance(err, ConfigurationError) and err.code in CONFIGURATION:
+        return gettext(CONFIGURATION[err.code]) % {k: str(v) for k, v in err.params.items()}
     if isinstance(err, NotFound):
         template = NOT_FOUND.get(err.code, SOMETHING_NOT_FOUND)
         return gettext(template) % {k: str(v) for k, v in err.params.items()}

@@ -140,14 +140,15 @@ class WorkflowError(EngineError):
         self.may_pass = may_pass
 
 
-# Texts of configuration errors (start-up): Chinese first, then English; the parameters name file and item.
+# English texts of configuration errors (start-up, for logs); the command line words the codes in the shell's
+# language (webui/cli_text.py). The parameters name file and item.
 CONFIGURATION_MESSAGES: dict[str, str] = {
-    "notice_template_missing": "告知模板文件缺失 / notice template missing: {file}",
-    "notice_template_syntax": "告知模板语法错误 / notice template syntax error: {file}, line {line}: {message}",
-    "notice_template_placeholder": "告知模板使用了未知占位符 / unknown placeholder in notice template: "
-                                   "{file}: {placeholder} (allowed: {allowed})",
-    "notice_settings": "告知配置有误 / notice settings invalid: {file}: {message}",
-    "regulator_codes_missing": "监管统计编码文件缺失 / regulator code list missing: {file}",
+    "notice_template_missing": "notice template missing: {file}",
+    "notice_template_syntax": "notice template syntax error: {file}, line {line}: {message}",
+    "notice_template_placeholder": "unknown placeholder in notice template: {file}: {placeholder} "
+                                   "(allowed: {allowed})",
+    "notice_settings": "notice settings invalid: {file}: {message}",
+    "regulator_codes_missing": "regulator code list missing: {file}",
 }
 
 

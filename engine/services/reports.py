@@ -296,7 +296,7 @@ class ReportService:
         """The cases a report reader's request covers (checked: a reader of reports, a valid request, units
         within those the reader may see); other reports over the same facts start here."""
         if not authz.may_see_reports(actor):
-            raise Forbidden("报表仅供督办、审计和管理员查看 / reports are for supervisors, auditors and admins")
+            raise Forbidden("reports are for supervisors, auditors and admins", code="reports_only")
         request = self.validate(request)
         return self._scope(request, self._units(request, actor))
 

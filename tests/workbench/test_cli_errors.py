@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -92,6 +93,11 @@ def test_a_wrong_command_line_and_a_wrong_setting(shell: Path, capsys: pytest.Ca
     with pytest.raises(SystemExit) as nonsense:
         main(["calendar", "add-workdays", "2024-10-08", "five"])
     assert nonsense.value.code == 1 and len(capsys.readouterr().err.strip().splitlines()) == 1
+    broken = shell / "processes"
+    shutil.copytree(REPO / "processes", broken)
+    (broken / "customer_notices.toml").write_text("[[", encoding="utf-8")
+    monkeypatch.setenv("COMPLAINTFLOW_PROCESSES_DIR", str(broken))
+    assert _one_error(["case", "TS-1"], capsys).startswith(f"error: 告知配置有误：{broken / 'customer_notices.toml'}：")
     monkeypatch.setenv("COMPLAINTFLOW_TIMEZONE", "Mars/Olympus_Mons")
     assert "COMPLAINTFLOW_TIMEZONE" in _one_error(["case", "TS-1"], capsys)
 
