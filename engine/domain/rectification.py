@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from engine.domain.authz import may_change, reads_unit
+from engine.domain.authz import may_change, reads_everything, reads_unit
 from engine.domain.model import Actor, Membership
 
 # Who issues notices: head office's complaint management, a branch's service management, an outlet's head
@@ -103,13 +103,29 @@ class Rectification:
 
 @dataclass(frozen=True)
 class RectificationFilter:
-    """Which notices a list shows: by status, overdue only, in `units` (None: any), of one case."""
+    """Which notices a list shows: by status, overdue only, of one case; and whose: issued from or to a unit of
+    `units` (None: any), and, for staff, issued by `issued_by` or from or to one of `queues` (or, for an actor
+    without units, one of `departments`); None for those: no limit by them."""
 
     status: RectificationStatus | None = None
     overdue_at: datetime | None = None
     units: frozenset[str] | None = None
     case_id: int | None = None
+    issued_by: str | None = None
+    queues: frozenset[Membership] | None = None
+    departments: frozenset[str] | None = None
     limit: int = 200
+
+
+def list_filter(actor: Actor, **wanted: object) -> RectificationFilter:
+    """The filter of the notices `actor` may see (what may_see admits), narrowed by `wanted`."""
+    if reads_everything(actor):
+        return RectificationFilter(units=actor.oversees, **wanted)  # type: ignore[arg-type]
+    if actor.memberships:
+        return RectificationFilter(issued_by=actor.username, queues=frozenset(actor.memberships),
+                                   **wanted)  # type: ignore[arg-type]
+    return RectificationFilter(issued_by=actor.username, departments=frozenset(actor.departments),
+                               **wanted)  # type: ignore[arg-type]
 
 
 def _member(actor: Actor, queue: Membership) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine.domain.rectification import (
@@ -76,6 +76,8 @@ class RectificationRepository:
             query = query.where(r.unit.in_(units) | r.issuer_unit.in_(units))
         if flt.case_id is not None:
             query = query.where(r.case_id == flt.case_id)
+        if flt.queues is not None or flt.departments is not None:
+            query = query.where(or_(*_whose(flt)))
         query = query.order_by(r.due_at, r.id).limit(flt.limit)
         return [_record(row) for row in self.session.scalars(query)]
 
@@ -102,6 +104,19 @@ class RectificationRepository:
             query = query.where(r.unit.in_(sorted(units)))
         return [(unit, int(n), int(c or 0), int(t or 0), int(o or 0))
                 for unit, n, c, t, o in self.session.execute(query).all()]
+
+
+def _whose(flt: RectificationFilter) -> list[Any]:
+    """A staff member's notices: issued by them, or from or to their queues (departments, without units)."""
+    r = RectificationRow
+    conditions: list[Any] = [r.issued_by == flt.issued_by]
+    for q in sorted(flt.queues or (), key=str):
+        conditions += [and_(r.unit == q.unit, r.department == q.department),
+                       and_(r.issuer_unit == q.unit, r.issuer_department == q.department)]
+    if flt.departments:
+        departments = sorted(flt.departments)
+        conditions += [r.department.in_(departments), r.issuer_department.in_(departments)]
+    return conditions
 
 
 def _record(row: RectificationRow) -> Rectification:

@@ -12,7 +12,7 @@ import pytest
 
 from engine.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.domain.model import NoticeKind
-from engine.domain.rectification import RectificationStatus
+from engine.domain.rectification import RectificationStatus, list_filter
 from engine.scheduler import sweep_once
 from tests.oversight.rectification_support import (
     BRANCH_SERVICE,
@@ -22,7 +22,7 @@ from tests.oversight.rectification_support import (
     OUTLET_MANAGER,
     notice_for,
 )
-from tests.support.actors import AUDITOR
+from tests.support.actors import AUDITOR, staff
 from tests.support.driver import audit_actions, open_case
 from tests.support.engines import at, clock_of
 
@@ -116,3 +116,18 @@ def test_bad_notices_are_refused_with_coded_problems_and_store_nothing(engine):
     with pytest.raises(Forbidden):
         engine.rectifications.issue(notice_for(case.id), OUTLET_MANAGER)  # not an issuing department
     assert engine.rectifications.find(ISSUER) == []
+
+
+def test_lists_are_filtered_in_the_database_by_whose_notices_they_are(engine):
+    case = open_case(engine)
+    ours = engine.rectifications.issue(notice_for(case.id), ISSUER)
+    theirs = engine.rectifications.issue(notice_for(case.id, unit="BJ01"), ISSUER)
+    with engine.ctx.db.read() as uow:
+        def ids(actor):
+            return [n.id for n in uow.rectifications.find(list_filter(actor))]
+
+        assert ids(OUTLET_MANAGER) == [ours.id]  # the responsible queue
+        assert ids(OTHER_OUTLET) == [theirs.id]
+        assert ids(ISSUER) == [ours.id, theirs.id]  # head office reads the bank
+        assert ids(BRANCH_SERVICE) == []  # a staff member of the branch, neither issuer nor responsible
+        assert ids(staff("api:outlet", "branch_manager")) == [ours.id, theirs.id]  # no units: by department

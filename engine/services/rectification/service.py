@@ -18,9 +18,9 @@ from engine.domain.rectification import (
     TEXT_MAX,
     NewRectification,
     Rectification,
-    RectificationFilter,
     RectificationStatus,
     issuing_queues,
+    list_filter,
     may_check,
     may_issue,
     may_see,
@@ -174,8 +174,7 @@ class RectificationService:
     def find(self, actor: Actor, status: RectificationStatus | None = None, overdue: bool = False,
              case_id: int | None = None) -> list[Rectification]:
         """The notices the actor may see, soonest due first: by status, overdue ones, or those of a case."""
-        flt = RectificationFilter(status=status, overdue_at=self.ctx.now() if overdue else None,
-                                  units=actor.oversees, case_id=case_id)
+        flt = list_filter(actor, status=status, overdue_at=self.ctx.now() if overdue else None, case_id=case_id)
         with self.ctx.db.read() as uow:
             return [n for n in uow.rectifications.find(flt) if may_see(actor, n)]
 
