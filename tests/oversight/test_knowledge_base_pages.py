@@ -40,6 +40,8 @@ def signed_in(app: Flask, username: str) -> FlaskClient:
 def test_a_typical_case_is_drafted_checked_published_and_found_at_another_unit(engine, app) -> None:
     number = engine.cases.summary(closed_complaint(engine)).number
     curator = signed_in(app, "k_curator")
+    case_page = curator.get(f"/cases/{number}").text  # the closed complaint links to a new typical case
+    assert f'href="/knowledge/new?case={number}"' in case_page and "编写典型案例（入知识库）" in case_page
     proposed = curator.get(f"/knowledge/new?case={number}")
     assert proposed.status_code == 200 and NAME in proposed.text  # the complaint's facts, to be cleaned
     fields = {name: re.search(rf'name="{name}"[^>]*>([^<]*)</textarea>', proposed.text).group(1)  # type: ignore
@@ -62,6 +64,7 @@ def test_a_typical_case_is_drafted_checked_published_and_found_at_another_unit(e
     shown = reader.get(saved.headers["Location"])
     assert CLEAN.lessons in shown.text and NAME not in shown.text and PHONE not in shown.text
     assert number not in shown.text  # the source complaint is not shown outside complaint management
+    assert f'href="{saved.headers["Location"]}"' in curator.get(f"/cases/{number}").text  # linked once made
     assert reader.get("/knowledge?q=信用卡").text.count("typical-case\"") == 0
 
 

@@ -41,6 +41,8 @@ def _render(detail: CaseDetail, revealed: bool) -> str:
         rectifications=engine().rectifications.find(who, case_id=case.id),
         may_issue_rectification=may_issue(who),
         rectification_statuses=STATUS_LABELS,
+        may_curate=authz.may_curate_knowledge(who) and case.status.value == "closed",
+        typical=engine().knowledge.for_case(case.id, who) if case.status.value == "closed" else None,
     )
 
 
