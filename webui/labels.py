@@ -18,6 +18,7 @@ STATUS_LABELS = {
     "open": N_("处理中"),
     "closed": N_("已办结"),
     "failed": N_("流程出错"),
+    "merged": N_("已并入先前投诉"),
 }
 
 ACTION_LABELS = {
