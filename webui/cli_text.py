@@ -41,6 +41,8 @@ CONFIGURATION = {
     "notice_template_placeholder": N_("告知模板使用了未知占位符：%(file)s：%(placeholder)s（可用：%(allowed)s）"),
     "notice_settings": N_("告知配置有误：%(file)s：%(message)s"),
     "regulator_codes_missing": N_("监管统计编码文件缺失：%(file)s"),
+    "sla_limit_order": N_("时限配置有误：%(file)s：[internal_reply_workdays] %(item)s = %(value)s 不得超过 "
+                          "%(bound)s = %(limit)s"),
 }
 
 

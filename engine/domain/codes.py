@@ -6,6 +6,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.domain.errors import ConfigurationError
+
 
 @dataclass(frozen=True)
 class Organisation:
@@ -22,6 +24,7 @@ class CodeLists:
 
     organisations: dict[str, Organisation] = field(default_factory=dict)
     lists: dict[str, dict[str, str]] = field(default_factory=dict)
+    read_back_channels: frozenset[str] = frozenset()  # intake must confirm the read-back on these channels
 
     def labels(self, name: str) -> dict[str, str]:
         """The code -> label mapping of one list (empty if unknown)."""
@@ -35,11 +38,13 @@ class CodeLists:
             code: Organisation(code, str(spec["label"]), str(spec["process"]))
             for code, spec in raw.pop("organisations", {}).items()
         }
+        read_back = frozenset(str(c) for c in raw.pop("read_back", {}).get("channels", []))
         lists = {name: {str(k): str(v) for k, v in table.items()} for name, table in raw.items()}
-        return cls(orgs, lists)
+        return cls(orgs, lists, read_back & set(lists.get("channels", {})))
 
 
 _NOT_GRADES = ("complex", "max")
+_OUTLET_FOLLOW_UP = 3  # "对当场不能答复的，应在三日内回复客户": the outer limit of a general complaint's reply
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,7 @@ class SlaTable:
         internal = dict(raw.get("internal_reply_workdays", {}))
         regulatory = raw.get("regulatory_days", {})
         timers = raw.get("task_timers", {})
-        return cls(
+        table = cls(
             by_grade={k: int(v) for k, v in internal.items() if k not in _NOT_GRADES},
             complex_days=int(internal.get("complex", 5)),
             max_days=int(internal.get("max", 7)),
@@ -85,3 +90,16 @@ class SlaTable:
             task_chase=str(timers.get("chase", cls.task_chase)),
             task_supervise=str(timers.get("supervise", cls.task_supervise)),
         )
+        table.check_order(str(path))
+        return table
+
+    def check_order(self, file: str) -> None:
+        """Refuse limits the procedures forbid: a grade looser than `general`, `general` beyond the outlets'
+        3-day outer limit, `complex` beyond the ceiling (ConfigurationError naming the item)."""
+        general = self.by_grade.get("general", self.max_days)
+        bounds = [(grade, days, "general", general) for grade, days in self.by_grade.items() if grade != "general"]
+        bounds += [("general", general, "3", _OUTLET_FOLLOW_UP), ("complex", self.complex_days, "max", self.max_days)]
+        for item, value, bound, limit in bounds:
+            if value > limit:
+                raise ConfigurationError("sla_limit_order", file=file, item=item, value=value, bound=bound,
+                                         limit=limit)

@@ -149,6 +149,8 @@ CONFIGURATION_MESSAGES: dict[str, str] = {
                                    "(allowed: {allowed})",
     "notice_settings": "notice settings invalid: {file}: {message}",
     "regulator_codes_missing": "regulator code list missing: {file}",
+    "sla_limit_order": "time limits out of order: {file}: [internal_reply_workdays] {item} = {value} "
+                       "must not exceed {bound} = {limit}",
 }
 
 

@@ -1,8 +1,9 @@
-"""Time limits as the procedures set them (processes/sla.toml): a complex complaint is answered within 5
-working days, and never any after 7: the case ceiling, which no task before the reply is due after.
+"""Time limits as the procedures set them (processes/sla.toml): a general complaint is answered within 1
+working day, a complex one within 5, and never any after 7: the case ceiling, which no task before the reply
+is due after (004 「一般投诉在1个工作日内回复，复杂投诉在5个工作日内回复」「处理时间最长不得超过7个工作日」).
 
-Before, a complex head-office case had its reply due 8.99 working days after receipt, and a card-centre
-case climbing all four tiers had its reply due after 9.
+Before, a complex head-office case had its reply due 8.99 working days after receipt, a card-centre
+case climbing all four tiers had its reply due after 9, and a general complaint had 3 working days.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ from datetime import timedelta
 
 import pytest
 
+from engine.domain.codes import SlaTable
+from engine.domain.errors import ConfigurationError
 from tests.support import scenarios_card_center as card
 from tests.support import scenarios_head_office as ho
-from tests.support.complaints import INVESTIGATED_NO_FAULT, NOT_ON_SPOT, NOTIFIED
+from tests.support.actors import FRONT
+from tests.support.complaints import INVESTIGATED_NO_FAULT, NOT_ON_SPOT, NOTIFIED, complaint
 from tests.support.driver import claim_and_complete, open_case, open_tasks, task_by_bpmn_id
-from tests.support.engines import clock_of
+from tests.support.engines import PROCESSES, at, clock_of
 
 
 def _workdays_after_receipt(engine, case_id, moment):
@@ -34,7 +38,7 @@ def _complete_at_the_last_moment(engine, case_id, bpmn_id, data):
     claim_and_complete(engine, case_id, bpmn_id, data)
 
 
-@pytest.mark.parametrize(("is_complex", "target"), [(False, 3), (True, 5)])
+@pytest.mark.parametrize(("is_complex", "target"), [(False, 1), (True, 5)])
 def test_reply_target_and_the_seven_day_ceiling(engine, is_complex, target):
     clock_of(engine).set(ho.START)
     case_id = open_case(engine, ho.CS_AGENT, **ho.COMPLAINT, is_complex=is_complex).id
@@ -42,6 +46,36 @@ def test_reply_target_and_the_seven_day_ceiling(engine, is_complex, target):
     received = engine.cases.summary(case_id).received_at
     assert data["internal_due"] == engine.ctx.calendar.add_workdays(received, target).isoformat()
     assert data["internal_ceiling"] == engine.ctx.calendar.add_workdays(received, 7).isoformat()
+
+
+# Received Monday 2024-09-30 10:00, the eve of National Day (1-7 October off; Saturday 12 October worked):
+# the reply of a general complaint is due the next working day, Tuesday 8 October; a complex one 5 working days
+# later, on the working Saturday 12 October; the ceiling 7, Tuesday 15 October.
+EVE_OF_NATIONAL_DAY = "2024-09-30T10:00:00+08:00"
+REPLY_DUE = {(False, "general"): at(2024, 10, 8), (False, "important"): at(2024, 10, 8),
+             (False, "urgent"): at(2024, 10, 8), (True, "general"): at(2024, 10, 12)}
+
+
+@pytest.mark.parametrize(("is_complex", "grade"), list(REPLY_DUE))
+@pytest.mark.parametrize("organisation", ["branch", "head_office", "card_center"])
+def test_a_reply_is_due_one_working_day_after_receipt_five_when_complex_never_over_seven(
+        engine, organisation, is_complex, grade):
+    clock_of(engine).set(at(2024, 9, 30, 10, 30))
+    receiver = {"branch": FRONT, "head_office": ho.CS_AGENT, "card_center": card.SEAT_AGENT}[organisation]
+    received = complaint(organisation=organisation, received_at=EVE_OF_NATIONAL_DAY, is_complex=is_complex,
+                         grade=grade)
+    case = engine.cases.open_case(None, received, receiver)
+    assert engine.cases.summary(case.id).internal_due_at == REPLY_DUE[(is_complex, grade)]
+    assert _case_data(engine, case.id)["internal_ceiling"] == at(2024, 10, 15).isoformat()
+
+
+def test_a_grade_looser_than_general_is_refused_at_start_up(tmp_path):
+    text = (PROCESSES / "sla.toml").read_text(encoding="utf-8").replace("important = 1", "important = 2")
+    (tmp_path / "sla.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigurationError) as refused:
+        SlaTable.from_toml(tmp_path / "sla.toml")
+    assert (refused.value.code, refused.value.params["item"], refused.value.params["bound"]) == (
+        "sla_limit_order", "important", "general")
 
 
 def _head_office_to_reply(engine, is_complex):

@@ -30,7 +30,7 @@ def test_open_case_numbers_it_and_puts_the_first_task_in_the_front_queue(engine)
     assert case.status.value == "open"
     assert case.definition_version == 1
     assert case.received_by == FRONT.username
-    assert case.internal_due_at == at(2024, 10, 8)  # 3 working days after Friday 09-27: after National Day
+    assert case.internal_due_at == at(2024, 9, 29)  # general: 1 working day after Friday 09-27, the swapped Sunday
     assert case.regulatory_due_at == at(2024, 10, 12)  # 15 calendar days
 
     [task] = all_tasks(engine, case.id)

@@ -5,6 +5,9 @@ an open task, and stays on the supervision list until closed.
 
 Received Friday 2024-09-27 10:00: regulatory due 2024-10-12 10:00, day 10 = 2024-10-07 10:00.
 One working day after 2024-09-27 11:00 is Sunday 2024-09-29 11:00 (a swapped working day).
+The complaints investigated here are complex: their reply is due 5 working days after receipt (2024-10-10 10:00),
+so the investigation's own chase (from 10-09) and supervise timers stay quiet while the rules are at work; a
+general complaint's 1-working-day limit would chase it at once and supervise it on 09-29 by its deadline.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ def _rules(engine, case_id):
 
 
 def _investigating(engine, **fields):
-    case = open_case(engine, **fields)
+    case = open_case(engine, **{"is_complex": True, **fields})
     clock_of(engine).advance(timedelta(hours=1))
     claim_and_complete(engine, case.id, "Task_OnSpot", forms.NOT_ON_SPOT)
     return case
@@ -68,8 +71,8 @@ def test_second_chase_unanswered(engine):
 
 
 def test_important_case_without_progress_for_a_working_day(engine):
-    # progress: OnSpot completed 2024-09-27 11:00; the task itself is due two working days after
-    # receipt (2024-09-30 10:00), so it is the rule, not the task's deadline, that supervises it.
+    # progress: OnSpot completed 2024-09-27 11:00; the task itself is due five working days after
+    # receipt (a complex complaint, 2024-10-10 10:00), so it is the rule, not the task's deadline, that supervises it.
     case = _investigating(engine, grade="important")
     assert _sweep_at(engine, at(2024, 9, 28, 12)) == 0  # Saturday is not a working day
     assert _sweep_at(engine, at(2024, 9, 29, 10, 59)) == 0

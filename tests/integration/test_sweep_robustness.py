@@ -22,7 +22,7 @@ GARBAGE = '{"this is": "not a workflow"'
 
 
 def _in_investigation(engine):
-    case = open_case(engine)
+    case = open_case(engine, is_complex=True)  # reply due 2024-10-10 10:00: chased from 10-09 10:00
     claim_and_complete(engine, case.id, "Task_OnSpot", forms.NOT_ON_SPOT)
     return case
 
@@ -46,7 +46,7 @@ def _chases(engine, case_id):
 
 @pytest.fixture
 def three_cases(engine):
-    """Three cases in investigation, all chased on Monday 2024-09-30 10:00; the middle one is corrupt."""
+    """Three complex cases in investigation, all chased on Wednesday 2024-10-09 10:00; the middle one is corrupt."""
     cases = [_in_investigation(engine) for _ in range(3)]
     _corrupt(engine, cases[1].id)
     return cases
@@ -54,7 +54,7 @@ def three_cases(engine):
 
 def test_a_corrupt_case_does_not_stop_the_others(engine, three_cases):
     good_a, broken, good_b = three_cases
-    clock_of(engine).set(at(2024, 9, 30, 10, 30))
+    clock_of(engine).set(at(2024, 10, 9, 10, 30))
 
     result = engine.timers.sweep()
 
@@ -69,7 +69,7 @@ def test_a_corrupt_case_does_not_stop_the_others(engine, three_cases):
     assert failed["attempts"] == 1
     assert failed["status"] == "armed"
     assert failed["last_error"]
-    assert failed["fire_at"] == at(2024, 9, 30, 10, 31)  # retry after timer_retry_base_seconds (60 s)
+    assert failed["fire_at"] == at(2024, 10, 9, 10, 31)  # retry after timer_retry_base_seconds (60 s)
     [event] = audit_actions(engine, broken.id, "timer_failed")
     assert event.data["attempt"] == 1 and event.data["gave_up"] is False
 
@@ -78,7 +78,7 @@ def test_retries_back_off_and_end_as_failed_with_the_last_error(engine, three_ca
     _, broken, _ = three_cases
     max_attempts = engine.ctx.settings.timer_max_attempts
     base = engine.ctx.settings.timer_retry_base_seconds
-    now = at(2024, 9, 30, 10, 30)
+    now = at(2024, 10, 9, 10, 30)
     clock_of(engine).set(now)
     engine.timers.sweep()
 
@@ -106,7 +106,7 @@ def test_retries_back_off_and_end_as_failed_with_the_last_error(engine, three_ca
     assert [e.data["gave_up"] for e in events] == [False] * (max_attempts - 1) + [True]
 
     # given up: later sweeps leave it alone and keep serving the others
-    clock_of(engine).set(now + timedelta(days=1))
+    clock_of(engine).set(now + timedelta(hours=12))  # before the investigation is due (10-10 10:00)
     result = engine.timers.sweep()
     assert result.failed == []
     assert [t["status"] for t in _timer_rows(engine, broken.id)

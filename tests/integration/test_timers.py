@@ -1,8 +1,9 @@
 """Chase and supervision timers over National Day 2024 (issue acceptance), driven by the sweep and a FixedClock.
 
-Friday 2024-09-27 10:00: grade general -> 3 working days -> due Tuesday 2024-10-08 10:00 (10-01..10-07 off);
-regulatory due 2024-10-12. Chase one working day before due (Monday 09-30), then daily on working days
-(2024-10-12, a Saturday, is a swapped working day); supervision when the due time passes.
+Friday 2024-09-27 10:00: grade general -> 1 working day -> due Sunday 2024-09-29 10:00 (a swapped working day);
+regulatory due 2024-10-12. Chase one working day before due (Friday 09-27 10:00, already past when the task opens
+at 10:05, so at once), then daily on working days: not on Saturday 09-28 nor in the National Day week
+(10-01..10-07 off), again on Saturday 2024-10-12 (a swapped working day); supervision when the due time passes.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from tests.support.driver import (
 from tests.support.engines import at, clock_of
 
 HOLIDAYS = [date(2024, 10, d) for d in range(1, 8)]
-EXPECTED_CHASE_DAYS = [date(2024, 9, 30), date(2024, 10, 8), date(2024, 10, 9), date(2024, 10, 10),
-                       date(2024, 10, 11), date(2024, 10, 12)]
+DUE = at(2024, 9, 29, 10)
+EXPECTED_CHASE_DAYS = [date(2024, 9, 27), date(2024, 9, 29), date(2024, 9, 30), date(2024, 10, 8), date(2024, 10, 9),
+                       date(2024, 10, 10), date(2024, 10, 11), date(2024, 10, 12)]
 
 
 def _days(first: date, last: date):
@@ -64,22 +66,23 @@ def _sweep_at(engine, moment):
 def test_deadlines_of_the_acceptance_example(engine, investigating):
     case, task = investigating
     summary = engine.cases.summary(case.id)
-    assert summary.internal_due_at == at(2024, 10, 8, 10)
+    assert summary.internal_due_at == DUE
     assert summary.regulatory_due_at == at(2024, 10, 12, 10)
-    assert task.due_at == at(2024, 10, 8, 10)
+    assert task.due_at == DUE
     armed = {(bpmn_id, kind, fire_at) for _, bpmn_id, kind, fire_at in stored_timers(engine, case.id)}
-    assert armed == {
-        ("Chase_Task_Investigate", "chase", at(2024, 9, 30, 10)),
-        ("Supervise_Task_Investigate", "supervise", at(2024, 10, 8, 10)),
+    assert armed == {  # the chase went off at once (09-27 10:00 had passed); next on the next day, a Saturday
+        ("Chase_Task_Investigate", "chase", at(2024, 9, 28, 10)),
+        ("Supervise_Task_Investigate", "supervise", DUE),
     }
+    assert [_china_day(n.created_at) for n in _notices(engine, case.id)] == [date(2024, 9, 27)]
 
 
 def test_chase_before_due_none_on_holidays_daily_after_and_supervision_at_due(engine, investigating):
     case, task = investigating
-    chase_days: list[date] = []
+    chase_days = [_china_day(n.created_at) for n in _notices(engine, case.id)]  # the chase when the task opened
     for day in _days(date(2024, 9, 27), date(2024, 10, 13)):
-        if day == date(2024, 10, 8):
-            _sweep_at(engine, at(2024, 10, 8, 9, 59))  # due at 10:00: not yet overdue
+        if day == date(2024, 9, 29):
+            _sweep_at(engine, at(2024, 9, 29, 9, 59))  # due at 10:00: not yet overdue
             assert not engine.cases.summary(case.id).supervised
             assert [n for n in _notices(engine, case.id) if n.kind.value == "supervision"] == []
         if day == date(2024, 10, 9):
@@ -89,7 +92,7 @@ def test_chase_before_due_none_on_holidays_daily_after_and_supervision_at_due(en
         new = _notices(engine, case.id)[before:]
         chase_days += [day for n in new if n.kind.value == "chase"]
         supervised = engine.cases.summary(case.id).supervised
-        assert supervised == (day >= date(2024, 10, 8)), day
+        assert supervised == (day >= date(2024, 9, 29)), day
         assert_projection_matches_workflow(engine, case.id)
         assert task_by_bpmn_id(engine, case.id, "Task_Investigate").chase_count == len(chase_days), day
 
@@ -98,8 +101,8 @@ def test_chase_before_due_none_on_holidays_daily_after_and_supervision_at_due(en
 
     notices = _notices(engine, case.id)
     [supervision] = [n for n in notices if n.kind.value == "supervision"]
-    assert _china_day(supervision.created_at) == date(2024, 10, 8)
-    assert supervision.created_at >= at(2024, 10, 8, 10)
+    assert _china_day(supervision.created_at) == date(2024, 9, 29)
+    assert supervision.created_at >= DUE
     assert supervision.department == "branch_manager" and supervision.task_id == task.id
     chases = [n for n in notices if n.kind.value == "chase"]
     assert all(n.department == "branch_manager" and n.sender == "system" for n in chases)
@@ -112,12 +115,13 @@ def test_chase_before_due_none_on_holidays_daily_after_and_supervision_at_due(en
 
 def test_a_sweep_that_misses_days_sends_one_chase_not_a_backlog(engine, investigating):
     case, task = investigating
+    assert task.chase_count == 1  # the chase when the task opened (Friday 09-27)
     _sweep_at(engine, at(2024, 10, 9, 10, 30))  # worker was down since Friday
     _sweep_at(engine, at(2024, 10, 9, 10, 31))
     _sweep_at(engine, at(2024, 10, 9, 10, 32))
     chases = [n for n in _notices(engine, case.id) if n.kind.value == "chase"]
-    assert len(chases) == 1
-    assert task_by_bpmn_id(engine, case.id, "Task_Investigate").chase_count == 1
+    assert [_china_day(n.created_at) for n in chases] == [date(2024, 9, 27), date(2024, 10, 9)]
+    assert task_by_bpmn_id(engine, case.id, "Task_Investigate").chase_count == 2
     assert engine.cases.summary(case.id).supervised
     assert_projection_matches_workflow(engine, case.id)
 
@@ -129,19 +133,23 @@ def test_completing_the_task_disarms_its_timers(engine, investigating):
     engine.tasks.complete(task.id, forms.INVESTIGATED_NO_FAULT, MANAGER)
     assert {bpmn for _, bpmn, _, _ in stored_timers(engine, case.id)} == {
         "Chase_Task_Notify", "Supervise_Task_Notify"}
-    _sweep_at(engine, at(2024, 9, 30, 10, 30))  # Notify is due 10-08 as well: chased on 09-30
+    _sweep_at(engine, at(2024, 9, 29, 10, 30))  # Notify is due 09-29 as well: chased that (working) Sunday
+    _sweep_at(engine, at(2024, 9, 30, 10, 30))
     chases = [n for n in _notices(engine, case.id) if n.kind.value == "chase"]
-    assert [n.task_id for n in chases] == [task_by_bpmn_id(engine, case.id, "Task_Notify").id]
+    notify = task_by_bpmn_id(engine, case.id, "Task_Notify").id
+    assert [(n.task_id, _china_day(n.created_at)) for n in chases] == [
+        (task.id, date(2024, 9, 27)), (notify, date(2024, 9, 29)), (notify, date(2024, 9, 30))]
 
 
 def test_manual_chase_by_a_supervisor_counts_too(engine, investigating):
     case, task = investigating
     boss = supervisor("boss_qian", "branch_manager")
+    assert task.chase_count == 1  # the automatic chase when the task opened
     engine.notices.chase(task.id, "请今日回复客户", boss)
-    assert task_by_bpmn_id(engine, case.id, "Task_Investigate").chase_count == 1
+    assert task_by_bpmn_id(engine, case.id, "Task_Investigate").chase_count == 2
     [event] = audit_actions(engine, case.id, "chase")
     assert event.actor == boss.username
-    assert [n.sender for n in _notices(engine, case.id)] == [boss.username]
+    assert [n.sender for n in _notices(engine, case.id)] == ["system", boss.username]
 
 
 def test_state_of_a_task_chased_30_times_stays_within_2_kb_of_once_chased(engine, investigating):

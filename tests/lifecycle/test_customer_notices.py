@@ -41,7 +41,7 @@ def test_acknowledgement_is_queued_at_intake_and_sent_by_sms_on_the_next_sweep(e
     assert (ack.kind, ack.channel, ack.status) == (CustomerNoticeKind.ACKNOWLEDGEMENT, DeliveryChannel.SMS,
                                                    DeliveryStatus.PENDING)
     assert ack.created_at == case.received_at and ack.address == PHONE
-    assert case.number in ack.content and "2024-10-08" in ack.content  # 3 working days after 2024-09-27
+    assert case.number in ack.content and "1 个工作日内（2024-09-29 前）" in ack.content  # general: the swapped Sunday
     assert "2024-10-12" in ack.content and "95559" in ack.content and "网点首问人员" in ack.content
 
     result = engine.customer_notices.dispatch_due()

@@ -93,8 +93,8 @@ HEAD_OFFICE_STAFF = ("cm_ho", "ops_ho", "retail_ho")
 
 
 def test_an_outlet_case_is_handled_at_the_outlet(engine, people):
-    case = Case(engine, people, "front_sh01", complaint())  # general: internal due in 3 working days
-    internal_due = at(2024, 11, 7, 9)
+    case = Case(engine, people, "front_sh01", complaint())  # general: internal due in 1 working day
+    internal_due = at(2024, 11, 5, 9)
     assert engine.cases.summary(case.id).internal_due_at == internal_due
     on_spot = case.only("Task_OnSpot", "SH01", "branch_front", at(2024, 11, 5, 9))
     assert case.who_may_claim(on_spot, ("front_sh01", "front_sh02", "front_bj01")) == ["front_sh01"]
@@ -105,7 +105,8 @@ def test_an_outlet_case_is_handled_at_the_outlet(engine, people):
     approve = case.only("Task_Approve", "SH01", "branch_head", at(2024, 11, 5, 11))
     assert case.who_may_claim(approve, ("head_sh01", "mgr_sh01")) == ["head_sh01"]
     case.work("Task_Approve", forms.APPROVED, "head_sh01")
-    case.only("Task_Notify", "SH01", "branch_manager", internal_due)
+    # approved Monday 12:00, less than a working day before the internal due: the minimum, one working day
+    case.only("Task_Notify", "SH01", "branch_manager", at(2024, 11, 5, 12))
     for bpmn_id, data in (("Task_Notify", forms.NOTIFIED), ("Task_Revisit", forms.REVISITED),
                           ("Task_Archive", forms.ARCHIVED)):
         case.work(bpmn_id, data, "mgr_sh01")
@@ -119,8 +120,9 @@ def test_an_outlet_case_is_handled_at_the_outlet(engine, people):
 
 
 def test_an_outlet_escalates_to_its_branch_which_answers(engine, people):
-    case = Case(engine, people, "front_sh01", complaint())
-    internal_due = at(2024, 11, 7, 9)
+    case = Case(engine, people, "front_sh01", complaint(is_complex=True))  # complex: 5 working days
+    internal_due = at(2024, 11, 11, 9)
+    assert engine.cases.summary(case.id).internal_due_at == internal_due
     case.work("Task_OnSpot", forms.NOT_ON_SPOT, "front_sh01")
     case.work("Task_Investigate", forms.INVESTIGATED_BEYOND, "mgr_sh01")
     branch = case.only("Task_BranchReview", "SH", "service_mgmt", internal_due)  # time is left: the case's own
@@ -194,7 +196,8 @@ def test_a_card_centre_case_is_forwarded_to_an_outlet(engine, people):
         assert case.task("Task_Seat").status.value == "claimed"  # nothing changed
     clock_of(engine).set(at(2024, 11, 4, 10))
     engine.tasks.complete(seat.id, handled("Task_Seat", "outlet", forward_unit="SH02"), people["seat_cc"])
-    outlet = case.only("Task_Outlet", "SH02", "branch_manager", at(2024, 11, 7, 9))  # the case's internal due
+    # the case's internal due (Tuesday 09:00) is less than a working day away: the minimum, one working day
+    outlet = case.only("Task_Outlet", "SH02", "branch_manager", at(2024, 11, 5, 10))
     assert case.who_may_claim(outlet, ("mgr_sh02", "mgr_sh01", "mgr_bj01", "seat_cc")) == ["mgr_sh02"]
     assert engine.tasks.get(outlet.id, people["sup_sh"]).id == outlet.id  # SH02 is in Shanghai's subtree
     with pytest.raises(NotFound):

@@ -187,15 +187,18 @@ def rectification_notice_before_revisit(engine: Engine) -> int:
 
 
 def chased_and_supervised_at_every_handling_step(engine: Engine) -> int:
-    """Received Friday 2024-09-27 10:00, due 2024-10-08 10:00 (National Day in between): the chase
-    comes on Monday 09-30, supervision once the due time passes. Escalated after that, each task up the
-    tree gets the minimum of the remaining clock (one working day; two for the named department), so it
-    does not open overdue, and is supervised as it opens (its supervision is due at the internal due time,
-    already past); chases come from one working day before the task's own due time."""
+    """Received Friday 2024-09-27 10:00, a general complaint due 1 working day later, Sunday 2024-09-29 10:00 (a
+    swapped working day): the chase, due from one working day before (09-27 10:00), goes out as the investigation
+    opens at 11:00; not on Saturday; again on Sunday with the supervision once the due time passes. Escalated
+    after that, each task up the tree gets the minimum of the remaining clock (one working day; two for the named
+    department, which reach over National Day), so it does not open overdue, and is supervised as it opens (its
+    supervision is due at the internal due time, already past); chases come from one working day before the
+    task's own due time."""
     walk = Walk(engine)
     walk.step("Task_OnSpot", forms.NOT_ON_SPOT)
-    assert walk.sweep_at(at(2024, 9, 30, 11)) == ["auto_chase"]
-    assert walk.sweep_at(at(2024, 10, 8, 11)) == ["auto_chase", "supervision"]
+    assert [e.action for e in audit_actions(engine, walk.case.id) if e.action == "auto_chase"] == ["auto_chase"]
+    assert walk.sweep_at(at(2024, 9, 28, 11)) == []  # Saturday: no chase
+    assert walk.sweep_at(at(2024, 9, 29, 11)) == ["auto_chase", "supervision"]
 
     def escalate(bpmn_id: str, data: dict[str, object], following: str, due: datetime) -> None:
         before = len(audit_actions(engine, walk.case.id))
@@ -205,17 +208,17 @@ def chased_and_supervised_at_every_handling_step(engine: Engine) -> int:
         supervised = [e for e in audit_actions(engine, walk.case.id)[before:] if e.action == "supervision"]
         assert [(e.task_id, e.data["timer"]) for e in supervised] == [(opened.id, f"Supervise_{following}")]
 
-    escalate("Task_Investigate", forms.INVESTIGATED_BEYOND, "Task_BranchReview", at(2024, 10, 9, 12))
-    assert walk.sweep_at(at(2024, 10, 8, 13)) == ["auto_chase"]
-    escalate("Task_BranchReview", forms.BRANCH_TO_HEAD_OFFICE, "Task_HeadOffice", at(2024, 10, 9, 14))
-    assert walk.sweep_at(at(2024, 10, 8, 15)) == ["auto_chase"]
-    escalate("Task_HeadOffice", forms.HEAD_OFFICE_REVIEWED, "Task_HeadOfficeDept", at(2024, 10, 10, 16))
+    escalate("Task_Investigate", forms.INVESTIGATED_BEYOND, "Task_BranchReview", at(2024, 9, 30, 12))
+    assert walk.sweep_at(at(2024, 9, 29, 13)) == ["auto_chase"]
+    escalate("Task_BranchReview", forms.BRANCH_TO_HEAD_OFFICE, "Task_HeadOffice", at(2024, 9, 30, 14))
+    assert walk.sweep_at(at(2024, 9, 29, 15)) == ["auto_chase"]
+    escalate("Task_HeadOffice", forms.HEAD_OFFICE_REVIEWED, "Task_HeadOfficeDept", at(2024, 10, 8, 16))
     department = task_by_bpmn_id(engine, walk.case.id, "Task_HeadOfficeDept")
     assert department.department == "operations"  # the department head office named does the work
-    assert walk.sweep_at(at(2024, 10, 8, 17)) == []  # its chase starts a working day before its due time
-    assert walk.sweep_at(at(2024, 10, 9, 17)) == ["auto_chase"]
-    escalate("Task_HeadOfficeDept", forms.HEAD_OFFICE_DEPARTMENT_DONE, "Task_Notify", at(2024, 10, 10, 18))
-    assert walk.sweep_at(at(2024, 10, 9, 19)) == ["auto_chase"]
+    assert walk.sweep_at(at(2024, 9, 29, 17)) == []  # its chase starts a working day before its due time
+    assert walk.sweep_at(at(2024, 9, 30, 17)) == ["auto_chase"]
+    escalate("Task_HeadOfficeDept", forms.HEAD_OFFICE_DEPARTMENT_DONE, "Task_Notify", at(2024, 10, 8, 18))
+    assert walk.sweep_at(at(2024, 9, 30, 19)) == ["auto_chase"]
     for bpmn_id, data in (("Task_Notify", forms.NOTIFIED), ("Task_Revisit", forms.REVISITED),
                           ("Task_Archive", forms.ARCHIVED)):
         walk.step(bpmn_id, data)

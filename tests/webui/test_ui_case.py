@@ -14,8 +14,8 @@ def test_case_page_masks_personal_data(client, engine):
     assert "310101199001011234" not in page
     assert "显示完整信息" not in page  # staff may not reveal
     assert "登记投诉" in page  # timeline
-    assert "2024-10-08 10:00" in page  # internal due (+3 working days over National Day)
-    assert "剩余 3 个工作日" in page
+    assert "2024-09-29 10:00" in page  # internal due (general: +1 working day, the swapped working Sunday)
+    assert "剩余 1 个工作日" in page
 
 
 def test_supervisor_reveals_and_it_is_logged(client, engine, app):

@@ -21,7 +21,8 @@ def apply_fired_timer(ctx: EngineContext, uow: UnitOfWork, case: StoredCase, tim
                       {"timer": timer.bpmn_id})
         return
     attached = timer.attached_task_id
-    if attached and uow.read.task(attached) is None and timer.instance_task_ids:
+    if attached and uow.read.task(attached) is None:
+        # a multi-instance task: each open instance; none open (an empty list passes at once): nobody to notify
         for instance in timer.instance_task_ids:
             _apply_to_task(ctx, uow, case, timer, instance)
         return

@@ -27,11 +27,13 @@ DOCUMENTS = "customer supplied documents"
 
 @pytest.fixture
 def running(probe_engine):
-    """Two version-1 cases: one claimed in Task_Review (due date, chase timer), one waiting for documents."""
+    """Two version-1 cases: one claimed in Task_Review (due date, chase timer), one waiting for documents.
+    Complex complaints (internal due 2024-10-10): the tasks without a due date of their own (Task_Check,
+    Task_FollowUp) are due then, so their default timers stay quiet while Task_Review's chase is tested."""
     engine = probe_engine
-    reviewing = open_case(engine, process_key="docs_probe")
+    reviewing = open_case(engine, process_key="docs_probe", is_complex=True)
     engine.tasks.claim(task_by_bpmn_id(engine, reviewing.id, "Task_Review").id, HEAD_OFFICE)
-    waiting = open_case(engine, process_key="docs_probe")
+    waiting = open_case(engine, process_key="docs_probe", is_complex=True)
     claim_and_complete(engine, waiting.id, "Task_Review", {"review_note": "缺流水"}, HEAD_OFFICE)
     return reviewing, waiting
 

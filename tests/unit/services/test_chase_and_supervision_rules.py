@@ -4,7 +4,9 @@ tests/integration/test_supervision_rules.py runs the rules through the worker on
 where the candidate query's SQL decides which cases the rules see.
 
 Received Friday 2024-09-27 10:00: regulatory due 2024-10-12 10:00, day 10 of 15 = 2024-10-07 10:00; one
-working day after 2024-09-27 11:00 is Sunday 2024-09-29 11:00 (a swapped working day)."""
+working day after 2024-09-27 11:00 is Sunday 2024-09-29 11:00 (a swapped working day).
+The investigated complaints are complex (reply due 5 working days after receipt, 2024-10-10 10:00), so the task's
+own chase (from 10-09) and supervise timers stay quiet: a general complaint, due in 1 working day, is chased at once."""
 
 from __future__ import annotations
 
@@ -24,8 +26,8 @@ BUSINESS_GROUP = staff("cs_zhang", "cs_business_group")  # chases, but only task
 
 
 def _investigating(engine, **fields):
-    """A case whose investigation (Task_Investigate, branch_manager) waits, progress at 11:00."""
-    case = open_case(engine, **fields)
+    """A complex case whose investigation (Task_Investigate, branch_manager) waits, progress at 11:00."""
+    case = open_case(engine, **{"is_complex": True, **fields})
     clock_of(engine).advance(timedelta(hours=1))
     claim_and_complete(engine, case.id, "Task_OnSpot", forms.NOT_ON_SPOT)
     return case, task_by_bpmn_id(engine, case.id, "Task_Investigate")
