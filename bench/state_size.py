@@ -37,7 +37,7 @@ Step = tuple[str, str | None, dict[str, Any]]  # (task element, department when 
 # processes/head_office_complaint.bpmn: operations leads, e-banking and compliance/legal give opinions
 # (payloads copied from tests/support/scenarios_head_office.py).
 HEAD_OFFICE_COMPLAINT = {
-    "organisation": "head_office", "channel": "hotline", "received_at": "2024-11-04T09:00:00+08:00",
+    "organisation": "head_office", "channel": "hotline", "read_back": True, "received_at": "2024-11-04T09:00:00+08:00",
     "category": "payment", "cause": "business_error", "grade": "general", "amount": "860.00",
     "complainant_name": "张三", "contact_phone": "13812345678",
     "facts": "跨行转账被重复扣款，网点与客服均未处理。", "demand": "退还重复扣款并说明原因。",

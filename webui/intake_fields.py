@@ -33,6 +33,7 @@ class IntakeField:
     wide: bool = False
     maxlength: int = 0
     default: str = ""
+    required_for: tuple[str, ...] = ()  # required only when the complaint came in on one of these channels
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ def intake_field(name: str, field: fields.Field) -> IntakeField:
         name=name, label=meta["label"], widget=meta.get("widget") or _widget(field), codes=meta.get("codes", ""),
         required=field.required, wide=meta.get("wide", False),
         maxlength=_max_length(field) or meta.get("maxlength", 0), default=default,
+        required_for=tuple(meta.get("required_for", ())),
     )
 
 

@@ -45,6 +45,7 @@ PREFIXED = (
     (schema.CHOOSE_CODE, N_("请选择有效的代码")),
     (schema.RECEIVED_RANGE, N_("接收时间超出范围")),
     (schema.INCIDENT_RANGE, N_("事发时间超出范围")),
+    (schema.READ_BACK_REQUIRED, N_("当面或电话受理的投诉须向客户复述并经客户确认")),
     ("Length must be", N_("长度超出允许范围")),
     ("Shorter than minimum length", N_("内容太短")),
     ("Longer than maximum length", N_("内容太长")),

@@ -36,7 +36,7 @@ COMPLAINT: dict[str, Any] = {
     "id_type": "resident_id", "id_number": "310101199001011234", "category": "deposits",
     "cause": "service_attitude", "grade": "general", "amount": "120.00",
     "facts": "柜员态度恶劣，办理存款时拒绝解释手续费。", "demand": "要求道歉并解释收费依据。",
-    "received_at": OPENED_AT.isoformat(),
+    "received_at": OPENED_AT.isoformat(), "read_back": True,
 }
 
 # One path through processes/branch_complaint.bpmn (payloads copied from tests/support/complaints.py).

@@ -21,6 +21,7 @@ from engine.schemas.messages import (
     INVALID_EMAIL,
     INVALID_PHONE,
     NEGATIVE_AMOUNT,
+    READ_BACK_REQUIRED,
     RECEIVED_RANGE,
 )
 from engine.schemas.text import PlainTextSchema
@@ -128,7 +129,14 @@ def complaint_schema_class(codes: CodeLists) -> type[Schema]:
         expected_resolution = _coded(codes, "expected_resolutions", N_("期望处理方式"), CONTENT,
                                      load_default="explanation")
         read_back = fields.Boolean(load_default=False,
-                                   metadata=_shown(N_("已向客户复述投诉内容，客户确认无误"), CONTENT))
+                                   metadata=_shown(N_("已向客户复述投诉内容，客户确认无误"), CONTENT,
+                                                   required_for=tuple(sorted(codes.read_back_channels))))
+
+        @validates_schema
+        def _read_back_where_spoken(self, data: dict[str, Any], **_: Any) -> None:
+            channel = data.get("channel")
+            if channel in codes.read_back_channels and not data.get("read_back"):
+                raise ValidationError(f"{READ_BACK_REQUIRED}{channel}", "read_back")
 
         @validates_schema
         def _incident_before_receipt(self, data: dict[str, Any], **_: Any) -> None:

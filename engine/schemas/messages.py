@@ -12,6 +12,8 @@ INCIDENT_AFTER_RECEIPT = "the incident cannot be after the complaint was receive
 # Marshmallow fills in the bounds; the catalogue entry is found by the text before them.
 RECEIVED_RANGE = "received_at must be between "
 INCIDENT_RANGE = "incident_at must be between "
+# Followed by the channel the complaint came in on.
+READ_BACK_REQUIRED = "a complaint taken face to face or by phone must be read back to the customer, who confirms it: "
 CHOOSE_CODE = "choose one of: "
 MUST_CONFIRM = "must be confirmed (ticked) before this step can be submitted"
 CHOOSE_ONE = "choose at least one"

@@ -53,16 +53,16 @@ DEMO_USERS = (
 )
 
 _PUDONG: tuple[dict[str, Any], ...] = (
-    {"channel": "counter", "organisation": "branch", "complainant_name": "张伟",
+    {"channel": "counter", "read_back": True, "organisation": "branch", "complainant_name": "张伟",
      "contact_phone": "13812345678", "id_type": "resident_id", "id_number": "310101199001011234",
      "category": "deposits", "cause": "service_attitude", "grade": "general",
      "facts": "客户在柜台办理存款时等待时间过长，柜员态度冷淡。", "demand": "要求网点道歉并改进服务。",
      "expected_resolution": "apology"},
-    {"channel": "phone", "organisation": "branch", "complainant_name": "李娜",
+    {"channel": "phone", "read_back": True, "organisation": "branch", "complainant_name": "李娜",
      "contact_phone": "13998765432", "category": "bank_card", "cause": "fees", "grade": "important",
      "amount": "320.00", "account_ref": "6222020200112233445",
      "facts": "客户称借记卡被重复收取年费。", "demand": "退还多收的年费。", "expected_resolution": "refund"},
-    {"channel": "hotline", "organisation": "branch", "complainant_name": "王强",
+    {"channel": "hotline", "read_back": True, "organisation": "branch", "complainant_name": "王强",
      "contact_phone": "13700001111", "category": "wealth", "cause": "marketing", "grade": "urgent",
      "amount": "80000.00", "is_complex": True,
      "facts": "客户称理财经理误导购买高风险产品，造成本金亏损。", "demand": "赔偿损失。",
@@ -72,7 +72,7 @@ _PUDONG: tuple[dict[str, Any], ...] = (
 # (who registers it, the complaint): three at 上海浦东 SH01, one at each other outlet, one at the card centre,
 # so each outlet's staff see only their own outlet's work.
 DEMO_COMPLAINTS: tuple[tuple[str, dict[str, Any]], ...] = tuple(("teller", c) for c in _PUDONG) + (
-    ("teller_xh", {"channel": "counter", "organisation": "branch", "complainant_name": "周婷",
+    ("teller_xh", {"channel": "counter", "read_back": True, "organisation": "branch", "complainant_name": "周婷",
                    "contact_phone": "13611112222", "category": "payment", "cause": "business_error",
                    "grade": "general", "amount": "200.00",
                    "facts": "客户称转账被重复扣款一次。", "demand": "退还重复扣款。", "expected_resolution": "refund"}),
@@ -80,11 +80,11 @@ DEMO_COMPLAINTS: tuple[tuple[str, dict[str, Any]], ...] = tuple(("teller", c) fo
                    "contact_phone": "13522223333", "category": "deposits", "cause": "service_attitude",
                    "grade": "general", "facts": "客户在意见簿留言称大堂经理推诿。", "demand": "要求网点改进服务。",
                    "expected_resolution": "apology"}),
-    ("teller_cy", {"channel": "counter", "organisation": "branch", "complainant_name": "孙丽",
+    ("teller_cy", {"channel": "counter", "read_back": True, "organisation": "branch", "complainant_name": "孙丽",
                    "contact_phone": "13833334444", "category": "loans", "cause": "disclosure",
                    "grade": "important", "facts": "客户称贷款提前还款违约金未事先告知。",
                    "demand": "要求解释并减免违约金。", "expected_resolution": "fee_waiver"}),
-    ("seat", {"channel": "card_hotline", "organisation": "card_center", "complainant_name": "钱进",
+    ("seat", {"channel": "card_hotline", "read_back": True, "organisation": "card_center", "complainant_name": "钱进",
               "contact_phone": "13944445555", "category": "bank_card", "cause": "fees", "grade": "general",
               "amount": "500.00", "facts": "信用卡年费被重复收取。", "demand": "要求退还多收的年费。",
               "expected_resolution": "refund"}),

@@ -13,7 +13,7 @@ COMPLAINT: FieldValues = {
     "organisation": "branch", "channel": "counter", "complainant_name": "张三",
     "contact_phone": "13812345678", "id_number": "310101199001011234", "category": "deposits",
     "cause": "service_attitude", "grade": "general", "facts": "客户在柜台等候一小时无人办理。",
-    "demand": "要求网点道歉。", "expected_resolution": "apology",
+    "demand": "要求网点道歉。", "expected_resolution": "apology", "read_back": True,
 }
 NUMBER = re.compile(r"TS-\d{8}-\d{6}")
 

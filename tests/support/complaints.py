@@ -20,6 +20,7 @@ def complaint(**overrides: Any) -> dict[str, Any]:
         "amount": "120.00",
         "facts": "柜员态度恶劣，办理存款时拒绝解释手续费。",
         "demand": "要求道歉并解释收费依据。",
+        "read_back": True,  # taken at the counter: read back to the customer, who confirmed it
     }
     data.update(overrides)
     return data

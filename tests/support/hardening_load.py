@@ -90,7 +90,7 @@ def intake_form(rng: random.Random, token: str) -> dict[str, str]:
         "id_number": "310101199001011234", "category": "deposits", "cause": "service_attitude",
         "grade": rng.choice(["general", "important", "urgent"]),
         "amount": rng.choice(["120.00", "250000.00"]), "facts": f"{token} 柜员态度恶劣。",
-        "demand": "要求道歉。",
+        "demand": "要求道歉。", "read_back": "true",
     }
 
 

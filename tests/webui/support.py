@@ -27,6 +27,7 @@ COMPLAINT = {
     "contact_phone": "13812345678", "id_type": "resident_id", "id_number": "310101199001011234",
     "category": "deposits", "cause": "service_attitude", "grade": "general",
     "facts": "柜员态度恶劣", "demand": "道歉", "expected_resolution": "apology",
+    "read_back": "true",
 }
 def login(client: FlaskClient, username: str, password: str = PASSWORD):
     """Sign in through the form."""
