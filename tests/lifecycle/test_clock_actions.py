@@ -37,7 +37,8 @@ from tests.support.engines import at, clock_of
 def _outlet_case(engine: Engine) -> CaseSummary:
     clock_of(engine).set(at(2024, 11, 4, 10))
     case = engine.cases.open_case(None, complaint(), OUTLET_FRONT, unit="SH01")
-    assert (case.regulatory_due_at, case.internal_due_at) == (at(2024, 11, 19), at(2024, 11, 7))
+    # general: the reply is due 1 working day after receipt
+    assert (case.regulatory_due_at, case.internal_due_at) == (at(2024, 11, 19), at(2024, 11, 5))
     return case
 
 
@@ -145,7 +146,7 @@ def test_a_15_day_clock_paused_5_days_for_appraisal_ends_on_day_20(engine: Engin
     clock_of(engine).set(at(2024, 11, 9, 14))  # a Saturday: 5 calendar days, 5 working days (Mon-Fri) paused
     resumed = engine.clock.resume(case.number, "鉴定结论已收到", OUTLET_FRONT)
     assert resumed.regulatory_due_at == at(2024, 11, 24)  # day 20 from receipt
-    assert resumed.internal_due_at == at(2024, 11, 14)  # Thursday 11-07 + 5 working days
+    assert resumed.internal_due_at == at(2024, 11, 12)  # Tuesday 11-05 + 5 working days
     [moved] = open_tasks(engine, case.id)
     assert (moved.id, moved.due_at) == (task.id, at(2024, 11, 12))  # Tuesday 11-05 + 5 working days
     calendar = engine.ctx.calendar
