@@ -23,9 +23,12 @@ from engine.domain.report_facts import FactsCatalogue, ProcessFactsError
 from engine.persistence.sealing import Sealer
 from engine.persistence.uow import Database
 from engine.services.apikeys import ApiKeyService
+from engine.services.attachments import AttachmentService
 from engine.services.audit import AuditService
 from engine.services.cases import CaseService
 from engine.services.clock import ClockService
+from engine.services.comments import CommentService
+from engine.services.contact import ContactService
 from engine.services.context import DefinitionCache, EngineContext
 from engine.services.customer_notices.service import CustomerNoticeService
 from engine.services.customer_notices.templates import NoticeTemplates
@@ -41,6 +44,7 @@ from engine.services.oversight.alerts import AlertService
 from engine.services.oversight.knowledge import KnowledgeService
 from engine.services.oversight.notices import NoticeService
 from engine.services.oversight.supervision import SupervisionService
+from engine.services.printout import PrintService
 from engine.services.rectification.service import RectificationService
 from engine.services.regulator import RegulatorStatisticsService
 from engine.services.reports import ReportService
@@ -50,6 +54,7 @@ from engine.services.throttle import ThrottleService
 from engine.services.timers import TimerService
 from engine.services.unit_of_work import Database as UnitOfWorkSource
 from engine.services.users import UserService
+from engine.storage import open_store
 
 
 @dataclass
@@ -82,6 +87,10 @@ class Engine:
     history: HistoryService
     knowledge: KnowledgeService
     alerts: AlertService
+    comments: CommentService
+    attachments: AttachmentService
+    contact: ContactService
+    printout: PrintService
 
     def init_db(self) -> None:
         """Create or upgrade the schema (Alembic migrations); fill report facts of older cases."""
@@ -130,6 +139,7 @@ def build(
     )
     cases = CaseService(ctx)
     reports = ReportService(ctx)
+    attachments = AttachmentService(ctx, cases, open_store(settings.attachments))
     engine = Engine(
         ctx=ctx,
         cases=cases,
@@ -157,6 +167,10 @@ def build(
         history=HistoryService(ctx),
         knowledge=KnowledgeService(ctx),
         alerts=AlertService(ctx),
+        comments=CommentService(ctx, cases),
+        attachments=attachments,
+        contact=ContactService(ctx),
+        printout=PrintService(ctx, cases, attachments),
     )
     return engine
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from engine.domain.evidence import FILE_TYPES, AttachmentLimits
 from engine.domain.expression_limits import ExpressionLimits
 
 ENV_PREFIX = "COMPLAINTFLOW_"
@@ -73,6 +74,28 @@ class SmsSettings:
 
 
 @dataclass
+class S3Settings:
+    """An S3-compatible object store for attachments (used when `AttachmentSettings.storage` is "s3")."""
+
+    endpoint_url: str = ""  # empty: AWS itself; else e.g. https://minio.bank.local:9000
+    bucket: str = ""
+    region: str = "us-east-1"
+    access_key: str = ""
+    secret_key: str = ""
+    prefix: str = "attachments/"
+
+
+@dataclass
+class AttachmentSettings:
+    """Where attachment bytes are kept and what is accepted: the one home of the attachment limits."""
+
+    storage: str = "filesystem"  # or "s3"
+    directory: Path | None = None  # filesystem store; default: <instance>/attachments
+    limits: AttachmentLimits = field(default_factory=AttachmentLimits)
+    s3: S3Settings = field(default_factory=S3Settings)
+
+
+@dataclass
 class Settings:
     """Everything configurable, with the defaults documented in the README."""
 
@@ -109,6 +132,10 @@ class Settings:
     timezone: str = DEFAULT_TIMEZONE
     # The regulator's code list (JR/T 0169-2018); None: regulator_codes.toml in processes_dir.
     regulator_codes_file: Path | None = None
+    attachments: AttachmentSettings = field(default_factory=AttachmentSettings)
+    # A TrueType font (or collection) with Chinese glyphs for the printable complaint form's PDF; empty: the
+    # first of KNOWN_CJK_FONTS found on the machine (README: install fonts-wqy-microhei).
+    pdf_font: str = ""
 
     def __post_init__(self) -> None:
         if not known_zone(self.timezone):
@@ -120,6 +147,8 @@ class Settings:
             self.data_keys = (_instance_secret(self.instance_dir, "data_key", new_data_key),)
         if not self.match_key:
             self.match_key = _instance_secret(self.instance_dir, "match_key")
+        if self.attachments.directory is None:
+            self.attachments.directory = self.instance_dir / "attachments"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -166,7 +195,29 @@ class Settings:
             sms=_sms_settings(get),
             notice_max_attempts=int(get("NOTICE_MAX_ATTEMPTS", "5")),
             notice_retry_base_seconds=float(get("NOTICE_RETRY_SECONDS", "60")),
+            attachments=_attachment_settings(get),
+            pdf_font=get("PDF_FONT"),
         )
+
+
+def _attachment_settings(get: Callable[[str, str], str]) -> AttachmentSettings:
+    """Attachment storage and limits from COMPLAINTFLOW_ATTACHMENT_* and COMPLAINTFLOW_S3_*."""
+    default = AttachmentLimits()
+    types = tuple(t.strip().lower().lstrip(".") for t in get("ATTACHMENT_TYPES", "").split(",") if t.strip())
+    unknown = [t for t in types if t not in FILE_TYPES]
+    if unknown:
+        raise ValueError(f"COMPLAINTFLOW_ATTACHMENT_TYPES: unknown type(s) {', '.join(unknown)} "
+                         f"(known: {', '.join(FILE_TYPES)})")
+    directory = get("ATTACHMENT_DIR", "")
+    return AttachmentSettings(
+        storage=get("ATTACHMENT_STORAGE", "filesystem").strip().lower() or "filesystem",
+        directory=Path(directory) if directory else None,
+        limits=AttachmentLimits(max_bytes=int(get("ATTACHMENT_MAX_BYTES", str(default.max_bytes))),
+                                types=types or default.types),
+        s3=S3Settings(endpoint_url=get("S3_ENDPOINT_URL", ""), bucket=get("S3_BUCKET", ""),
+                      region=get("S3_REGION", "") or "us-east-1", access_key=get("S3_ACCESS_KEY", ""),
+                      secret_key=get("S3_SECRET_KEY", ""), prefix=get("S3_PREFIX", "attachments/")),
+    )
 
 
 def _sms_settings(get: Callable[[str, str], str]) -> SmsSettings:

@@ -26,7 +26,8 @@ def create_app(
         # Only responses that change the session send the cookie (sign-in, sign-out, language); activity is
         # recorded on the server. Otherwise a slow response carrying the old cookie could undo a sign-out.
         SESSION_REFRESH_EACH_REQUEST=False,
-        MAX_CONTENT_LENGTH=max(settings.max_diagram_bytes * 10, 1_000_000),
+        # Uploads: a diagram bundle, or an attachment with room for the form around it.
+        MAX_CONTENT_LENGTH=max(settings.max_diagram_bytes * 10, settings.attachments.limits.max_bytes + 1_000_000),
         WTF_CSRF_TIME_LIMIT=None,
         COMPLAINTFLOW_TIMEZONE=settings.timezone,  # times on pages and in the API's JSON
         BABEL_DEFAULT_TIMEZONE=settings.timezone,

@@ -52,6 +52,9 @@ ACTION_LABELS = {
     "typical_case_published": N_("发布典型案例"),
     "alert_issued": N_("发出风险提示"),
     "alert_acknowledged": N_("确认风险提示"),
+    "comment": N_("发布备注"),
+    "attachment_added": N_("上传附件"),
+    "attachment_downloaded": N_("下载附件"),
 }
 
 UNIT_KINDS = {
@@ -111,7 +114,7 @@ CONFLICTS = {
 
 CONFLICTS |= CLOCK_CONFLICTS
 
-NOTICE_KINDS = {"chase": N_("催办"), "supervision": N_("督办")}
+NOTICE_KINDS = {"chase": N_("催办"), "supervision": N_("督办"), "mention": N_("备注提及")}
 
 # Customer notices (客户告知): kinds, delivery channels and delivery states.
 CUSTOMER_NOTICE_KINDS = {"acknowledgement": N_("受理告知"), "extension": N_("延期告知"), "result": N_("处理结果告知")}

@@ -193,6 +193,7 @@ def _user_task_spec(task_spec: Any, departments: DepartmentDirectory) -> UserTas
         level=None if unit_variable else level,
         unit_variable=unit_variable,
         acts_on=acts_on(getattr(task_spec, "complaint_properties", {})),
+        contacts_customer=contacts_customer(getattr(task_spec, "complaint_properties", {})),
     )
 
 
@@ -202,6 +203,14 @@ ACTS_ON = "actsOn"
 def acts_on(properties: dict[str, str]) -> tuple[str, ...]:
     """The field ids of a user task's `actsOn` property (comma-separated)."""
     return tuple(part.strip() for part in properties.get(ACTS_ON, "").split(",") if part.strip())
+
+
+CONTACTS_CUSTOMER = "contactsCustomer"
+
+
+def contacts_customer(properties: dict[str, str]) -> bool:
+    """Whether a user task's `contactsCustomer` property says its assignee must phone the customer."""
+    return properties.get(CONTACTS_CUSTOMER, "").strip().lower() == "true"
 
 
 def form_spec(form: SpiffForm) -> FormSpec:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from engine.domain.departments import DepartmentDirectory
-from engine.domain.model import Actor, HumanTask, Membership, NoticeAudience, Role
+from engine.domain.model import Actor, HumanTask, Membership, NoticeAudience, Role, TaskStatus
 from engine.domain.organisation import OrganisationTree, overseen_units
 from engine.domain.supervision import SUPERVISING_DEPARTMENT
 
@@ -129,6 +129,13 @@ def may_see_personal_data(actor: Actor) -> bool:
 def may_see_audit_trail(actor: Actor) -> bool:
     """The full audit trail of a case (refusals, reveals of personal data): auditors, supervisors, admins."""
     return reads_everything(actor)
+
+
+def may_contact_customer(actor: Actor, task: HumanTask, contacts_customer: bool) -> bool:
+    """The customer's phone for a task that must contact them (`contactsCustomer`): its assignee, while they
+    hold it (each reveal is logged)."""
+    return (contacts_customer and may_change(actor) and task.status == TaskStatus.CLAIMED
+            and task.assignee == actor.username)
 
 
 def may_see_reports(actor: Actor) -> bool:

@@ -52,6 +52,7 @@ class NoticeKind(StrEnum):
 
     CHASE = "chase"
     SUPERVISION = "supervision"
+    MENTION = "mention"  # a comment on the case mentions the department
 
 
 SYSTEM = "system"
@@ -127,6 +128,9 @@ class UserTaskSpec:
     unit_variable: str | None = None
     # The earlier decisions the step acts on (form field ids of other steps; camunda:property actsOn).
     acts_on: tuple[str, ...] = ()
+    # The assignee must contact the customer (camunda:property contactsCustomer="true"): they may reveal the
+    # customer's phone for this task, each reveal audited.
+    contacts_customer: bool = False
 
 
 @dataclass(frozen=True)

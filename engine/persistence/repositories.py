@@ -30,6 +30,7 @@ from engine.domain.records import (
 )
 from engine.persistence import audit_chain
 from engine.persistence.customer_notices import reseal_customer_notices
+from engine.persistence.evidence import reseal_comments
 from engine.persistence.resealing import seal_all
 from engine.persistence.sealing import Sealer
 from engine.persistence.tables import (
@@ -185,10 +186,11 @@ class CaseRepository:
         self.session.execute(update(CaseRow).where(CaseRow.id == case_id).values(**values))
 
     def reseal_all(self) -> int:
-        """Every case's personal data (and its customer notices) encrypted under the newest key, matching keys
-        recomputed; the count of cases."""
+        """Every case's personal data (and its customer notices and comments) encrypted under the newest key,
+        matching keys recomputed; the count of cases."""
         cases = seal_all(self.session.connection(), self.sealer)
         reseal_customer_notices(self.session, self.sealer)
+        reseal_comments(self.session, self.sealer)
         return cases
 
 

@@ -505,3 +505,35 @@ class RectificationRow(Base):
     supervised_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class CaseCommentRow(Base):
+    """An internal note on a case (append-only: no update or delete path exists). `body` is sealed at rest:
+    staff write customers' details into notes."""
+
+    __tablename__ = "case_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("complaint_case.id"), index=True)
+    author: Mapped[str] = mapped_column(String(80))
+    body: Mapped[str] = mapped_column(Text)
+    mentions: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime]
+
+
+class AttachmentRow(Base):
+    """An attachment's metadata; its bytes are in the blob store under `storage_key`."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("complaint_case.id"), index=True)
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    name: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(20))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200), unique=True)
+    uploaded_by: Mapped[str] = mapped_column(String(80))
+    uploaded_at: Mapped[datetime]

@@ -14,6 +14,7 @@ from engine.persistence.clock import ClockRepository
 from engine.persistence.counters import CounterRepository
 from engine.persistence.customer_notices import CustomerNoticeRepository
 from engine.persistence.db import checkpoint, is_unavailable, make_engine, ping, session_factory, upgrade
+from engine.persistence.evidence import AttachmentRepository, CommentRepository
 from engine.persistence.knowledge import AlertRepository, TypicalCaseRepository
 from engine.persistence.limits import TEXT_LIMITS
 from engine.persistence.queries import ReadQueries, ReportQueries
@@ -61,6 +62,8 @@ class UnitOfWork:
         self.links = CaseLinkRepository(self.session)
         self.clock = ClockRepository(self.session)
         self.rectifications = RectificationRepository(self.session)
+        self.comments = CommentRepository(self.session, self.sealer)
+        self.attachments = AttachmentRepository(self.session)
         self.read = ReadQueries(self.session, self.sealer)
         self.reports = ReportQueries(self.session)
         return self

@@ -20,6 +20,8 @@ SCOPES: dict[str, str] = {
     "cases:write": "open complaints",
     "cases:message": "deliver messages to cases (e.g. the customer supplied documents)",
     "cases:clock": "extend, pause, resume and restart cases' regulatory clocks; decide extension requests",
+    "cases:comment": "post internal notes on cases",
+    "cases:attach": "upload attachments (recordings, images, PDFs) to cases",
     "tasks:read": "list and read tasks",
     "tasks:write": "claim, unclaim and complete tasks",
     "tasks:chase": "chase tasks",

@@ -16,7 +16,7 @@ from engine.services.context import EngineContext
 
 # Events of the audit trail that belong to the audit view (auditors, supervisors), not the staff timeline.
 AUDIT_ONLY = frozenset({
-    "access_denied", "personal_data_viewed", "timer_checked", "timer_failed", "timer_fired",
+    "access_denied", "personal_data_viewed", "timer_checked", "timer_failed", "timer_fired", "attachment_downloaded",
 })
 
 

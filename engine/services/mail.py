@@ -21,16 +21,21 @@ from engine.services.unit_of_work import UnitOfWork
 log = logging.getLogger("engine.mail")
 
 
+MAIL_LABELS = {NoticeKind.CHASE: "催办", NoticeKind.SUPERVISION: "督办", NoticeKind.MENTION: "备注提及"}
+MENTION_TEXT = "工单内部备注中提及贵部门，请登录系统查看。"
+
+
 def compose(notice: Notice, sender: str, recipients: list[str], department_name: str) -> EmailMessage:
     """The email for a notice (no personal data in it: only the complaint number)."""
     msg = EmailMessage()
-    label = "催办" if notice.kind == NoticeKind.CHASE else "督办"
+    label = MAIL_LABELS.get(notice.kind, "督办")
     msg["Subject"] = f"【{label}】投诉工单 {notice.case_number}"
     msg["From"] = sender
     msg["To"] = ", ".join(recipients)
     msg["X-Complaintflow-Notice"] = str(notice.id)
+    reason = MENTION_TEXT if notice.kind == NoticeKind.MENTION else notice.reason  # a note's text stays inside
     msg.set_content(
-        f"{department_name}：\n\n{notice.reason}\n\n工单号：{notice.case_number}\n"
+        f"{department_name}：\n\n{reason}\n\n工单号：{notice.case_number}\n"
         f"发送人：{notice.sender}\n"
     )
     return msg

@@ -33,6 +33,8 @@ class TaskForm:
     values: dict[str, Any]
     # The earlier decisions this step acts on (the diagram's actsOn), e.g. the proposal a branch head approves.
     context: tuple[ContextEntry, ...] = ()
+    # The step must contact the customer (the diagram's contactsCustomer): its assignee may reveal the phone.
+    contacts_customer: bool = False
 
 
 NAV_COUNT_CAP = 1000
@@ -136,9 +138,10 @@ class TaskService:
                           key=lambda t: t.completed_at or task.created_at)
         assert stored_def is not None
         defn = self.ctx.definitions.get(stored_def)
-        spec = defn.user_tasks[task.bpmn_id].form
-        values = {f.id: data.get(f.id, f.default) for f in spec.fields}
-        return TaskForm(task, spec, values, acted_on(defn, task.bpmn_id, data, [t.bpmn_id for t in done]))
+        step = defn.user_tasks[task.bpmn_id]
+        values = {f.id: data.get(f.id, f.default) for f in step.form.fields}
+        return TaskForm(task, step.form, values, acted_on(defn, task.bpmn_id, data, [t.bpmn_id for t in done]),
+                        step.contacts_customer)
 
     def _definition_id(self, uow: UnitOfWork, case_id: int) -> int:
         definition_id = uow.read.case_definition_id(case_id)

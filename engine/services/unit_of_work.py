@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from engine.domain.customer_notices import CustomerNotice, DeliveryChannel, DeliveryStatus, NewCustomerNotice
+from engine.domain.evidence import Attachment, Comment, NewAttachment
 from engine.domain.filters import TaskFilter
 from engine.domain.knowledge import Alert, AlertRecipient, TypicalCase, TypicalCaseText
 from engine.domain.limits import TextLimits
@@ -325,6 +326,34 @@ class Alerts(Protocol):
 
     def acknowledge(self, alert_id: int, recipients: Sequence[AlertRecipient], by: str, at: datetime) -> int:
         """Mark these addressees acknowledged unless they already were; how many were marked."""
+        ...
+
+
+class Comments(Protocol):
+    """Internal notes on cases: added and read, never changed."""
+
+    def add(self, case_id: int, author: str, body: str, mentions: tuple[str, ...], at: datetime) -> Comment:
+        """Store a comment; returns it with its id."""
+        ...
+
+    def for_case(self, case_id: int) -> list[Comment]:
+        """A case's comments, oldest first."""
+        ...
+
+
+class Attachments(Protocol):
+    """Attachment metadata (the bytes are in the blob store)."""
+
+    def add(self, new: NewAttachment) -> Attachment:
+        """Store an attachment's metadata; returns it with its id."""
+        ...
+
+    def get(self, attachment_id: int) -> Attachment | None:
+        """One attachment, or None."""
+        ...
+
+    def for_case(self, case_id: int) -> list[Attachment]:
+        """A case's attachments, oldest first."""
         ...
 
 
@@ -679,6 +708,12 @@ class UnitOfWork(Protocol):
 
     @property
     def alerts(self) -> Alerts: ...
+
+    @property
+    def comments(self) -> Comments: ...
+
+    @property
+    def attachments(self) -> Attachments: ...
 
     @property
     def api_keys(self) -> ApiKeys: ...

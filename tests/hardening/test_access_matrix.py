@@ -89,6 +89,22 @@ POST clock.restart                 own     ok     ok         deny          deny 
 POST clock.restart                 other   deny   ok         deny          deny  deny    deny     login
 GET  clock.requests                -       ok     ok         ok            ok    ok      ok       login
 POST clock.decide                  -       deny   ok         deny          deny  deny    deny     login
+POST evidence.post_comment         own     ok     ok         deny          ok    deny    deny     login
+POST evidence.post_comment         other   deny   ok         deny          ok    deny    deny     login
+POST evidence.upload               own     ok     ok         deny          ok    deny    deny     login
+POST evidence.upload               other   deny   ok         deny          ok    deny    deny     login
+GET  evidence.download             own     ok     ok         deny          ok    ok      deny     login
+GET  evidence.download             other   deny   ok         deny          ok    ok      deny     login
+GET  evidence.print_view           own     ok     ok         deny          ok    ok      deny     login
+GET  evidence.print_view           other   deny   ok         deny          ok    ok      deny     login
+POST evidence.print_view           own     ok     ok         deny          ok    ok      deny     login
+POST evidence.print_view           other   deny   ok         deny          ok    ok      deny     login
+GET  evidence.print_pdf            own     ok     ok         deny          ok    ok      deny     login
+GET  evidence.print_pdf            other   deny   ok         deny          ok    ok      deny     login
+POST evidence.print_pdf            own     ok     ok         deny          ok    ok      deny     login
+POST evidence.print_pdf            other   deny   ok         deny          ok    ok      deny     login
+POST evidence.reveal_contact       own     deny   deny       deny          deny  deny    deny     login
+POST evidence.reveal_contact       other   deny   deny       deny          deny  deny    deny     login
 GET  supervisor.desk               -       deny   ok         deny          ok    ok      ok       login
 GET  supervisor.supervision        -       deny   ok         deny          ok    ok      deny     login
 POST supervisor.chase              own     deny   ok         deny          ok    deny    deny     login
@@ -166,6 +182,18 @@ POST /api/v1/cases/{ref}/clock/restart      other   deny   ok         deny      
 GET  /api/v1/clock/requests                 -       ok     ok         ok            ok    ok      ok       401
 # deciding needs a person with a unit: API keys (even a supervisor's) are refused
 POST /api/v1/clock/requests/{request_id}/decision - deny deny   deny          deny  deny    deny     401
+GET  /api/v1/cases/{ref}/comments           own     ok     ok         deny          ok    ok      deny     401
+GET  /api/v1/cases/{ref}/comments           other   deny   ok         deny          ok    ok      deny     401
+POST /api/v1/cases/{ref}/comments           own     ok     ok         deny          ok    deny    deny     401
+POST /api/v1/cases/{ref}/comments           other   deny   ok         deny          ok    deny    deny     401
+GET  /api/v1/cases/{ref}/attachments        own     ok     ok         deny          ok    ok      deny     401
+GET  /api/v1/cases/{ref}/attachments        other   deny   ok         deny          ok    ok      deny     401
+POST /api/v1/cases/{ref}/attachments        own     ok     ok         deny          ok    deny    deny     401
+POST /api/v1/cases/{ref}/attachments        other   deny   ok         deny          ok    deny    deny     401
+GET  /api/v1/attachments/{attachment_id}    own     ok     ok         deny          ok    ok      deny     401
+GET  /api/v1/attachments/{attachment_id}    other   deny   ok         deny          ok    ok      deny     401
+POST /api/v1/tasks/{task_id}/contact        own     deny   deny       deny          deny  deny    deny     401
+POST /api/v1/tasks/{task_id}/contact        other   deny   deny       deny          deny  deny    deny     401
 GET  /api/v1/tasks                          -       ok     ok         ok            ok    ok      ok       401
 GET  /api/v1/tasks/{task_id}                own     ok     ok         deny          ok    ok      deny     401
 GET  /api/v1/tasks/{task_id}                other   deny   ok         deny          ok    ok      deny     401
@@ -224,7 +252,7 @@ class Probe:
 
 
 MISSING = {"case": "TS-20240927-999999", "case_id": 999999, "task": "00000000-0000-4000-8000-000000000000",
-           "notice": 999999, "dept": "card_seat", "letter": 999999, "rectification": 999999,
+           "notice": 999999, "dept": "card_seat", "letter": 999999, "rectification": 999999, "attachment": 999999,
            **missing_knowledge()}
 
 WEB_PROBES: dict[str, Probe] = {
@@ -260,6 +288,14 @@ WEB_PROBES: dict[str, Probe] = {
     "POST clock.restart": Probe("/cases/{case}/clock/restart", {"facts_at": "2024-09-27T09:00", "reason": "矩阵"}),
     "GET clock.requests": Probe("/clock/requests"),
     "POST clock.decide": Probe("/clock/requests/999999/decide", {"decision": "approve", "opinion": ""}),
+    "POST evidence.post_comment": Probe("/cases/{case}/comments", {"body": "矩阵备注"}),
+    "POST evidence.upload": Probe("/cases/{case}/attachments", {}),
+    "GET evidence.download": Probe("/attachments/{attachment}"),
+    "GET evidence.print_view": Probe("/cases/{case}/print"),
+    "POST evidence.print_view": Probe("/cases/{case}/print", {}),
+    "GET evidence.print_pdf": Probe("/cases/{case}/print.pdf"),
+    "POST evidence.print_pdf": Probe("/cases/{case}/print.pdf", {}),
+    "POST evidence.reveal_contact": Probe("/tasks/{task}/contact", {}),
     "GET supervisor.desk": Probe("/supervisor/"),
     "GET supervisor.supervision": Probe("/supervisor/supervision"),
     "POST supervisor.chase": Probe("/supervisor/tasks/{task}/chase", {"reason": "矩阵催办"}),
@@ -330,6 +366,12 @@ API_PROBES: dict[str, Probe] = {
     "GET /api/v1/clock/requests": Probe("/api/v1/clock/requests"),
     "POST /api/v1/clock/requests/{request_id}/decision": Probe("/api/v1/clock/requests/999999/decision",
                                                               {"approve": True, "opinion": "矩阵"}),
+    "GET /api/v1/cases/{ref}/comments": Probe("/api/v1/cases/{case}/comments"),
+    "POST /api/v1/cases/{ref}/comments": Probe("/api/v1/cases/{case}/comments", {"body": "矩阵备注"}),
+    "GET /api/v1/cases/{ref}/attachments": Probe("/api/v1/cases/{case}/attachments"),
+    "POST /api/v1/cases/{ref}/attachments": Probe("/api/v1/cases/{case}/attachments?name=matrix.png", {}),
+    "GET /api/v1/attachments/{attachment_id}": Probe("/api/v1/attachments/{attachment}"),
+    "POST /api/v1/tasks/{task_id}/contact": Probe("/api/v1/tasks/{task}/contact", {}),
     "GET /api/v1/tasks": Probe("/api/v1/tasks"),
     "GET /api/v1/tasks/{task_id}": Probe("/api/v1/tasks/{task}"),
     "POST /api/v1/tasks/{task_id}/claim": Probe("/api/v1/tasks/{task}/claim", {}),
@@ -523,7 +565,9 @@ def _strip(response: TestResponse, values: dict[str, Any]) -> str:
     for text in (values["case"], values["task"], f"/notices/{values['notice']}/", f"notice {values['notice']} ",
                  f"/customer-notices/{values['letter']}/", f"/rectifications/{values['rectification']}?",
                  f"/rectifications/{values['rectification']}/", f"/rectifications/{values['rectification']}\"",
-                 f"rectification {values['rectification']} "):
+                 f"rectification {values['rectification']} ",
+                 f"/attachments/{values['attachment']}?", f"/attachments/{values['attachment']}\"",
+                 f"attachment {values['attachment']} "):
         body = body.replace(str(text), "<id>")
     return body
 

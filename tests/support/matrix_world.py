@@ -27,6 +27,7 @@ from tests.support.actors import ADMIN
 from tests.support.complaints import complaint
 from tests.support.databases import postgres_base_or_skip, temporary_postgres_schema
 from tests.support.engines import PROCESSES, make_engine
+from tests.support.evidence_files import png_bytes
 from tests.support.matrix_knowledge import seed_knowledge
 from webui import create_app
 
@@ -103,11 +104,13 @@ class Target:
     holder: str
     letter: int = 0  # the case's first customer notice (a printed letter where the complaint asks for one)
     rectification: int = 0  # a rectification notice issued from the case by m_super to the task's queue
+    attachment: int = 0  # a screenshot uploaded to the case
 
     def values(self) -> dict[str, Any]:
         """Placeholder values for URL templates."""
         return {"case": self.case, "case_id": self.case_id, "task": self.task, "notice": self.notice,
-                "dept": self.dept, "letter": self.letter, "rectification": self.rectification}
+                "dept": self.dept, "letter": self.letter, "rectification": self.rectification,
+                "attachment": self.attachment}
 
     def secrets(self) -> list[str]:
         """Texts of this case that must never appear where the case is not visible."""
@@ -233,7 +236,9 @@ def _target(engine: Engine, data: dict[str, Any], holder: str, department: str) 
     assert issuer is not None
     rectification = engine.rectifications.issue(NewRectification(
         case_id=case.id, unit=task.unit, department=department, requirement="矩阵整改要求"), issuer).id
-    return Target(case.id, case.number, task.id, notice.id, department, dict(data), holder, letter, rectification)
+    attachment = engine.attachments.upload(case.id, "matrix.png", png_bytes(), ADMIN).id
+    return Target(case.id, case.number, task.id, notice.id, department, dict(data), holder, letter, rectification,
+                  attachment)
 
 
 def is_login_redirect(response: TestResponse) -> bool:

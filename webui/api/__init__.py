@@ -13,6 +13,7 @@ from webui.api import (
     clock,
     definitions,
     docs,
+    evidence,
     knowledge,
     notices,
     problems,
@@ -28,7 +29,8 @@ from webui.api.spec import API_CONFIG, ProblemApi
 from webui.context import engine
 from webui.security import csrf
 
-RESOURCES = (cases, clock, tasks, notices, definitions, reports, users, units, knowledge, alerts, rectifications)
+RESOURCES = (cases, evidence, clock, tasks, notices, definitions, reports, users, units, knowledge, alerts,
+             rectifications)
 EXTENSION = "complaintflow_api"
 
 

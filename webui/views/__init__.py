@@ -11,6 +11,7 @@ from webui.views import (
     case,
     clock,
     customer_notices,
+    evidence,
     health,
     inbox,
     intake,
@@ -23,8 +24,8 @@ from webui.views import (
     units,
 )
 
-AREAS = (auth, health, inbox, task, intake, case, clock, customer_notices, supervisor, notices, owner, admin, units,
-         knowledge, alerts, rectifications)
+AREAS = (auth, health, inbox, task, intake, case, evidence, clock, customer_notices, supervisor, notices, owner, admin,
+         units, knowledge, alerts, rectifications)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -43,6 +43,9 @@ def _render(detail: CaseDetail, revealed: bool) -> str:
         rectification_statuses=STATUS_LABELS,
         may_curate=authz.may_curate_knowledge(who) and case.status.value == "closed",
         typical=engine().knowledge.for_case(case.id, who) if case.status.value == "closed" else None,
+        comments=engine().comments.for_case(case.id, who),
+        attachments=engine().attachments.for_case(case.id, who),
+        may_post=authz.may_change(who), departments=engine().ctx.departments.codes(),
     )
 
 

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from engine.domain import authz
 from engine.domain.errors import ConcurrentUpdate, Conflict, ValidationFailed
 from engine.domain.model import Actor, FormField, FormSpec, HumanTask, TaskStatus
+from engine.services.contact import CustomerContact
 from webui.conflicts import conflict_text
 from webui.context import actor, engine
 from webui.formatting import yes_no
@@ -83,8 +84,10 @@ def _permissions(task: HumanTask, who: Actor) -> dict[str, bool]:
 
 def render_task(task_id: str, status: int = 200, conflict: str = "", errors: dict[str, list[str]] | None = None,
                 values: dict[str, Any] | None = None, reassign_errors: dict[str, list[str]] | None = None,
-                reassign_to: str = "", unsaved: list[tuple[str, str]] | None = None) -> tuple[str, int]:
-    """The task page, optionally with a conflict message or per-field errors."""
+                reassign_to: str = "", unsaved: list[tuple[str, str]] | None = None,
+                contact: CustomerContact | None = None) -> tuple[str, int]:
+    """The task page, optionally with a conflict message or per-field errors, or the customer's revealed
+    contact (after the assignee of a contact task asked for it)."""
     who = actor()
     tf = engine().tasks.form(task_id, who)
     shown = dict(tf.values)
@@ -98,6 +101,9 @@ def render_task(task_id: str, status: int = 200, conflict: str = "", errors: dic
         complaint=complaint, similar=engine().knowledge.similar(category, cause, who), category=category,
         cause=cause,
         reassign_errors=reassign_errors or {}, reassign_to=reassign_to, unsaved=unsaved or [],
+        contacts_customer=tf.contacts_customer, contact=contact,
+        may_contact=authz.may_contact_customer(who, tf.task, tf.contacts_customer),
+        attachments=[a for a in engine().attachments.for_case(tf.task.case_id, who) if a.task_id == tf.task.id],
         **_permissions(tf.task, who),
     )
     return page, status
