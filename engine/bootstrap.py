@@ -48,6 +48,7 @@ from engine.services.printout import PrintService
 from engine.services.rectification.service import RectificationService
 from engine.services.regulator import RegulatorStatisticsService
 from engine.services.reports import ReportService
+from engine.services.search import SearchService
 from engine.services.sessions import SessionService
 from engine.services.tasks import TaskService
 from engine.services.throttle import ThrottleService
@@ -65,6 +66,7 @@ class Engine:
     cases: CaseService
     clock: ClockService
     tasks: TaskService
+    search: SearchService
     deploy: DeployService
     messages: MessageService
     migration: MigrationService
@@ -145,6 +147,7 @@ def build(
         cases=cases,
         clock=ClockService(ctx),
         tasks=TaskService(ctx),
+        search=SearchService(ctx),
         deploy=DeployService(ctx),
         messages=MessageService(ctx),
         migration=MigrationService(ctx),

@@ -43,12 +43,13 @@ def create_app(
 
 def _install(app: Flask) -> None:
     """Wire extensions, hooks, filters and blueprints."""
-    from webui import api, errors, formatting, i18n, ratelimit, reports, security
+    from webui import api, errors, formatting, i18n, paging, ratelimit, reports, security
     from webui.views import register_blueprints
 
     i18n.init_app(app)
     security.init_app(app)
     formatting.init_app(app)
+    paging.init_app(app)
     errors.init_app(app)
     register_blueprints(app)
     reports.init_app(app)

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from engine.domain.departments import DepartmentDirectory
 from engine.domain.model import Actor, HumanTask, Membership, NoticeAudience, Role, TaskStatus
 from engine.domain.organisation import OrganisationTree, overseen_units
+from engine.domain.search import CaseScope
 from engine.domain.supervision import SUPERVISING_DEPARTMENT
 
 READ_ALL = frozenset({Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR})
@@ -38,6 +39,16 @@ def may_see_case(actor: Actor, case_queues: set[Membership], touched: bool) -> b
     if actor.memberships:
         return bool(actor.memberships & case_queues)
     return bool(actor.departments & {q.department for q in case_queues})
+
+
+def case_scope(actor: Actor) -> CaseScope:
+    """The cases an actor finds in a search: exactly those may_see_case lets them open."""
+    if reads_everything(actor) and actor.oversees is None:
+        return CaseScope(everything=True)
+    units = actor.oversees if reads_everything(actor) else None
+    if actor.memberships:
+        return CaseScope(units=units, queues=frozenset(actor.memberships), worked_by=actor.username)
+    return CaseScope(units=units, departments=frozenset(actor.departments), worked_by=actor.username)
 
 
 def queues_of(actor: Actor, department: str | None = None) -> frozenset[Membership] | None:

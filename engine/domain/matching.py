@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -73,3 +74,15 @@ def customer_key(complaint: Mapping[str, Any], key: str) -> str | None:
     else:
         return None
     return _hmac(identity, key)
+
+
+def normal_name(name: object) -> str:
+    """A complainant's name as searched: NFKC, without white space, case folded (`张 三` = `张三`)."""
+    return "".join(unicodedata.normalize("NFKC", str(name or "")).split()).casefold()
+
+
+def name_key(name: object, key: str) -> str | None:
+    """The keyed hash of a complainant's name (normalised by `normal_name`; exact match only); None if empty.
+    The name is personal data sealed at rest (masking.ENCRYPTED_FIELDS), so search finds it this way only."""
+    text = normal_name(name)
+    return _hmac(f"name:{text}", key) if text else None

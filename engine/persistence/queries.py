@@ -75,6 +75,11 @@ def _case(row: CaseRow, version_no: int, sealer: Sealer) -> CaseSummary:
     )
 
 
+def case_summary(row: CaseRow, sealer: Sealer) -> CaseSummary:
+    """A case row as a list shows it (without its definition's version number)."""
+    return _case(row, 0, sealer)
+
+
 def _failure(at: datetime | None, record: dict[str, Any] | None) -> CaseFailure | None:
     """The case's recorded failure, or None when its last run succeeded."""
     if at is None or not record:

@@ -113,6 +113,7 @@ class CaseRepository:
             internal_due_at=new.internal_due_at, regulatory_due_at=new.regulatory_due_at,
             calendar_warning=new.calendar_warning, created_at=new.now, updated_at=new.now,
             process_data={}, completed_elements=[], current_elements=[], regulatory_extensions=[],
+            name_key=self.sealer.name_key(new.complaint.get("complainant_name")),
         )
         self.session.add(row)
         self.session.flush()

@@ -26,6 +26,8 @@ _cases = sa.table(
 # The phone and ID-number keys (migration 0017): migration 0010 runs this module before they exist.
 _case_keys = sa.table("complaint_case", sa.column("id", sa.Integer), sa.column("phone_key", sa.String),
                       sa.column("id_key", sa.String))
+# The name's key (migration 0023, the case search).
+_name_keys = sa.table("complaint_case", sa.column("id", sa.Integer), sa.column("name_key", sa.String))
 _facts = sa.table("case_fact", sa.column("case_id", sa.Integer), sa.column("customer_key", sa.String))
 
 
@@ -50,6 +52,26 @@ def rematch_all(conn: Connection, sealer: Sealer) -> int:
         last_id = rows[-1].id
 
 
+def name_keys_all(conn: Connection, sealer: Sealer) -> int:
+    """Compute every case's name key (migration 0023); returns how many cases."""
+    done, last_id = 0, 0
+    while True:
+        rows = conn.execute(
+            sa.select(_cases.c.id, _cases.c.complaint).where(_cases.c.id > last_id).order_by(_cases.c.id).limit(BATCH)
+        ).all()
+        if not rows:
+            return done
+        for row in rows:
+            _set_name_key(conn, row.id, sealer, sealer.open_fields(row.complaint or {}))
+        done += len(rows)
+        last_id = rows[-1].id
+
+
+def _set_name_key(conn: Connection, case_id: int, sealer: Sealer, complaint: Mapping[str, Any]) -> None:
+    conn.execute(sa.update(_name_keys).where(_name_keys.c.id == case_id)
+                 .values(name_key=sealer.name_key(complaint.get("complainant_name"))))
+
+
 def open_all(conn: Connection, sealer: Sealer) -> int:
     """Decrypt every case's personal data in place (to go back before migration 0010)."""
     return _rewrite(conn, sealer.open, sealer.open_fields, None)
@@ -60,7 +82,9 @@ def _rewrite(
     matcher: Sealer | None,
 ) -> int:
     done, last_id = 0, 0
-    case_keys = "phone_key" in {c["name"] for c in sa.inspect(conn).get_columns("complaint_case")}
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("complaint_case")}
+    case_keys = "phone_key" in columns
+    name_keys = "name_key" in columns
     while True:
         rows = conn.execute(
             sa.select(_cases).where(_cases.c.id > last_id).order_by(_cases.c.id).limit(BATCH)
@@ -68,13 +92,14 @@ def _rewrite(
         if not rows:
             return done
         for row in rows:
-            done += _rewrite_case(conn, row, text, fields, matcher, case_keys)
+            done += _rewrite_case(conn, row, text, fields, matcher, case_keys, name_keys)
         last_id = rows[-1].id
 
 
 def _rewrite_case(
     conn: Connection, row: Any, text: Callable[[str], str],
     fields: Callable[[Mapping[str, Any]], dict[str, Any]], matcher: Sealer | None, case_keys: bool,
+    name_keys: bool = False,
 ) -> int:
     changed = conn.execute(
         sa.update(_cases).where(_cases.c.id == row.id, _cases.c.version == row.version).values(
@@ -86,6 +111,8 @@ def _rewrite_case(
         complaint = matcher.open_fields(row.complaint or {})
         if case_keys:
             _set_case_keys(conn, row.id, matcher, complaint)
+        if name_keys:
+            _set_name_key(conn, row.id, matcher, complaint)
         conn.execute(sa.update(_facts).where(_facts.c.case_id == row.id)
                      .values(customer_key=matcher.customer_key(complaint)))
     return int(changed)

@@ -14,7 +14,7 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from engine.domain.masking import ENCRYPTED_FIELDS
-from engine.domain.matching import MatchKeys, customer_key, id_number_key, match_keys, phone_key
+from engine.domain.matching import MatchKeys, customer_key, id_number_key, match_keys, name_key, phone_key
 
 SEALED_PREFIX = "cf1:"
 
@@ -84,6 +84,10 @@ class Sealer:
     def id_number_key(self, number: str) -> str | None:
         """The keyed hash an ID number is looked up by."""
         return id_number_key(number, self._match_key)
+
+    def name_key(self, name: object) -> str | None:
+        """The keyed hash a complainant's name is searched by (complaint_case.name_key)."""
+        return name_key(name, self._match_key)
 
 
 def is_sealed(value: object) -> bool:

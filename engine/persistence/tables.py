@@ -40,6 +40,9 @@ class CaseRow(Base):
     __table_args__ = (
         Index("ix_complaint_case_phone_key", "phone_key", "received_at"),
         Index("ix_complaint_case_id_key", "id_key", "received_at"),
+        # The case search (engine/persistence/search.py): by the name's keyed hash, and its deadline sort.
+        Index("ix_complaint_case_name_key", "name_key", "received_at"),
+        Index("ix_complaint_case_regulatory_due", "regulatory_due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,6 +87,9 @@ class CaseRow(Base):
     # the first case's), and a review case (核查) opened on a decided case.
     merged_into_id: Mapped[int | None] = mapped_column(Integer, index=True)
     review_of_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # Keyed hash of the complainant's name (engine.domain.matching.name_key): the search's exact match on a
+    # name that is sealed at rest.
+    name_key: Mapped[str | None] = mapped_column(String(32))
 
 
 class HumanTaskRow(Base):

@@ -32,6 +32,7 @@ from engine.persistence.repositories import (
     UserRepository,
 )
 from engine.persistence.sealing import Sealer
+from engine.persistence.search import CaseSearch
 from engine.persistence.sessions import SessionRepository
 
 
@@ -65,6 +66,7 @@ class UnitOfWork:
         self.comments = CommentRepository(self.session, self.sealer)
         self.attachments = AttachmentRepository(self.session)
         self.read = ReadQueries(self.session, self.sealer)
+        self.search = CaseSearch(self.session, self.sealer)
         self.reports = ReportQueries(self.session)
         return self
 

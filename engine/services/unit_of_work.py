@@ -27,6 +27,7 @@ from engine.domain.model import (
     Notice,
     NoticeAudience,
 )
+from engine.domain.paging import PageRequest
 from engine.domain.records import (
     CaseFactRecord,
     CaseProjection,
@@ -44,6 +45,7 @@ from engine.domain.records import (
 from engine.domain.rectification import NewRectification, Rectification, RectificationFilter
 from engine.domain.regulatory_clock import ClockFacts, ClockRequest, RequestStatus
 from engine.domain.repeats import SameCustomerCase
+from engine.domain.search import CaseCriteria, CaseScope
 from engine.domain.supervision import SupervisionCandidate, SupervisionThresholds
 from engine.domain.throttle import Counter
 
@@ -546,6 +548,18 @@ class Reads(Protocol):
         ...
 
 
+class Searches(Protocol):
+    """Finding cases by exact keys, days and codes within what the actor may see."""
+
+    def cases(self, criteria: CaseCriteria, scope: CaseScope, page: PageRequest) -> list[CaseSummary]:
+        """One page of the cases found, in the page's order."""
+        ...
+
+    def count(self, criteria: CaseCriteria, scope: CaseScope, cap: int) -> int:
+        """How many cases are found, counting at most `cap`."""
+        ...
+
+
 class ReportReads(Protocol):
     """SQL aggregates over the case_fact projection (plus human_task, notice and the case's deadlines)."""
 
@@ -744,6 +758,9 @@ class UnitOfWork(Protocol):
 
     @property
     def reports(self) -> ReportReads: ...
+
+    @property
+    def search(self) -> Searches: ...
 
     def __enter__(self) -> UnitOfWork:
         """Begin the transaction."""

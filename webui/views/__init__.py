@@ -19,13 +19,14 @@ from webui.views import (
     notices,
     owner,
     rectifications,
+    search,
     supervisor,
     task,
     units,
 )
 
 AREAS = (auth, health, inbox, task, intake, case, evidence, clock, customer_notices, supervisor, notices, owner, admin,
-         units, knowledge, alerts, rectifications)
+         units, knowledge, alerts, rectifications, search)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,0 +1,92 @@
+"""Finding cases: exact keys (number, keyed hashes), days, codes; only the cases the actor may see.
+
+Every filter is an indexed column of complaint_case (number, phone_key, id_number_key, name_key, received_at,
+status, unit) or a short EXISTS over the case's tasks (department), and the sorts are index orders (received_at,
+number, regulatory_due_at) with the id as tie-break, so a page is read in index order and stops at its last row.
+Visibility mirrors authz.may_see_case: a task of the case in the actor's queues or subtrees, or the actor's
+own work on it (audit events by case).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from engine.domain.model import CaseSummary
+from engine.domain.paging import PageRequest
+from engine.domain.search import CaseCriteria, CaseScope
+from engine.persistence.queries import WORK_ACTIONS, case_summary
+from engine.persistence.sealing import Sealer
+from engine.persistence.tables import AuditEventRow, CaseRow, HumanTaskRow
+
+SORT_COLUMNS: dict[str, Any] = {
+    "received": CaseRow.received_at, "number": CaseRow.number, "regulatory_due": CaseRow.regulatory_due_at,
+}
+# criteria field -> column compared by equality
+EQUAL: dict[str, Any] = {
+    "number": CaseRow.number, "phone_key": CaseRow.phone_key, "id_number_key": CaseRow.id_key,
+    "name_key": CaseRow.name_key, "status": CaseRow.status, "unit": CaseRow.unit, "grade": CaseRow.grade,
+    "process_key": CaseRow.process_key,
+}
+
+
+def _has_task(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    return exists().where(HumanTaskRow.case_id == CaseRow.id, *conditions)
+
+
+def visible(scope: CaseScope) -> ColumnElement[bool] | None:
+    """SQL for the cases `scope` admits (None: every case)."""
+    if scope.everything:
+        return None
+    t = HumanTaskRow
+    admits: list[ColumnElement[bool]] = []
+    if scope.units is not None:
+        admits.append(_has_task(t.unit.in_(sorted(scope.units))))
+    if scope.queues:
+        admits.append(_has_task(or_(*(and_(t.unit == q.unit, t.department == q.department)
+                                       for q in sorted(scope.queues)))))
+    if scope.departments:
+        admits.append(_has_task(t.department.in_(sorted(scope.departments))))
+    if scope.worked_by:
+        a = AuditEventRow
+        admits.append(CaseRow.id.in_(select(a.case_id).where(
+            a.actor == scope.worked_by, a.action.in_(WORK_ACTIONS), a.case_id.is_not(None))))
+    return or_(*admits) if admits else false()
+
+
+def _where(criteria: CaseCriteria, scope: CaseScope) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [
+        column == getattr(criteria, name) for name, column in EQUAL.items() if getattr(criteria, name) is not None
+    ]
+    if criteria.received_from is not None:
+        conditions.append(CaseRow.received_at >= criteria.received_from)
+    if criteria.received_before is not None:
+        conditions.append(CaseRow.received_at < criteria.received_before)
+    if criteria.department is not None:
+        conditions.append(_has_task(HumanTaskRow.department == criteria.department))
+    admitted = visible(scope)
+    return conditions if admitted is None else [*conditions, admitted]
+
+
+class CaseSearch:
+    """Search queries over complaint_case."""
+
+    def __init__(self, session: Session, sealer: Sealer):
+        self.session = session
+        self.sealer = sealer
+
+    def cases(self, criteria: CaseCriteria, scope: CaseScope, page: PageRequest) -> list[CaseSummary]:
+        """One page of the cases found, in the page's order (ties: newest case first)."""
+        column = SORT_COLUMNS.get(page.sort, CaseRow.received_at)
+        order = (column.desc(), CaseRow.id.desc()) if page.descending else (column, CaseRow.id)
+        query: Select[Any] = (select(CaseRow).where(*_where(criteria, scope)).order_by(*order)
+                              .limit(page.size).offset(page.offset))
+        return [case_summary(row, self.sealer) for row in self.session.scalars(query)]
+
+    def count(self, criteria: CaseCriteria, scope: CaseScope, cap: int) -> int:
+        """How many cases are found, counting at most `cap`."""
+        first = select(CaseRow.id).where(*_where(criteria, scope)).limit(cap).subquery()
+        return int(self.session.scalar(select(func.count()).select_from(first)) or 0)
+
