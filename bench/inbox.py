@@ -123,7 +123,7 @@ def seed(engine: Engine, tree: OrganisationTree, first: int, last: int, definiti
     """Bulk-insert cases first..last with their tasks (secondary indexes dropped meanwhile and rebuilt from
     their own definitions); ANALYZE. Rows and seconds."""
     sqlite = engine.ctx.db.dialect == "sqlite"
-    gen = Generator(tree, definition_id, sqlite, seed=first)
+    gen = Generator(tree, definition_id, sqlite, seed=first, match_key=engine.ctx.settings.match_key)
     started = time.perf_counter()
     task_rows = 0
     raw = engine.ctx.db.sql_engine.raw_connection()

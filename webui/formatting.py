@@ -124,7 +124,7 @@ def nav() -> dict[str, Any]:
     eng = engine()
     counts = eng.tasks.counts(who)
     queues = [(d, _queue_count(d, counts, len(who.departments))) for d in sorted(who.departments)]
-    unread = len(eng.notices.for_actor(who, unread_only=True)) + len(eng.alerts.received(who, pending_only=True))
+    unread = eng.notices.unread_count(who) + len(eng.alerts.received(who, pending_only=True))
     return {
         "counts": counts, "queues": queues, "unread": unread,
         "is_supervisor": authz.may_chase(who) or authz.reads_everything(who),

@@ -66,6 +66,10 @@ CODED = {
     "idempotency_key_reused": N_("该幂等键已用于另一份不同的投诉，请换用新键"),
     "chase_reason_required": N_("请填写催办原因"),
     "not_an_active_member": N_("%(user)s 不是 %(unit)s %(department)s 的在岗成员"),
+    "reassign_choose": N_("请选择本部门的在岗人员"),
+    "search_phone_digits": N_("电话号码应包含数字"),
+    "search_unknown_code": N_("未知的取值 %(value)s"),
+    "search_bad_key": N_("检索条件无效，请重新搜索"),
 }
 
 # Refusals (Forbidden.code); any other refusal reads as the generic sentence.

@@ -16,6 +16,7 @@ from typing import Any
 
 from bench.support import PROCESSES, department_codes
 from engine.domain.clock import CHINA_TZ
+from engine.domain.matching import id_number_key, name_key, phone_key
 from engine.domain.model import Actor, Membership, Role
 from engine.domain.organisation import OrganisationTree, RawUnit, build_tree, overseen_units
 
@@ -36,11 +37,30 @@ CASE_COLUMNS = ["id", "number", "definition_id", "process_key", "status", "versi
                 "process_data", "completed_elements", "current_elements", "channel", "organisation", "grade",
                 "category", "cause", "received_at", "received_by", "internal_due_at", "regulatory_due_at",
                 "regulatory_extensions", "supervised", "calendar_warning", "closed_at", "created_at", "updated_at",
-                "unit", "failed_at", "failure"]
+                "unit", "failed_at", "failure", "regulatory_clock", "clock_paused_at", "phone_key", "id_key",
+                "merged_into_id", "review_of_id", "name_key"]
 TASK_COLUMNS = ["id", "case_id", "case_number", "process_key", "bpmn_id", "title", "department", "lane", "grade",
                 "status", "assignee", "created_at", "due_at", "completed_at", "completed_by", "chase_count",
                 "last_chased_at", "unit"]
 POOL = 8192  # distinct timestamps to draw from (formatting one per row would dominate the seeding)
+CUSTOMERS = 700_000  # distinct complainants: some complain more than once
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华玉"
+
+
+def customer_phone(customer: int) -> str:
+    """Customer n's mobile number."""
+    return f"139{customer:08d}"
+
+
+def customer_id_number(customer: int) -> str:
+    """Customer n's resident ID number (the shape only)."""
+    return f"31010119{customer % 100:02d}0101{customer:04d}"[-18:].rjust(18, "1")
+
+
+def customer_name(customer: int) -> str:
+    """Customer n's name: 20 surnames x 26 x 26 given names, so a name is shared by a few hundred customers."""
+    return SURNAMES[customer % 20] + GIVEN[(customer // 20) % 26] + GIVEN[(customer // 520) % 26]
 
 
 def branch_code(b: int) -> str:
@@ -83,8 +103,9 @@ def supervisor(tree: OrganisationTree, branch: str) -> Actor:
 class Generator:
     """Rows (tuples in CASE_COLUMNS / TASK_COLUMNS order) of complaint_case and human_task, deterministic."""
 
-    def __init__(self, tree: OrganisationTree, definition_id: int, sqlite: bool, seed: int):
+    def __init__(self, tree: OrganisationTree, definition_id: int, sqlite: bool, seed: int, match_key: str = ""):
         self.definition_id = definition_id
+        self.match_key = match_key
         self.sqlite = sqlite
         self.rng = random.Random(seed)
         self.outlets = [u for u in tree.units.values() if u.kind == "outlet"]
@@ -128,6 +149,12 @@ class Generator:
             return Membership(outlet.parent, "service_mgmt")
         return Membership(self.head_office.code, self.rng.choice(self.head_office.departments))
 
+    def _customer_keys(self, customer: int) -> tuple[Any, ...]:
+        """phone_key, id_key, merged_into_id, review_of_id, name_key of a case of customer n."""
+        key = self.match_key
+        return (phone_key(customer_phone(customer), key), id_number_key(customer_id_number(customer), key),
+                None, None, name_key(customer_name(customer), key))
+
     def case_and_tasks(self, case_id: int) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
         rng = self.rng
         closed = rng.random() < CLOSED_SHARE
@@ -139,7 +166,7 @@ class Generator:
                 '{"bench":true}', COMPLAINT_JSON, "{}", "[]", "[]", "counter", "branch", "general", "deposits",
                 "service_attitude", received, person(Membership(outlet.code, "branch_front"), 0), internal,
                 regulatory, "[]", 0 if self.sqlite else False, None, closed_at, received, received, outlet.code,
-                None, None)
+                None, None, None, None, *self._customer_keys(rng.randrange(CUSTOMERS)))
         tasks = []
         for n, (created, due, completed) in enumerate(task_times):
             queue = self._queue(outlet)

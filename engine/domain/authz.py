@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from engine.domain.departments import DepartmentDirectory
 from engine.domain.model import Actor, HumanTask, Membership, NoticeAudience, Role, TaskStatus
 from engine.domain.organisation import OrganisationTree, overseen_units
-from engine.domain.search import CaseScope
+from engine.domain.search import ANY_UNIT, CaseScope
 from engine.domain.supervision import SUPERVISING_DEPARTMENT
 
 READ_ALL = frozenset({Role.ADMIN, Role.AUDITOR, Role.SUPERVISOR})
@@ -41,11 +41,14 @@ def may_see_case(actor: Actor, case_queues: set[Membership], touched: bool) -> b
     return bool(actor.departments & {q.department for q in case_queues})
 
 
-def case_scope(actor: Actor) -> CaseScope:
-    """The cases an actor finds in a search: exactly those may_see_case lets them open."""
+def case_scope(actor: Actor, tree: OrganisationTree) -> CaseScope:
+    """The cases an actor finds in a search: exactly those may_see_case lets them open. Subtrees covering the
+    whole tree (head office) become "a task anywhere" (no list of every unit in the SQL)."""
     if reads_everything(actor) and actor.oversees is None:
         return CaseScope(everything=True)
     units = actor.oversees if reads_everything(actor) else None
+    if units is not None and units >= tree.units.keys():
+        units = ANY_UNIT
     if actor.memberships:
         return CaseScope(units=units, queues=frozenset(actor.memberships), worked_by=actor.username)
     return CaseScope(units=units, departments=frozenset(actor.departments), worked_by=actor.username)

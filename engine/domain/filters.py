@@ -6,6 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from engine.domain.model import Membership
+from engine.domain.paging import Sorting
+
+# The task lists' sorts: by due time (soonest first; none last), by arrival, by complaint number.
+TASK_SORTING = Sorting(keys=("due", "created", "case"), default="due")
+# The archive's: by completion (newest first), by due time, by complaint number.
+ARCHIVE_SORTING = Sorting(keys=("completed", "due", "case"), default="completed", descending=frozenset({"completed"}))
 
 
 @dataclass(frozen=True)
@@ -23,5 +29,9 @@ class TaskFilter:
     grade: str | None = None
     process_key: str | None = None
     due_before: datetime | None = None
+    # due_before applies to the case's internal and regulatory deadlines as well (the supervisor desk)
+    case_clocks: bool = False
+    sort: str = ""  # a key of TASK_SORTING / ARCHIVE_SORTING; "": soonest due first (completed: newest first)
+    descending: bool = False
     limit: int = 100
     offset: int = 0

@@ -53,6 +53,7 @@ class NoticeKind(StrEnum):
     CHASE = "chase"
     SUPERVISION = "supervision"
     MENTION = "mention"  # a comment on the case mentions the department
+    REASSIGN = "reassign"  # a supervisor handed a task to someone: they are told
 
 
 SYSTEM = "system"
@@ -168,6 +169,7 @@ class HumanTask:
     chase_count: int = 0
     unit: str = ""  # the organisation unit whose department queue holds the task
     regulatory_due_at: datetime | None = None  # the case's regulatory deadline (lists mark it when passed)
+    internal_due_at: datetime | None = None  # the case's internal deadline (the supervisor desk marks it too)
 
 
 @dataclass

@@ -14,12 +14,18 @@ CASE_SORTING = Sorting(keys=("received", "number", "regulatory_due"), default="r
 
 @dataclass(frozen=True)
 class CaseQuery:
-    """A search as a person asks it: exact number, phone, ID number or name; days; codes. Empty: any."""
+    """A search as a person asks it: exact number, phone, ID number or name; days; codes. Empty: any.
+
+    Phone, ID number and name may come as their keyed hashes instead (`*_key`: a search page's link carries
+    those, so personal data never sits in a URL, a browser history or a proxy's log)."""
 
     number: str = ""
     phone: str = ""
     id_number: str = ""
     name: str = ""
+    phone_key: str = ""
+    id_number_key: str = ""
+    name_key: str = ""
     received_from: date | None = None  # China days, both included
     received_to: date | None = None
     status: str = ""
@@ -48,6 +54,9 @@ class CaseCriteria:
     department: str | None = None
     grade: str | None = None
     process_key: str | None = None
+
+
+ANY_UNIT: frozenset[str] = frozenset({"*"})  # CaseScope.units: a task in any unit of the tree
 
 
 @dataclass(frozen=True)

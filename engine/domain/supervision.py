@@ -9,10 +9,13 @@ from datetime import datetime, timedelta
 
 from engine.domain.calendar import BusinessCalendar
 from engine.domain.clock import to_china
+from engine.domain.paging import Sorting
 
 # The department that keeps the supervision list and is addressed when a supervised case has no open task
 # (head-office complaint management, 总行投诉管理部门; a code of processes/departments.toml).
 SUPERVISING_DEPARTMENT = "complaint_mgmt"
+# The supervision list's sorts: by receipt (oldest first), by either deadline, by complaint number.
+SUPERVISION_SORTING = Sorting(keys=("received", "internal_due", "regulatory_due", "number"), default="received")
 
 
 @dataclass(frozen=True)

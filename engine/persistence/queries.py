@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.domain.filters import TaskFilter
@@ -24,6 +24,7 @@ from engine.domain.model import (
     NoticeKind,
     TaskStatus,
 )
+from engine.domain.paging import PageRequest
 from engine.domain.records import ReportScope
 from engine.domain.supervision import SupervisionCandidate, SupervisionThresholds
 from engine.persistence.sealing import Sealer
@@ -37,6 +38,10 @@ from engine.persistence.tables import (
     TimerRow,
 )
 
+SUPERVISION_COLUMNS: dict[str, Any] = {
+    "received": CaseRow.received_at, "internal_due": CaseRow.internal_due_at,
+    "regulatory_due": CaseRow.regulatory_due_at, "number": CaseRow.number,
+}
 # Audit actions that mean "this person worked on the case" (a denied attempt is not one of them).
 # Acting on a case's work makes it visible to the actor; a chase does not (it needs the task visible already).
 WORK_ACTIONS = ("case_opened", "claim", "unclaim", "reassign", "complete")
@@ -80,6 +85,20 @@ def case_summary(row: CaseRow, sealer: Sealer) -> CaseSummary:
     return _case(row, 0, sealer)
 
 
+def _task_order(flt: TaskFilter) -> tuple[Any, ...]:
+    """ORDER BY of a task list: the filter's sort and direction (none: soonest due first, or for the tasks
+    someone completed the newest first), ties by arrival and id."""
+    t = HumanTaskRow
+    sort = flt.sort or ("completed" if flt.completed_by else "due")
+    descending = flt.descending if flt.sort else bool(flt.completed_by)
+    keys: tuple[Any, ...] = {
+        "completed": (t.completed_at,), "created": (t.created_at,), "case": (t.case_number,),
+    }.get(sort, (t.due_at.is_(None), t.due_at, t.created_at))
+    if descending:
+        return (*(k.desc() for k in keys), t.id.desc())
+    return keys if sort == "due" else (*keys, t.id)
+
+
 def _failure(at: datetime | None, record: dict[str, Any] | None) -> CaseFailure | None:
     """The case's recorded failure, or None when its last run succeeded."""
     if at is None or not record:
@@ -107,6 +126,20 @@ def _audience_filter(audience: NoticeAudience) -> ColumnElement[bool]:
     return or_(NoticeRow.addressee == audience.addressee, reached)
 
 
+NOTICE_COLUMNS: dict[str, Any] = {"created": NoticeRow.id, "case": NoticeRow.case_number, "kind": NoticeRow.kind}
+
+
+def _notice_query(case_id: int | None, audience: NoticeAudience | None, unread_only: bool) -> Select[Any]:
+    query = select(NoticeRow)
+    if case_id is not None:
+        query = query.where(NoticeRow.case_id == case_id)
+    if audience is not None:
+        query = query.where(_audience_filter(audience))
+    if unread_only:
+        query = query.where(NoticeRow.read_at.is_(None))
+    return query
+
+
 class ReadQueries:
     """Queries the inbox, case page, supervisor desk and process owner pages use."""
 
@@ -115,11 +148,9 @@ class ReadQueries:
         self.sealer = sealer
 
     def tasks(self, flt: TaskFilter) -> list[HumanTask]:
-        """Task rows matching the filter, soonest due first (completed ones: newest first)."""
-        if flt.completed_by:
-            order: tuple[Any, ...] = (HumanTaskRow.completed_at.desc(),)
-        else:
-            order = (HumanTaskRow.due_at.is_(None), HumanTaskRow.due_at, HumanTaskRow.created_at)
+        """Task rows matching the filter in the filter's order (default: soonest due first; completed ones:
+        newest first)."""
+        order = _task_order(flt)
         page = self._task_query(flt).order_by(*order).limit(flt.limit).offset(flt.offset)
         if flt.units is not None and not flt.completed_by:
             # A subtree (many units): no index holds its tasks in list order, so the page is found by sorting
@@ -129,13 +160,16 @@ class ReadQueries:
         return self._with_regulatory_due([_task(r) for r in self.session.scalars(page)])
 
     def _with_regulatory_due(self, tasks: list[HumanTask]) -> list[HumanTask]:
-        """The tasks with their cases' regulatory deadlines (one look-up by primary key for the page)."""
+        """The tasks with their cases' regulatory and internal deadlines (one look-up by primary key for the
+        page)."""
         case_ids = sorted({t.case_id for t in tasks})
         if not case_ids:
             return tasks
-        rows = self.session.execute(select(CaseRow.id, CaseRow.regulatory_due_at).where(CaseRow.id.in_(case_ids)))
-        dues = {row.id: row.regulatory_due_at for row in rows}
-        return [replace(t, regulatory_due_at=dues.get(t.case_id)) for t in tasks]
+        rows = self.session.execute(select(CaseRow.id, CaseRow.regulatory_due_at, CaseRow.internal_due_at)
+                                    .where(CaseRow.id.in_(case_ids)))
+        dues = {row.id: (row.regulatory_due_at, row.internal_due_at) for row in rows}
+        return [replace(t, regulatory_due_at=dues.get(t.case_id, (None, None))[0],
+                        internal_due_at=dues.get(t.case_id, (None, None))[1]) for t in tasks]
 
     def count_tasks(self, flt: TaskFilter, cap: int | None = None) -> int:
         """How many task rows match the filter (at most `cap`: counting stops there)."""
@@ -161,7 +195,11 @@ class ReadQueries:
             query = query.where(HumanTaskRow.grade == flt.grade)
         if flt.process_key:
             query = query.where(HumanTaskRow.process_key == flt.process_key)
-        if flt.due_before is not None:
+        if flt.due_before is not None and flt.case_clocks:
+            late_case = exists().where(CaseRow.id == HumanTaskRow.case_id, or_(
+                CaseRow.internal_due_at < flt.due_before, CaseRow.regulatory_due_at < flt.due_before))
+            query = query.where(or_(HumanTaskRow.due_at < flt.due_before, late_case))
+        elif flt.due_before is not None:
             query = query.where(HumanTaskRow.due_at < flt.due_before)
         return query
 
@@ -250,30 +288,44 @@ class ReadQueries:
 
     def notices(
         self, *, case_id: int | None = None, audience: NoticeAudience | None = None,
-        unread_only: bool = False, limit: int = 100,
+        unread_only: bool = False, limit: int = 100, page: PageRequest | None = None,
     ) -> list[Notice]:
-        """Notices for a case, or those an audience reads (see NoticeAudience), newest first."""
-        query = select(NoticeRow).order_by(NoticeRow.id.desc()).limit(limit)
-        if case_id is not None:
-            query = query.where(NoticeRow.case_id == case_id)
-        if audience is not None:
-            query = query.where(_audience_filter(audience))
-        if unread_only:
-            query = query.where(NoticeRow.read_at.is_(None))
+        """Notices for a case, or those an audience reads (see NoticeAudience): newest first, or the page's."""
+        page = page or PageRequest(size=limit, sort="created", descending=True)
+        column = NOTICE_COLUMNS.get(page.sort, NoticeRow.id)
+        order = (column.desc(), NoticeRow.id.desc()) if page.descending else (column, NoticeRow.id)
+        query = _notice_query(case_id, audience, unread_only).order_by(*order).limit(page.size).offset(page.offset)
         return [_notice(r) for r in self.session.scalars(query)]
+
+    def count_notices(self, audience: NoticeAudience, unread_only: bool, cap: int) -> int:
+        """How many notices an audience reads (counting at most `cap`)."""
+        first = _notice_query(None, audience, unread_only).with_only_columns(NoticeRow.id).limit(cap).subquery()
+        return int(self.session.scalar(select(func.count()).select_from(first)) or 0)
 
     def notice(self, notice_id: int) -> Notice | None:
         """One notice."""
         row = self.session.get(NoticeRow, notice_id)
         return _notice(row) if row else None
 
-    def supervised_cases(self, units: frozenset[str] | None = None, limit: int = 200) -> list[CaseSummary]:
-        """Open cases on the supervision list (received in `units`, if given)."""
+    def supervised_cases(self, units: frozenset[str] | None = None, limit: int = 200,
+                         page: PageRequest | None = None) -> list[CaseSummary]:
+        """Open cases on the supervision list (received in `units`, if given): the page's (default: the first
+        `limit`, oldest first)."""
+        page = page or PageRequest(size=limit, sort="received")
+        column = SUPERVISION_COLUMNS.get(page.sort, CaseRow.received_at)
+        order = (column.desc(), CaseRow.id.desc()) if page.descending else (column, CaseRow.id)
+        query = self._supervised(units).order_by(*order).limit(page.size).offset(page.offset)
+        return [_case(r, 0, self.sealer) for r in self.session.scalars(query)]
+
+    def count_supervised(self, units: frozenset[str] | None, cap: int) -> int:
+        """How many open cases are on the supervision list (counting at most `cap`)."""
+        first = self._supervised(units).with_only_columns(CaseRow.id).limit(cap).subquery()
+        return int(self.session.scalar(select(func.count()).select_from(first)) or 0)
+
+    @staticmethod
+    def _supervised(units: frozenset[str] | None) -> Select[Any]:
         query = select(CaseRow).where(CaseRow.supervised.is_(True), CaseRow.status == "open")
-        if units is not None:
-            query = query.where(CaseRow.unit.in_(sorted(units)))
-        rows = self.session.scalars(query.order_by(CaseRow.received_at).limit(limit))
-        return [_case(r, 0, self.sealer) for r in rows]
+        return query if units is None else query.where(CaseRow.unit.in_(sorted(units)))
 
     def definitions(self) -> list[DefinitionInfo]:
         """Every deployed version, newest first per process, with its running case count."""

@@ -485,9 +485,14 @@ class UserRepository:
         return [_user(r, memberships.get(r.id, [])) for r in rows]
 
     def in_department(self, department: str, unit: str | None = None) -> list[StoredUser]:
-        """Active users of a department (for reassignment), or of its queue at one unit (for notices)."""
-        return [u for u in self.all() if u.active and any(
-            m.department == department and unit in (None, m.unit) for m in u.memberships)]
+        """Active users of a department, or of its queue at one unit (reassignment, notices), by name."""
+        member = select(UserMembershipRow.user_id).where(UserMembershipRow.department == department)
+        if unit is not None:
+            member = member.where(UserMembershipRow.unit == unit)
+        rows = self.session.scalars(select(UserRow).where(UserRow.active.is_(True), UserRow.id.in_(member))
+                                    .order_by(UserRow.username)).all()
+        memberships = self._memberships([r.id for r in rows])
+        return [_user(r, memberships.get(r.id, [])) for r in rows]
 
 
 class CaseFactRepository:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from engine.domain.model import CaseSummary
 from engine.domain.paging import PageRequest
-from engine.domain.search import CaseCriteria, CaseScope
+from engine.domain.search import ANY_UNIT, CaseCriteria, CaseScope
 from engine.persistence.queries import WORK_ACTIONS, case_summary
 from engine.persistence.sealing import Sealer
 from engine.persistence.tables import AuditEventRow, CaseRow, HumanTaskRow
@@ -42,7 +42,9 @@ def visible(scope: CaseScope) -> ColumnElement[bool] | None:
         return None
     t = HumanTaskRow
     admits: list[ColumnElement[bool]] = []
-    if scope.units is not None:
+    if scope.units == ANY_UNIT:
+        admits.append(_has_task())
+    elif scope.units is not None:
         admits.append(_has_task(t.unit.in_(sorted(scope.units))))
     if scope.queues:
         admits.append(_has_task(or_(*(and_(t.unit == q.unit, t.department == q.department)
@@ -77,16 +79,14 @@ class CaseSearch:
         self.session = session
         self.sealer = sealer
 
-    def cases(self, criteria: CaseCriteria, scope: CaseScope, page: PageRequest) -> list[CaseSummary]:
-        """One page of the cases found, in the page's order (ties: newest case first)."""
+    def find(self, criteria: CaseCriteria, scope: CaseScope, page: PageRequest,
+             cap: int) -> tuple[list[CaseSummary], int]:
+        """One page of the cases found, in the page's order (ties: by id), and how many were found (at most
+        `cap`: counting stops there)."""
+        where = _where(criteria, scope)
         column = SORT_COLUMNS.get(page.sort, CaseRow.received_at)
         order = (column.desc(), CaseRow.id.desc()) if page.descending else (column, CaseRow.id)
-        query: Select[Any] = (select(CaseRow).where(*_where(criteria, scope)).order_by(*order)
-                              .limit(page.size).offset(page.offset))
-        return [case_summary(row, self.sealer) for row in self.session.scalars(query)]
-
-    def count(self, criteria: CaseCriteria, scope: CaseScope, cap: int) -> int:
-        """How many cases are found, counting at most `cap`."""
-        first = select(CaseRow.id).where(*_where(criteria, scope)).limit(cap).subquery()
-        return int(self.session.scalar(select(func.count()).select_from(first)) or 0)
-
+        query: Select[Any] = select(CaseRow).where(*where).order_by(*order).limit(page.size).offset(page.offset)
+        rows = [case_summary(row, self.sealer) for row in self.session.scalars(query)]
+        first = select(CaseRow.id).where(*where).limit(cap).subquery()
+        return rows, int(self.session.scalar(select(func.count()).select_from(first)) or 0)

@@ -21,7 +21,8 @@ from engine.services.unit_of_work import UnitOfWork
 log = logging.getLogger("engine.mail")
 
 
-MAIL_LABELS = {NoticeKind.CHASE: "催办", NoticeKind.SUPERVISION: "督办", NoticeKind.MENTION: "备注提及"}
+MAIL_LABELS = {NoticeKind.CHASE: "催办", NoticeKind.SUPERVISION: "督办", NoticeKind.MENTION: "备注提及",
+               NoticeKind.REASSIGN: "改派"}
 MENTION_TEXT = "工单内部备注中提及贵部门，请登录系统查看。"
 
 

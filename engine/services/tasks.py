@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -12,11 +12,22 @@ from engine.bpmn.definitions import LoadedDefinition
 from engine.domain import authz
 from engine.domain.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound, ValidationFailed, WorkflowError
 from engine.domain.filters import TaskFilter
-from engine.domain.model import Actor, ContextEntry, FormField, FormSpec, HumanTask, Membership, Role, TaskStatus
+from engine.domain.model import (
+    Actor,
+    ContextEntry,
+    FormField,
+    FormSpec,
+    HumanTask,
+    Membership,
+    NoticeKind,
+    TaskStatus,
+)
+from engine.domain.paging import COUNT_CAP, Page, PageRequest, counted
 from engine.schemas.errors import field_errors
 from engine.schemas.forms import dump_form_values, form_schema
 from engine.services.context import EngineContext
 from engine.services.failures import record_failure
+from engine.services.oversight.record import record_notice
 from engine.services.projection import persist_workflow
 from engine.services.task_context import acted_on
 from engine.services.unit_of_work import UnitOfWork
@@ -37,7 +48,7 @@ class TaskForm:
     contacts_customer: bool = False
 
 
-NAV_COUNT_CAP = 1000
+NAV_COUNT_CAP = COUNT_CAP
 
 
 class TaskService:
@@ -49,10 +60,13 @@ class TaskService:
     # -- lists ---------------------------------------------------------------
     def queue(self, actor: Actor, department: str | None = None, **filters: Any) -> list[HumanTask]:
         """Unclaimed tasks of my departments (or one of them)."""
+        return self._list(actor, self._queue_filter(actor, department, **filters))
+
+    def _queue_filter(self, actor: Actor, department: str | None, **filters: Any) -> TaskFilter:
         queues = self._queues(actor, department)
         units = actor.oversees if queues is None else None
-        return self._list(actor, TaskFilter(departments=self._scope(actor, department), queues=queues,
-                                            units=units, statuses=("ready",), **filters))
+        return TaskFilter(departments=self._scope(actor, department), queues=queues, units=units,
+                          statuses=("ready",), **filters)
 
     def inbox(self, actor: Actor, **filters: Any) -> list[HumanTask]:
         """Tasks claimed by me."""
@@ -62,6 +76,25 @@ class TaskService:
         """Tasks I completed, newest first."""
         return self._list(actor, TaskFilter(completed_by=actor.username, statuses=("completed",),
                                             **filters))
+
+    def queue_page(self, actor: Actor, department: str, page: PageRequest, **filters: Any) -> Page[HumanTask]:
+        """One page of a department queue, with the queue's (capped) count."""
+        return self._page(self._queue_filter(actor, department, **filters), page)
+
+    def inbox_page(self, actor: Actor, page: PageRequest, **filters: Any) -> Page[HumanTask]:
+        """One page of my inbox, with its (capped) count."""
+        return self._page(TaskFilter(assignee=actor.username, statuses=("claimed",), **filters), page)
+
+    def archive_page(self, actor: Actor, page: PageRequest, **filters: Any) -> Page[HumanTask]:
+        """One page of the tasks I completed, with their (capped) count."""
+        return self._page(TaskFilter(completed_by=actor.username, statuses=("completed",), **filters), page)
+
+    def _page(self, flt: TaskFilter, page: PageRequest) -> Page[HumanTask]:
+        flt = replace(flt, sort=page.sort, descending=page.descending, limit=page.size, offset=page.offset)
+        with self.ctx.db.read() as uow:
+            items = uow.read.tasks(flt)
+            total, capped = counted(uow.read.count_tasks(flt, cap=COUNT_CAP))
+        return Page(items, max(total, page.offset + len(items)), page, capped)
 
     def search(self, actor: Actor, flt: TaskFilter) -> list[HumanTask]:
         """Tasks by any filter, restricted to what the actor may see."""
@@ -173,7 +206,19 @@ class TaskService:
                 raise self._changed(uow, task_id)
             uow.audit.add(self.ctx.now(), actor.username, action, task.case_id, task_id,
                           {"assignee": to_user, "previous": task.assignee})
+            if action == "reassign":  # the new assignee is told (and emailed, when mail is configured)
+                record_notice(self.ctx, uow, NoticeKind.REASSIGN, (task.case_id, task.case_number, task.unit),
+                              replace(task, assignee=to_user), task.department, task.title, sender=actor.username)
             return self._commit_returning(uow, task_id)
+
+    def reassign_choices(self, task: HumanTask, actor: Actor) -> list[tuple[str, str]]:
+        """(user name, display name) of the active members of the task's queue the actor may hand it to (none
+        if the actor may not reassign it); the current assignee is left out."""
+        if not authz.may_reassign(actor, task):
+            return []
+        with self.ctx.db.read() as uow:
+            members = uow.users.in_department(task.department, unit=task.unit)
+        return [(u.username, u.display_name) for u in members if u.username != task.assignee]
 
     def _check_assign(
         self, uow: UnitOfWork, task: HumanTask, actor: Actor, to_user: str | None, action: str
@@ -197,6 +242,9 @@ class TaskService:
         if not authz.may_reassign(actor, task):
             self._deny(uow, actor, task, action)
         user = uow.users.get(to_user or "")
+        if not to_user:
+            raise ValidationFailed({"assignee": ["choose a member of the task's department"]},
+                                   coded={"assignee": [("reassign_choose", {})]})
         if user is None or not user.active or Membership(task.unit, task.department) not in user.memberships:
             raise ValidationFailed(
                 {"assignee": [f"{to_user} is not an active member of {task.unit}:{task.department}"]},
@@ -308,10 +356,22 @@ class TaskService:
             raise ValidationFailed(errors)
 
     def overdue(self, actor: Actor, within: timedelta = timedelta(0), limit: int = 100) -> list[HumanTask]:
-        """Open tasks in scope due before now + `within`, most overdue first, at most `limit` (supervisor desk)."""
-        depts = None if actor.has(Role.ADMIN) or actor.has(Role.AUDITOR) else frozenset(actor.departments)
-        if actor.oversees is not None:  # a supervisor with units: everything in their subtrees
-            depts = None
-        flt = TaskFilter(departments=depts, units=actor.oversees, due_before=self.ctx.now() + within, limit=limit)
+        """Open tasks in scope due before now + `within`, most overdue first, at most `limit`."""
+        flt = replace(self._desk_filter(actor), due_before=self.ctx.now() + within, limit=limit)
         with self.ctx.db.read() as uow:
             return uow.read.tasks(flt)
+
+    def desk(self, actor: Actor, within: timedelta, page: PageRequest) -> Page[HumanTask]:
+        """The supervisor desk: open tasks in the actor's visibility that are due, or whose case's internal or
+        regulatory deadline passes, before now + `within`; one page with the (capped) count."""
+        flt = replace(self._desk_filter(actor), due_before=self.ctx.now() + within, case_clocks=True)
+        return self._page(flt, page)
+
+    def _desk_filter(self, actor: Actor) -> TaskFilter:
+        """The desk's scope, as wide as what the actor reads: a supervisor's subtrees (head office's cover the
+        tree: no unit list then); the bank for readers of everything without units (as their supervision list);
+        the own queues of others (the business group)."""
+        if authz.reads_everything(actor) or actor.oversees is not None:
+            whole_tree = actor.oversees is not None and actor.oversees >= self.ctx.organisation.units.keys()
+            return TaskFilter(units=None if whole_tree else actor.oversees)
+        return TaskFilter(departments=frozenset(actor.departments), queues=authz.queues_of(actor))

@@ -526,17 +526,26 @@ class Reads(Protocol):
 
     def notices(
         self, *, case_id: int | None = None, audience: NoticeAudience | None = None,
-        unread_only: bool = False, limit: int = 100,
+        unread_only: bool = False, limit: int = 100, page: PageRequest | None = None,
     ) -> list[Notice]:
-        """Notices for a case, or those an audience reads (see NoticeAudience), newest first."""
+        """Notices for a case, or those an audience reads (see NoticeAudience): newest first, or the page's."""
+        ...
+
+    def count_notices(self, audience: NoticeAudience, unread_only: bool, cap: int) -> int:
+        """How many notices an audience reads (counting at most `cap`)."""
         ...
 
     def notice(self, notice_id: int) -> Notice | None:
         """One notice."""
         ...
 
-    def supervised_cases(self, units: frozenset[str] | None = None, limit: int = 200) -> list[CaseSummary]:
-        """Open cases on the supervision list (received in `units`, if given)."""
+    def supervised_cases(self, units: frozenset[str] | None = None, limit: int = 200,
+                         page: PageRequest | None = None) -> list[CaseSummary]:
+        """Open cases on the supervision list (received in `units`, if given), one page."""
+        ...
+
+    def count_supervised(self, units: frozenset[str] | None, cap: int) -> int:
+        """How many open cases are on the supervision list (counting at most `cap`)."""
         ...
 
     def definitions(self) -> list[DefinitionInfo]:
@@ -551,12 +560,9 @@ class Reads(Protocol):
 class Searches(Protocol):
     """Finding cases by exact keys, days and codes within what the actor may see."""
 
-    def cases(self, criteria: CaseCriteria, scope: CaseScope, page: PageRequest) -> list[CaseSummary]:
-        """One page of the cases found, in the page's order."""
-        ...
-
-    def count(self, criteria: CaseCriteria, scope: CaseScope, cap: int) -> int:
-        """How many cases are found, counting at most `cap`."""
+    def find(self, criteria: CaseCriteria, scope: CaseScope, page: PageRequest,
+             cap: int) -> tuple[list[CaseSummary], int]:
+        """One page of the cases found, in the page's order, and how many were found (counting at most `cap`)."""
         ...
 
 

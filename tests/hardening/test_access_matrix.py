@@ -142,6 +142,8 @@ POST rectifications.submit         other   deny   deny       deny          deny 
 POST rectifications.check          own     deny   ok         deny          deny  deny    deny     login
 POST rectifications.check          other   deny   ok         deny          deny  deny    deny     login
 GET  units.tree                    -       ok     ok         ok            ok    ok      ok       login
+GET  search.page                   -       ok     ok         ok            ok    ok      ok       login
+POST search.post                   -       ok     ok         ok            ok    ok      ok       login
 GET  admin.users                   -       deny   deny       deny          ok    deny    deny     login
 POST admin.add_membership          -       deny   deny       deny          ok    deny    deny     login
 POST admin.remove_membership       -       deny   deny       deny          ok    deny    deny     login
@@ -163,6 +165,7 @@ POST alerts.acknowledge            -       ok     ok         deny          deny 
 API_MATRIX = parse_matrix("""
 # request                                   target  staff  supervisor process_owner admin auditor bizgroup anonymous
 POST /api/v1/cases                          -       ok     ok         ok            ok    deny    ok       401
+POST /api/v1/cases/search                   -       ok     ok         ok            ok    ok      ok       401
 GET  /api/v1/cases/{ref}                    own     ok     ok         deny          ok    ok      deny     401
 GET  /api/v1/cases/{ref}                    other   deny   ok         deny          ok    ok      deny     401
 GET  /api/v1/cases/{ref}/customer-notices   own     ok     ok         deny          ok    ok      deny     401
@@ -330,6 +333,8 @@ WEB_PROBES: dict[str, Probe] = {
     # permitted: the notice has no measures yet, so there is nothing to check (a flash and a redirect)
     "POST rectifications.check": Probe("/rectifications/{rectification}/check", {"decision": "accept"}),
     "GET units.tree": Probe("/units"),
+    "GET search.page": Probe("/search?number={case}"),
+    "POST search.post": Probe("/search", {"q": "{case}"}),
     "GET admin.users": Probe("/admin/users"),
     # an admin's change names a unit that does not exist: allowed, refused as invalid (422), nothing changes
     "POST admin.add_membership": Probe("/admin/users/m_staff/memberships",
@@ -352,6 +357,7 @@ WEB_PROBES: dict[str, Probe] = {
 
 API_PROBES: dict[str, Probe] = {
     "POST /api/v1/cases": Probe("/api/v1/cases", {}),
+    "POST /api/v1/cases/search": Probe("/api/v1/cases/search", {"number": "{case}"}),
     "GET /api/v1/cases/{ref}": Probe("/api/v1/cases/{case}"),
     "GET /api/v1/cases/{ref}/customer-notices": Probe("/api/v1/cases/{case}/customer-notices"),
     "POST /api/v1/cases/{ref}/messages": Probe("/api/v1/cases/{case}/messages", {"message": "矩阵消息"}),

@@ -94,8 +94,8 @@ def test_results_are_paged_sorted_and_counted(engine, bank):
 
 
 @pytest.mark.parametrize(("query", "field", "code"), [
-    (CaseQuery(received_from=date(2024, 10, 2), received_to=date(2024, 10, 1)), "received_to", "search_days_reversed"),
-    (CaseQuery(unit="NOWHERE"), "unit", "search_unknown_code"),
+    (CaseQuery(received_from=date(2024, 10, 2), received_to=date(2024, 10, 1)), "received_to", "end_before_start"),
+    (CaseQuery(unit="NOWHERE"), "unit", "unknown_unit_code"),
     (CaseQuery(status="lost"), "status", "search_unknown_code"),
     (CaseQuery(department="nobody"), "department", "search_unknown_code"),
     (CaseQuery(phone="abc"), "phone", "search_phone_digits"),

@@ -19,6 +19,7 @@ from webui.api import (
     problems,
     rectifications,
     reports,
+    search,
     tasks,
     units,
     users,
@@ -29,7 +30,7 @@ from webui.api.spec import API_CONFIG, ProblemApi
 from webui.context import engine
 from webui.security import csrf
 
-RESOURCES = (cases, evidence, clock, tasks, notices, definitions, reports, users, units, knowledge, alerts,
+RESOURCES = (cases, evidence, search, clock, tasks, notices, definitions, reports, users, units, knowledge, alerts,
              rectifications)
 EXTENSION = "complaintflow_api"
 

@@ -9,9 +9,13 @@ from flask_babel import get_locale, gettext
 from werkzeug.wrappers import Response
 
 from engine.domain.errors import ConcurrentUpdate, Conflict, ValidationFailed
+from engine.domain.filters import ARCHIVE_SORTING, TASK_SORTING
+from engine.domain.model import HumanTask
+from engine.domain.paging import Page
 from webui.conflicts import conflict_text
 from webui.context import actor, engine
 from webui.forms import field_errors
+from webui.paging import requested_page
 from webui.views.task import render_task
 
 bp = Blueprint("inbox", __name__)
@@ -43,35 +47,37 @@ def _process_names() -> dict[str, str]:
     return engine().deploy.process_names()
 
 
-def _render(mode: str, tasks: list[Any], raw: dict[str, str], department: str | None = None) -> str:
+def _render(mode: str, result: Page[HumanTask], raw: dict[str, str], department: str | None = None) -> str:
     queue_units = sorted({m.unit for m in actor().memberships if m.department == department},
                          key=list(engine().ctx.organisation.units).index) if department else []
-    return render_template("inbox/list.html", mode=mode, tasks=tasks, filters=raw, department=department,
-                           queue_units=queue_units, processes=_process_names(),
+    return render_template("inbox/list.html", mode=mode, result=result, tasks=result.items, filters=raw,
+                           department=department, queue_units=queue_units, processes=_process_names(),
                            grades=engine().ctx.codes.labels("grades"))
 
 
 @bp.get("/queue/<department>")
 def queue(department: str) -> str:
-    """Tasks the department may claim, soonest due first."""
+    """Tasks the department may claim, soonest due first (paged, sortable)."""
     if engine().ctx.departments.get(department) is None:
         abort(404)
     filters, raw = _filters()
-    return _render("queue", engine().tasks.queue(actor(), department, **filters), raw, department)
+    page = requested_page(TASK_SORTING)
+    return _render("queue", engine().tasks.queue_page(actor(), department, page, **filters), raw, department)
 
 
 @bp.get("/inbox")
 def mine() -> str:
-    """Tasks I have claimed, soonest due first."""
+    """Tasks I have claimed, soonest due first (paged, sortable)."""
     filters, raw = _filters()
-    return _render("inbox", engine().tasks.inbox(actor(), **filters), raw)
+    return _render("inbox", engine().tasks.inbox_page(actor(), requested_page(TASK_SORTING), **filters), raw)
 
 
 @bp.get("/archive")
 def archive() -> str:
-    """Tasks I completed, newest first."""
+    """Tasks I completed, newest first (paged, sortable)."""
     filters, raw = _filters()
-    return _render("archive", engine().tasks.archive(actor(), **filters), raw)
+    return _render("archive", engine().tasks.archive_page(actor(), requested_page(ARCHIVE_SORTING), **filters),
+                   raw)
 
 
 @bp.post("/tasks/<task_id>/claim")
@@ -107,7 +113,9 @@ def reassign(task_id: str) -> Response | tuple[str, int]:
     except (Conflict, ConcurrentUpdate) as err:
         return render_task(task_id, status=409, conflict=conflict_text(err, gettext, str(get_locale())))
     except ValidationFailed as err:
-        return render_task(task_id, status=422, reassign_errors=field_errors(err),
-                           reassign_to=to_user)
-    flash(gettext("已改派给 %(user)s。", user=to_user), "ok")
+        return render_task(task_id, status=422, reassign_errors=field_errors(err), reassign_to=to_user)
+    flash(gettext("已改派给 %(user)s，并已通知本人。", user=to_user), "ok")
+    if request.form.get("back") == "desk":
+        return redirect(url_for("supervisor.desk"))
     return redirect(url_for("task.show", task_id=task_id))
+

@@ -6,8 +6,12 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from engine.domain import authz
+from engine.domain.paging import Sorting
 from webui.context import actor, engine
 from webui.labels import NOTICE_KINDS
+from webui.paging import requested_page
+
+NOTICE_SORTING = Sorting(keys=("created", "case", "kind"), default="created", descending=frozenset({"created"}))
 
 bp = Blueprint("notices", __name__)
 
@@ -16,10 +20,10 @@ bp = Blueprint("notices", __name__)
 def index() -> str:
     """Notices to my departments or to me, newest first."""
     unread_only = request.args.get("unread") == "1"
-    notices = engine().notices.for_actor(actor(), unread_only=unread_only)
+    result = engine().notices.page_for_actor(actor(), requested_page(NOTICE_SORTING), unread_only=unread_only)
     alerts = engine().alerts.received(actor(), pending_only=unread_only)
-    return render_template("notices/list.html", notices=notices, kinds=NOTICE_KINDS, unread_only=unread_only,
-                           alerts=alerts, may_acknowledge=authz.may_change(actor()))
+    return render_template("notices/list.html", result=result, notices=result.items, kinds=NOTICE_KINDS,
+                           unread_only=unread_only, alerts=alerts, may_acknowledge=authz.may_change(actor()))
 
 
 @bp.post("/notices/<int:notice_id>/read")

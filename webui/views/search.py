@@ -1,27 +1,38 @@
-"""Search: the header's box and the search page (number, phone, ID number, name, days, codes)."""
+"""Search: the header's box and the search page (number, phone, ID number, name, days, codes).
+
+Phone, ID number and name are posted (never put in a URL); the page answers with a redirect to a link that
+carries their keyed hashes instead, so results can be paged, sorted and bookmarked without personal data in
+the address bar, the browser history or a proxy's log.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
 
 from engine.domain.errors import ValidationFailed
 from engine.domain.masking import mask_complaint
 from engine.domain.model import CaseStatus
 from engine.domain.search import CASE_SORTING, CaseQuery
 from webui.context import actor, engine
-from webui.labels import N_
+from webui.forms import field_errors
 from webui.paging import requested_page
 
 bp = Blueprint("search", __name__)
 
-TEXT_FIELDS = ("number", "phone", "id_number", "name", "status", "unit", "department", "grade", "process")
+PERSONAL = ("phone", "id_number", "name")
+KEYS = ("phone_key", "id_number_key", "name_key")
+CODES = ("number", "status", "unit", "department", "grade", "process")
 ID_NUMBER = re.compile(r"^\d{15}$|^\d{17}[\dXx]$")
 PHONE = re.compile(r"^\+?[\d\s-]{7,20}$")
+
 
 
 def box_field(text: str) -> str:
@@ -35,10 +46,10 @@ def box_field(text: str) -> str:
     return "number"
 
 
-def _form() -> dict[str, str]:
-    """The search form's values (the header box's `q` put into its field) and problems with the days."""
-    raw = {name: request.args.get(name, "").strip()[:200] for name in (*TEXT_FIELDS, "from", "to")}
-    box = request.args.get("q", "").strip()[:200]
+def _raw(values: MultiDict[str, str]) -> dict[str, str]:
+    """The form's values, trimmed; the header box's `q` put into the field it means."""
+    raw = {name: values.get(name, "").strip()[:200] for name in (*CODES, *PERSONAL, *KEYS, "from", "to")}
+    box = values.get("q", "").strip()[:200]
     if box:
         raw[box_field(box)] = box
     return raw
@@ -57,6 +68,7 @@ def _day(raw: dict[str, str], name: str, problems: dict[str, list[str]]) -> date
 def _query(raw: dict[str, str], problems: dict[str, list[str]]) -> CaseQuery:
     return CaseQuery(
         number=raw["number"], phone=raw["phone"], id_number=raw["id_number"], name=raw["name"],
+        phone_key=raw["phone_key"], id_number_key=raw["id_number_key"], name_key=raw["name_key"],
         received_from=_day(raw, "from", problems), received_to=_day(raw, "to", problems),
         status=raw["status"], unit=raw["unit"], department=raw["department"], grade=raw["grade"],
         process_key=raw["process"],
@@ -70,35 +82,47 @@ def _choices() -> dict[str, Any]:
             "processes": sorted({d.process_key for d in eng.deploy.definitions(actor())})}
 
 
+def _render(raw: dict[str, str], problems: dict[str, list[str]], status: int = 200,
+            result: Any = None) -> tuple[str, int]:
+    rows = [(c, mask_complaint(c.complaint)) for c in result.items] if result else []
+    shown = {**raw, **dict.fromkeys(PERSONAL, "")} if status == 200 else raw  # a posted value is kept to fix it
+    return render_template("search/page.html", form=shown, errors=problems, result=result, rows=rows,
+                           hidden=[name for name, key in zip(PERSONAL, KEYS, strict=True) if raw[key]],
+                           **_choices()), status
+
+
 @bp.get("/search")
 def page() -> tuple[str, int]:
     """The search form and, when something was asked, one page of the cases found."""
-    raw, problems = _form(), dict[str, list[str]]()
+    raw, problems = _raw(request.args), dict[str, list[str]]()
+    query = _query({**raw, **dict.fromkeys(PERSONAL, "")}, problems)  # personal values come posted only
+    if problems:
+        return _render(raw, problems, 422)
+    if query.is_empty():
+        return _render(raw, problems)
+    try:
+        result = engine().search.cases(actor(), query, requested_page(CASE_SORTING))
+    except ValidationFailed as err:
+        return _render(raw, field_errors(err), 422)
+    return _render(raw, problems, result=result)
+
+
+@bp.post("/search")
+def post() -> Response | tuple[str, int]:
+    """A search posted from the header box or the form: to the results' link, personal values as keyed hashes."""
+    raw, problems = _raw(request.form), dict[str, list[str]]()
     query = _query(raw, problems)
-    result, rows, status = None, [], 200
-    if not problems and not query.is_empty():
-        try:
-            result = engine().search.cases(actor(), query, requested_page(CASE_SORTING))
-            rows = [(c, mask_complaint(c.complaint)) for c in result.items]
-        except ValidationFailed as err:
-            problems, status = problem_texts(err), 422
-    elif problems:
-        status = 422
-    return render_template("search/page.html", form=raw, errors=problems, result=result, rows=rows,
-                           asked=not query.is_empty(), **_choices()), status
+    if problems:
+        return _render(raw, problems, 422)
+    try:
+        keyed = engine().search.keyed(query)
+    except ValidationFailed as err:
+        return _render(raw, field_errors(err), 422)
+    return redirect(url_for("search.page", **_link_args(asdict(keyed), raw)), 303)
 
 
-SEARCH_PROBLEMS = {
-    "search_phone_digits": N_("电话号码应包含数字"),
-    "search_days_reversed": N_("结束日期早于开始日期"),
-    "search_unknown_code": N_("未知的取值 %(value)s"),
-}
-
-
-def problem_texts(err: ValidationFailed) -> dict[str, list[str]]:
-    """The search's problems per field in the user's language (the engine names them by code)."""
-    texts = dict(err.errors)
-    for name, found in err.coded.items():
-        texts[name] = [gettext(SEARCH_PROBLEMS[code], **params) if code in SEARCH_PROBLEMS else code
-                       for code, params in found]
-    return texts
+def _link_args(keyed: dict[str, Any], raw: dict[str, str]) -> dict[str, Any]:
+    """The results link's query string: codes, days and keys that are set."""
+    args = {name: raw[name] for name in (*CODES, "from", "to") if raw[name]}
+    args |= {name: keyed[name] for name in KEYS if keyed[name]}
+    return args

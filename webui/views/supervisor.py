@@ -10,15 +10,17 @@ from werkzeug.wrappers import Response
 
 from engine.domain import authz
 from engine.domain.errors import ConcurrentUpdate, Conflict, Forbidden, ValidationFailed
+from engine.domain.filters import TASK_SORTING
 from engine.domain.model import NoticeKind
+from engine.domain.supervision import SUPERVISION_SORTING
 from webui.conflicts import conflict_text
 from webui.context import actor, engine
 from webui.forms import field_errors
 from webui.labels import NOTICE_KINDS
 from webui.messages import WORDED
+from webui.paging import requested_page
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
-DESK_ROWS = 100  # the most overdue first; a desk of thousands of rows helps nobody and loads slowly
 
 
 def _require_desk() -> None:
@@ -30,15 +32,15 @@ def _require_desk() -> None:
 def _render(status: int = 200, task_id: str = "", errors: dict[str, list[str]] | None = None,
             conflict: str = "", reason: str = "") -> tuple[str, int]:
     _require_desk()
-    eng = engine()
+    eng, who = engine(), actor()
     now = eng.ctx.now()
     within = eng.ctx.calendar.add_workdays(now, 1) - now + timedelta(seconds=1)  # due_before is strict
-    tasks = eng.tasks.overdue(actor(), within=within, limit=DESK_ROWS)
+    result = eng.tasks.desk(who, within, requested_page(TASK_SORTING))
     page = render_template(
-        "supervisor/desk.html", tasks=tasks, may_chase=authz.may_chase(actor()), failed_task=task_id,
-        cut=len(tasks) == DESK_ROWS, rows=DESK_ROWS,
-        errors=errors or {}, conflict=conflict, reason=reason,
-        listed=any(t.id == task_id for t in tasks), failed_cases=eng.cases.failed_cases(actor()),
+        "supervisor/desk.html", result=result, tasks=result.items, may_chase=authz.may_chase(who),
+        failed_task=task_id, errors=errors or {}, conflict=conflict, reason=reason,
+        choices={t.id: eng.tasks.reassign_choices(t, who) for t in result.items},
+        listed=any(t.id == task_id for t in result.items), failed_cases=eng.cases.failed_cases(who),
     )
     return page, status
 
@@ -66,8 +68,9 @@ def chase(task_id: str) -> Response | tuple[str, int]:
 
 @bp.get("/supervision")
 def supervision() -> str:
-    """Open supervised cases (head-office supervision list)."""
-    return render_template("supervisor/supervision.html", cases=engine().supervision.supervision_list(actor()))
+    """Open supervised cases (head-office supervision list), paged and sorted."""
+    result = engine().supervision.supervision_page(actor(), requested_page(SUPERVISION_SORTING))
+    return render_template("supervisor/supervision.html", result=result, cases=result.items)
 
 
 @bp.get("/tasks/<task_id>/chases")

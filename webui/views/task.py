@@ -104,7 +104,7 @@ def render_task(task_id: str, status: int = 200, conflict: str = "", errors: dic
         contacts_customer=tf.contacts_customer, contact=contact,
         may_contact=authz.may_contact_customer(who, tf.task, tf.contacts_customer),
         attachments=[a for a in engine().attachments.for_case(tf.task.case_id, who) if a.task_id == tf.task.id],
-        **_permissions(tf.task, who),
+        reassign_choices=engine().tasks.reassign_choices(tf.task, who), **_permissions(tf.task, who),
     )
     return page, status
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from engine.domain import authz
 from engine.domain.errors import Conflict, Forbidden, NotFound, Problem, invalid
 from engine.domain.model import Actor, Notice, NoticeKind, TaskStatus
+from engine.domain.paging import COUNT_CAP, Page, PageRequest, counted
 from engine.services.context import EngineContext
 from engine.services.oversight.record import record_notice
 
@@ -60,6 +61,19 @@ class NoticeService:
         """Notices to me, or to my departments in the units whose work I see, newest first."""
         with self.ctx.db.read() as uow:
             return uow.read.notices(audience=authz.notice_audience(actor), unread_only=unread_only)
+
+    def page_for_actor(self, actor: Actor, page: PageRequest, unread_only: bool = False) -> Page[Notice]:
+        """One page of the notices I read, with their (capped) count."""
+        audience = authz.notice_audience(actor)
+        with self.ctx.db.read() as uow:
+            items = uow.read.notices(audience=audience, unread_only=unread_only, page=page)
+            total, capped = counted(uow.read.count_notices(audience, unread_only, COUNT_CAP))
+        return Page(items, max(total, page.offset + len(items)), page, capped)
+
+    def unread_count(self, actor: Actor) -> int:
+        """How many notices I have not read (counting stops at COUNT_CAP)."""
+        with self.ctx.db.read() as uow:
+            return uow.read.count_notices(authz.notice_audience(actor), True, COUNT_CAP)
 
     def mark_read(self, notice_id: int, actor: Actor) -> None:
         """Mark one of my notices read."""

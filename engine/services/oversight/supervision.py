@@ -7,6 +7,7 @@ import logging
 from engine.domain import authz
 from engine.domain.errors import Forbidden
 from engine.domain.model import SYSTEM, Actor, CaseSummary, HumanTask, NoticeKind
+from engine.domain.paging import COUNT_CAP, Page, PageRequest, counted
 from engine.domain.supervision import (
     SUPERVISING_DEPARTMENT,
     THRESHOLDS,
@@ -41,11 +42,18 @@ class SupervisionService:
         return supervised
 
     def supervision_list(self, actor: Actor) -> list[CaseSummary]:
-        """Open supervised cases in the units the actor oversees (the supervision list)."""
+        """Open supervised cases in the units the actor oversees (the supervision list), oldest first."""
+        return self.supervision_page(actor, PageRequest(size=200, sort="received")).items
+
+    def supervision_page(self, actor: Actor, page: PageRequest) -> Page[CaseSummary]:
+        """One page of the supervision list, with its (capped) count."""
         if not authz.reads_everything(actor) and SUPERVISING_DEPARTMENT not in actor.departments:
             raise Forbidden("the supervision list is for supervisors and the complaint management department")
+        units = authz.supervised_units(actor, self.ctx.organisation)
         with self.ctx.db.read() as uow:
-            return uow.read.supervised_cases(units=authz.supervised_units(actor, self.ctx.organisation))
+            items = uow.read.supervised_cases(units=units, page=page)
+            total, capped = counted(uow.read.count_supervised(units, COUNT_CAP))
+        return Page(items, max(total, page.offset + len(items)), page, capped)
 
     def _supervise(self, case_id: int, rule: SupervisionRule) -> bool:
         with self.ctx.db.write() as uow:
