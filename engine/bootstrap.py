@@ -47,6 +47,7 @@ from engine.services.oversight.supervision import SupervisionService
 from engine.services.printout import PrintService
 from engine.services.rectification.service import RectificationService
 from engine.services.regulator import RegulatorStatisticsService
+from engine.services.repeats import RepeatService
 from engine.services.reports import ReportService
 from engine.services.search import SearchService
 from engine.services.sessions import SessionService
@@ -93,6 +94,7 @@ class Engine:
     attachments: AttachmentService
     contact: ContactService
     printout: PrintService
+    repeats: RepeatService
 
     def init_db(self) -> None:
         """Create or upgrade the schema (Alembic migrations); fill report facts of older cases."""
@@ -174,6 +176,7 @@ def build(
         attachments=attachments,
         contact=ContactService(ctx),
         printout=PrintService(ctx, cases, attachments),
+        repeats=RepeatService(ctx, cases),
     )
     return engine
 

@@ -58,7 +58,7 @@ def input_value(field: FormField, value: Any) -> str:
 def complaint_submission(form: MultiDict[str, str], groups: tuple[IntakeGroup, ...]) -> dict[str, Any]:
     """The complaint fields of the intake form; unchecked boxes are false and empty inputs omitted."""
     data: dict[str, Any] = {}
-    for field in (f for g in groups for f in g.fields):
+    for field in (f for g in groups for f in g.fields if not f.computed):
         if field.widget == "checkbox":
             data[field.name] = field.name in form
             continue

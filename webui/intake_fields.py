@@ -34,6 +34,7 @@ class IntakeField:
     maxlength: int = 0
     default: str = ""
     required_for: tuple[str, ...] = ()  # required only when the complaint came in on one of these channels
+    computed: bool = False  # filled in by the engine (the repeat count): shown on the case, not on the form
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ def intake_field(name: str, field: fields.Field) -> IntakeField:
         required=field.required, wide=meta.get("wide", False),
         maxlength=_max_length(field) or meta.get("maxlength", 0), default=default,
         required_for=tuple(meta.get("required_for", ())),
+        computed=meta.get("computed", False),
     )
 
 

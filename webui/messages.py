@@ -33,6 +33,7 @@ FIELD_MESSAGES = {
     schema.NEGATIVE_AMOUNT: N_("金额不能为负"),
     schema.ID_NUMBER_LENGTH: N_("居民身份证号应为18位"),
     schema.INCIDENT_AFTER_RECEIPT: N_("事发时间不能晚于受理时间"),
+    schema.REPEAT_COUNT_COMPUTED: N_("重复投诉次数由系统根据同一客户的投诉计算，无需填写"),
     schema.MUST_CONFIRM: N_("须确认后才能提交；未确认的请先补齐再办理"),
     schema.CHOOSE_ONE: N_("至少选择一项"),
     schema.CHOSEN_TWICE: N_("选项重复"),

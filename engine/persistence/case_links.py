@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine.domain.model import CaseStatus, TaskStatus
@@ -24,6 +24,16 @@ class CaseLinkRepository:
         """A case's (phone key, ID-number key)."""
         row = self.session.execute(select(CaseRow.phone_key, CaseRow.id_key).where(CaseRow.id == case_id)).first()
         return (row[0], row[1]) if row is not None else (None, None)
+
+    def count_received(self, phone_key: str | None, id_key: str | None, since: datetime, until: datetime) -> int:
+        """How many cases (merged records included) of the same phone or ID-number key were received in
+        [since, until]: the repeat count of a new complaint."""
+        same = [c == k for c, k in ((CaseRow.phone_key, phone_key), (CaseRow.id_key, id_key)) if k]
+        if not same:
+            return 0
+        return int(self.session.scalar(select(func.count()).select_from(CaseRow).where(
+            or_(*same), CaseRow.received_at >= since, CaseRow.received_at <= until,
+            CaseRow.review_of_id.is_(None))) or 0)
 
     def same_customer(self, phone_key: str | None, id_key: str | None, received_since: datetime,
                       exclude: int | None = None, limit: int = 20) -> list[SameCustomerCase]:

@@ -412,9 +412,19 @@ class ReportQueries:
         self.session = session
 
     @staticmethod
-    def _scope(scope: ReportScope) -> list[Any]:
+    def _scope(scope: ReportScope, complaints_only: bool = True) -> list[Any]:
+        """The cases in scope; complaints only (not merged repeats or review cases) unless told otherwise."""
         conditions = [CaseFactRow.received_day >= scope.first_day, CaseFactRow.received_day <= scope.last_day]
+        if complaints_only:
+            conditions.append(CaseFactRow.linked_as.is_(None))
         return conditions + _where_organisation(scope, CaseFactRow.organisation, CaseFactRow.unit)
+
+    def linked_counts(self, scope: ReportScope) -> dict[str, int]:
+        """Merged repeats and review cases received in scope, by kind ("merged", "review")."""
+        f = CaseFactRow
+        query = (select(f.linked_as, func.count()).where(*self._scope(scope, complaints_only=False),
+                                                          f.linked_as.is_not(None)).group_by(f.linked_as))
+        return {str(kind): int(n) for kind, n in self.session.execute(query).all()}
 
     def counts_by(self, scope: ReportScope, *dimensions: str) -> list[tuple[Any, ...]]:
         """Cases in scope per combination of values of fact columns: rows (value, ..., count), unordered.
@@ -452,6 +462,7 @@ class ReportQueries:
             "reworked_cases": func.sum(_yes(f.rework_returns > 0)),
             "review_requested": func.sum(_yes(f.review_requested.is_(True))),
             "review_overturned": func.sum(_yes(f.review_overturned.is_(True))),
+            "reopened": func.sum(_yes(f.reopened.is_(True))),
             "rectification_issued": func.sum(_yes(f.rectification_issued.is_(True))),
             "rectification_closed": func.sum(_yes(f.rectification_closed.is_(True))),
             "revisited": func.sum(_yes(f.satisfaction.is_not(None))),
@@ -497,7 +508,8 @@ class ReportQueries:
         timeline = (
             select(f.received_day.label("day"), f.organisation.label("organisation"), f.unit.label("unit"),
                    (f.received_day - previous_day).label("gap"))
-            .where(f.customer_key.is_not(None), f.received_day >= scope.first_day - window_days,
+            .where(f.customer_key.is_not(None), f.linked_as.is_(None),
+                   f.received_day >= scope.first_day - window_days,
                    f.received_day <= scope.last_day)
             .subquery()
         )

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from engine.domain.clock import CHINA_TZ
 from engine.domain.codes import CodeLists
@@ -23,6 +23,7 @@ from engine.schemas.messages import (
     NEGATIVE_AMOUNT,
     READ_BACK_REQUIRED,
     RECEIVED_RANGE,
+    REPEAT_COUNT_COMPUTED,
 )
 from engine.schemas.text import PlainTextSchema
 
@@ -106,8 +107,10 @@ def complaint_schema_class(codes: CodeLists) -> type[Schema]:
         )
         cause = _coded(codes, "causes", N_("投诉原因"), CLASSIFICATION, required=True)
         grade = _coded(codes, "grades", N_("投诉等级"), CLASSIFICATION, load_default="general")
-        repeat_count = fields.Integer(load_default=0, validate=validate.Range(min=0),
-                                      metadata=_shown(N_("重复投诉次数"), CLASSIFICATION))
+        # Computed at intake from the customer's earlier complaints (engine.services.repeats), never typed:
+        # shown on the case (older cases keep the count typed then), absent from the form, refused as input.
+        repeat_count = fields.Integer(dump_only=True, metadata=_shown(N_("重复投诉次数"), CLASSIFICATION,
+                                                                      computed=True))
         related_number = fields.String(load_default="", validate=validate.Length(max=40),
                                        metadata=_shown(N_("关联工单号"), CLASSIFICATION))
         is_complex = fields.Boolean(load_default=False, metadata=_shown(N_("复杂投诉"), CLASSIFICATION))
@@ -137,6 +140,12 @@ def complaint_schema_class(codes: CodeLists) -> type[Schema]:
             channel = data.get("channel")
             if channel in codes.read_back_channels and not data.get("read_back"):
                 raise ValidationError(f"{READ_BACK_REQUIRED}{channel}", "read_back")
+
+        @pre_load
+        def _no_typed_repeat_count(self, data: Any, **_: Any) -> Any:
+            if isinstance(data, dict) and "repeat_count" in data:
+                raise ValidationError(REPEAT_COUNT_COMPUTED, "repeat_count")
+            return data
 
         @validates_schema
         def _incident_before_receipt(self, data: dict[str, Any], **_: Any) -> None:

@@ -9,6 +9,7 @@ INVALID_EMAIL = "invalid email address"
 NEGATIVE_AMOUNT = "amount must not be negative"
 ID_NUMBER_LENGTH = "a resident ID number has 18 characters"
 INCIDENT_AFTER_RECEIPT = "the incident cannot be after the complaint was received"
+REPEAT_COUNT_COMPUTED = "repeat_count is computed from the customer's earlier complaints; leave it out"
 # Marshmallow fills in the bounds; the catalogue entry is found by the text before them.
 RECEIVED_RANGE = "received_at must be between "
 INCIDENT_RANGE = "incident_at must be between "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from marshmallow import Schema, ValidationError
@@ -27,9 +27,11 @@ from engine.domain.errors import (
     invalid,
 )
 from engine.domain.masking import mask_complaint
+from engine.domain.matching import match_keys
 from engine.domain.model import Actor, CaseDetail, CaseStatus, CaseSummary
 from engine.domain.organisation import receiving_unit
 from engine.domain.records import NewCase, StoredCase, StoredDefinition, StoredIdempotencyKey
+from engine.domain.repeats import REPEAT_WINDOW_DAYS
 from engine.schemas.complaint import complaint_schema_class, workflow_variables
 from engine.schemas.errors import field_errors
 from engine.services.context import EngineContext
@@ -120,7 +122,7 @@ class CaseService:
         complaint = self.validate_complaint(raw)
         process_key = process_key or self.process_for(complaint["organisation"])
         unit = self._receiving_unit(unit, actor)
-        started = self._start(process_key, complaint, actor)
+        started = self._start(process_key, self._with_repeat_count(complaint), actor)
         with self.ctx.db.write() as uow:
             case_id = self._open(uow, started, actor, unit)
             uow.commit()
@@ -141,7 +143,7 @@ class CaseService:
         process_key = process_key or self.process_for(complaint["organisation"])
         fingerprint = request_fingerprint(process_key, complaint, raw)
         unit = self._receiving_unit(unit, actor)
-        started = self._start(process_key, complaint, actor)
+        started = self._start(process_key, self._with_repeat_count(complaint), actor)
         with self.ctx.db.write() as uow:
             earlier = uow.idempotency.find(actor.username, idempotency_key)
             if earlier is None:
@@ -158,6 +160,16 @@ class CaseService:
             raise invalid({"Idempotency-Key": Problem(
                 "idempotency_key_reused", "already used for a different request; use a new key")})
         return self.summary(earlier.case_id), True
+
+    def _with_repeat_count(self, complaint: dict[str, Any]) -> dict[str, Any]:
+        """The complaint with its computed repeat count: the same customer's complaints (same phone or same
+        ID number, by keyed hash) received in the REPEAT_WINDOW_DAYS before it (decision tables read it)."""
+        keys = match_keys(complaint, self.ctx.settings.match_key)
+        received = datetime.fromisoformat(complaint["received_at"])
+        with self.ctx.db.read() as uow:
+            count = uow.links.count_received(keys.phone, keys.id_number,
+                                             received - timedelta(days=REPEAT_WINDOW_DAYS), received)
+        return complaint | {"repeat_count": count}
 
     def _receiving_unit(self, unit: str | None, actor: Actor) -> str:
         tree = self.ctx.organisation

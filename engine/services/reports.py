@@ -22,13 +22,13 @@ from engine.domain.errors import Forbidden, Problem, ValidationFailed, invalid
 from engine.domain.model import SYSTEM, Actor
 from engine.domain.organisation import UnitTotal, rolled_up
 from engine.domain.records import ReportScope
+from engine.domain.repeats import MERGED, REPEAT_WINDOW_DAYS
 from engine.schemas.complaint import EARLIEST_RECEIPT, LATEST_RECEIPT
 from engine.services.context import EngineContext
 from engine.services.facts import BASICALLY, DISSATISFIED, EPOCH, MINUTES_PER_DAY, SATISFIED, record_case_facts
 from engine.services.rectification.report import RectificationUnitRow, rectifications_by_unit
 from engine.services.unit_of_work import ReportReads
 
-REPEAT_WINDOW_DAYS = 90
 TOP_ROOT_CAUSES = 10
 MAX_RANGE_DAYS = 3 * 366
 DIMENSIONS = ("channel", "category", "cause", "grade", "organisation", "product")
@@ -140,7 +140,11 @@ def clock_actions(q: ReportReads, scope: ReportScope) -> ClockActions:
 
 @dataclass(frozen=True)
 class Quality:
-    """Rework, review requests (核查), repeat complaints and first-contact resolution."""
+    """Rework, review requests (核查), repeat complaints and first-contact resolution.
+
+    repeat_cases: repeat complaints (a complaint whose customer complained within REPEAT_WINDOW_DAYS before,
+    plus the repeats merged into an earlier case) among all complaints received, merged ones included.
+    reopened: complaints whose customer asked for review (a review case, 核查) among those answered."""
 
     rework_returns: int
     reworked_cases: int
@@ -148,6 +152,8 @@ class Quality:
     review_overturned: Ratio
     repeat_cases: Ratio
     first_contact_resolution: Ratio
+    merged_repeats: int
+    reopened: Ratio
 
 
 @dataclass(frozen=True)
@@ -360,12 +366,14 @@ class ReportService:
 
     @staticmethod
     def _quality(q: ReportReads, scope: ReportScope, totals: dict[str, int]) -> Quality:
+        merged = q.linked_counts(scope).get(MERGED, 0)
         return Quality(
             rework_returns=totals["rework_returns"], reworked_cases=totals["reworked_cases"],
             review_requested=totals["review_requested"],
             review_overturned=Ratio(totals["review_overturned"], totals["review_requested"]),
-            repeat_cases=Ratio(q.repeat_cases(scope, REPEAT_WINDOW_DAYS), totals["cases"]),
+            repeat_cases=Ratio(q.repeat_cases(scope, REPEAT_WINDOW_DAYS) + merged, totals["cases"] + merged),
             first_contact_resolution=Ratio(totals["resolved_on_spot"], totals["cases"]),
+            merged_repeats=merged, reopened=Ratio(totals["reopened"], totals["replied"]),
         )
 
     @staticmethod

@@ -250,6 +250,11 @@ class CaseLinks(Protocol):
         """A case's (phone key, ID-number key)."""
         ...
 
+    def count_received(self, phone_key: str | None, id_key: str | None, since: datetime, until: datetime) -> int:
+        """Cases (merged records included, review cases not) of the same phone or ID-number key received
+        in [since, until]."""
+        ...
+
     def same_customer(self, phone_key: str | None, id_key: str | None, received_since: datetime,
                       exclude: int | None = None, limit: int = 20) -> list[SameCustomerCase]:
         """Open and recent cases with the same phone or ID-number key, newest first (no merged records)."""
@@ -583,6 +588,10 @@ class ReportReads(Protocol):
 
     def reply_minutes_at_rank(self, scope: ReportScope, regulatory: bool, offset: int) -> int | None:
         """The reply time (minutes) at 0-based `offset` in ascending order: percentiles by nearest rank."""
+        ...
+
+    def linked_counts(self, scope: ReportScope) -> dict[str, int]:
+        """Merged repeats and review cases received in scope, by kind ("merged", "review")."""
         ...
 
     def repeat_cases(self, scope: ReportScope, window_days: int) -> int:

@@ -56,13 +56,24 @@ def test_handing_up_reaches_the_tier_the_amount_needs(engine: Engine, amount: st
 @pytest.mark.parametrize(("facts", "department"), [
     ({"amount": "5000.00"}, "card_care"),  # the seat agent says resolved, but 5,000 is beyond seat authority
     ({"grade": "important"}, "card_care"),
-    ({"repeat_count": 1}, "card_care"),
     ({"grade": "urgent"}, "card_cs_manager"),
-    ({"repeat_count": 3}, "card_cs_manager"),
 ])
 def test_facts_override_a_seat_resolution_beyond_seat_authority(engine: Engine, facts: dict[str, object],
                                                                   department: str) -> None:
     walk = card.CardWalk(engine, **{"amount": "100.00", **facts})
+    walk.step("Task_Seat", card.SEAT_RESOLVED)
+    assert walk.queued_in() == [department]
+
+
+@pytest.mark.parametrize(("earlier", "department"), [(1, "card_care"), (3, "card_cs_manager")])
+def test_the_customer_s_earlier_complaints_override_a_seat_resolution(engine: Engine, earlier: int,
+                                                                       department: str) -> None:
+    """The repeat count the decision table reads is computed from the same customer's complaints."""
+    customer = {"contact_phone": "13900001111", "id_number": "310101199001011234"}
+    for n in range(earlier):  # the same person, once by phone only, then with the ID number too
+        card.CardWalk(engine, amount="100.00", **(customer | ({"id_number": ""} if n == 0 else {})))
+    walk = card.CardWalk(engine, amount="100.00", **customer)
+    assert engine.cases.summary(walk.case_id).complaint["repeat_count"] == earlier
     walk.step("Task_Seat", card.SEAT_RESOLVED)
     assert walk.queued_in() == [department]
 

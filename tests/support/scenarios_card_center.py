@@ -7,6 +7,7 @@ SCENARIOS (name -> function) together visit every flow node of the diagram.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -64,9 +65,15 @@ REVISITED_DISSATISFIED = {"satisfaction": "dissatisfied", "revisit_note": "客�
 ARCHIVED = {"archive_confirmed": True, "archive_note": "材料齐全"}
 
 
+_CUSTOMERS = itertools.count(1)
+
+
 def card_complaint(**overrides: Any) -> dict[str, Any]:
-    """A valid card-centre complaint (organisation card_center starts the card process)."""
+    """A valid card-centre complaint (organisation card_center starts the card process), each of another
+    customer unless phone and ID number are given: the card tiers count a customer's earlier complaints."""
+    n = next(_CUSTOMERS)
     fields: dict[str, Any] = {
+        "contact_phone": f"139{n:08d}", "id_number": f"3101011990{n:07d}X",
         "organisation": "card_center", "channel": "card_hotline", "category": "bank_card", "cause": "fees",
         "amount": "500.00", "facts": "信用卡年费被重复收取。", "demand": "要求退还多收的年费。",
         "expected_resolution": "refund",

@@ -13,9 +13,10 @@ def test_form_has_every_field_and_code_lists(client):
     for name in ("channel", "organisation", "received_at", "resolved_on_spot", "complainant_name",
                  "contact_phone", "id_type", "id_number", "reply_channel", "is_agent", "category",
                  "product", "account_ref", "transaction_ref", "amount", "cause", "grade", "is_complex",
-                 "is_group", "sensitive_source", "repeat_count", "related_number", "facts", "demand",
+                 "is_group", "sensitive_source", "related_number", "facts", "demand",
                  "expected_resolution"):
         assert f'name="{name}"' in page, name
+    assert 'name="repeat_count"' not in page  # computed from the customer's earlier complaints, not typed
     assert "95559客服热线" in page and "个人金融信息" in page and "信用卡中心" in page
     assert "投诉人信息" in page
 

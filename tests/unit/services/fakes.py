@@ -237,6 +237,16 @@ class FakeCaseFacts(_Repo):
         self.store.case_facts[facts.case_id] = facts
 
 
+class FakeCaseLinks(_Repo):
+    """No customer has complained before in the fast tier."""
+
+    def count_received(self, *_: Any) -> int:
+        return 0
+
+    def same_customer(self, *_: Any, **__: Any) -> list[Any]:
+        return []
+
+
 class FakeReads(_Repo):
     """The read side, answered from the same store."""
 
@@ -312,6 +322,7 @@ class FakeUnitOfWork:
         self.users, self.case_facts = FakeUsers(self.store), FakeCaseFacts(self.store)
         self.customer_notices = FakeCustomerNotices(self.store)
         self.api_keys = self.idempotency = self.reports = self.typical_cases = self.alerts = _Repo(self.store)
+        self.links = FakeCaseLinks(self.store)
         self.read = FakeReads(self.store)
         return self
 
