@@ -29,6 +29,8 @@ from webui.cli_oversight import print_regulator_code_problems
 from webui.cli_text import InputError, engine_error_text, moment_text
 from webui.clock_cli import add_clock_parser
 from webui.organisation_text import shell_gettext, shell_language
+from webui.cli_case_links import add_commands as add_case_link_commands
+from webui.cli_case_links import same_customer_lines
 
 Handler = Callable[[Engine, argparse.Namespace], Any]
 
@@ -169,7 +171,15 @@ def cmd_worker(engine: Engine, args: argparse.Namespace) -> None:
 def cmd_open_case(engine: Engine, args: argparse.Namespace) -> None:
     actor = user_actor(engine, args.user) if args.user else operator()
     case = engine.cases.open_case(args.process_key, read_data(args.data), actor, args.unit)
-    emit(args, case, lambda c: f"{c.number} opened (case {c.id})")
+    same = engine.repeats.same_customer(case.id, actor)
+    emit(args, case, lambda c: "\n".join([f"{c.number} opened (case {c.id})", *(
+        [f"the same customer has {len(same)} other open or recent case(s); a repeat may be merged "
+         f"(complaintflow merge {c.number} --into NUMBER):", *same_customer_lines(same)] if same else [])]))
+
+
+def acting(engine: Engine, args: argparse.Namespace) -> Actor:
+    """The --user given, else the operator."""
+    return user_actor(engine, args.user) if getattr(args, "user", None) else operator()
 
 
 def cmd_tasks(engine: Engine, args: argparse.Namespace) -> None:
@@ -402,6 +412,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", required=True)
     p.add_argument("--data", required=True, help="JSON file with the form values, or - for stdin")
     add("case", cmd_case, "show a case: data, tasks, audit trail").add_argument("number")
+    add_case_link_commands(add, acting, emit)
     p = add("chase", cmd_chase, "chase an open task by hand")
     p.add_argument("task")
     p.add_argument("--user", required=True)

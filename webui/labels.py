@@ -55,6 +55,10 @@ ACTION_LABELS = {
     "comment": N_("发布备注"),
     "attachment_added": N_("上传附件"),
     "attachment_downloaded": N_("下载附件"),
+    "case_merged": N_("并入首次投诉"),
+    "repeat_merged": N_("并入重复投诉"),
+    "review_requested": N_("客户申请核查"),
+    "review_opened": N_("核查立案"),
 }
 
 UNIT_KINDS = {
@@ -110,6 +114,10 @@ CONFLICTS = {
     "letter_already_sent": N_("该告知书已标记为已寄送"),
     "user_exists": N_("用户 %(user)s 已存在"),
     "api_key_exists": N_("名为 %(name)s 的 API 密钥已存在"),
+    "merge_not_open": N_("投诉 %(case)s 不能再并入其他投诉（已办结、已并入或为核查案件）"),
+    "merge_other_customer": N_("投诉 %(first)s 不是同一客户的投诉（电话和证件号码均不相同）"),
+    "merge_outside_period": N_("投诉 %(case)s 不在投诉 %(first)s 的监管处理期内（须为较早受理、仍在处理中的投诉，"
+                               "且在其监管时限 %(due)s 之前收到）"),
 }
 
 CONFLICTS |= CLOCK_CONFLICTS

@@ -36,6 +36,26 @@ class SameCustomerCase:
         return self.status == CaseStatus.OPEN
 
 
+@dataclass(frozen=True)
+class LinkedCase:
+    """A case linked to another: a merged repeat or a review case (number, status, receipt)."""
+
+    case_id: int
+    number: str
+    status: CaseStatus
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class CaseLinks:
+    """A case's links: the case it was merged into or reviews, the repeats merged into it, its review cases."""
+
+    merged_into: LinkedCase | None = None
+    review_of: LinkedCase | None = None
+    repeats: tuple[LinkedCase, ...] = ()
+    reviews: tuple[LinkedCase, ...] = ()
+
+
 def may_merge_into(first: SameCustomerCase, received_at: datetime) -> bool:
     """A complaint received at `received_at` may be merged into `first`: it is open, not itself a merged
     record, received earlier, and the new complaint came inside its regulatory period."""

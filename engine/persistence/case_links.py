@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine.domain.model import CaseStatus, TaskStatus
-from engine.domain.repeats import MERGED, REVIEW, SameCustomerCase
+from engine.domain.repeats import MERGED, REVIEW, CaseLinks, LinkedCase, SameCustomerCase
 from engine.persistence.tables import CaseFactRow, CaseRow, HumanTaskRow, TimerRow
 
 OPEN_TASKS = (TaskStatus.READY.value, TaskStatus.CLAIMED.value)
@@ -72,25 +73,29 @@ class CaseLinkRepository:
         self.session.execute(delete(TimerRow).where(TimerRow.case_id == case_id))
         self._mark_fact(case_id, linked_as=MERGED)
 
-    def merged_into(self, case_id: int) -> list[tuple[int, str, datetime]]:
-        """The repeats merged into a case: (id, number, received at), oldest first."""
-        rows = self.session.execute(
-            select(CaseRow.id, CaseRow.number, CaseRow.received_at).where(CaseRow.merged_into_id == case_id)
-            .order_by(CaseRow.received_at, CaseRow.id))
-        return [(int(i), str(n or i), at) for i, n, at in rows]
+    def links(self, case_id: int) -> CaseLinks:
+        """The case's links: merged into / review of (the first case), repeats merged in, review cases."""
+        row = self.session.execute(select(CaseRow.merged_into_id, CaseRow.review_of_id)
+                                   .where(CaseRow.id == case_id)).first()
+        if row is None:
+            return CaseLinks()
+        return CaseLinks(
+            merged_into=self._linked(CaseRow.id == row.merged_into_id)[0] if row.merged_into_id else None,
+            review_of=self._linked(CaseRow.id == row.review_of_id)[0] if row.review_of_id else None,
+            repeats=tuple(self._linked(CaseRow.merged_into_id == case_id)),
+            reviews=tuple(self._linked(CaseRow.review_of_id == case_id)),
+        )
+
+    def _linked(self, condition: Any) -> list[LinkedCase]:
+        rows = self.session.execute(select(CaseRow.id, CaseRow.number, CaseRow.status, CaseRow.received_at)
+                                    .where(condition).order_by(CaseRow.received_at, CaseRow.id))
+        return [LinkedCase(int(i), str(n or i), CaseStatus(s), at) for i, n, s, at in rows]
 
     def link_review(self, review_id: int, of_id: int) -> None:
         """Record a review case of a decided case (the reports count the first case as reopened)."""
         self.session.execute(update(CaseRow).where(CaseRow.id == review_id).values(review_of_id=of_id))
         self._mark_fact(review_id, linked_as=REVIEW)
         self._mark_fact(of_id, reopened=True)
-
-    def reviews_of(self, case_id: int) -> list[tuple[int, str, str, datetime]]:
-        """The review cases of a case: (id, number, status, received at), oldest first."""
-        rows = self.session.execute(
-            select(CaseRow.id, CaseRow.number, CaseRow.status, CaseRow.received_at)
-            .where(CaseRow.review_of_id == case_id).order_by(CaseRow.received_at, CaseRow.id))
-        return [(int(i), str(n or i), str(s), at) for i, n, s, at in rows]
 
     def _mark_fact(self, case_id: int, **values: object) -> None:
         self.session.execute(update(CaseFactRow).where(CaseFactRow.case_id == case_id).values(**values))

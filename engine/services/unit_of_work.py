@@ -44,7 +44,7 @@ from engine.domain.records import (
 )
 from engine.domain.rectification import NewRectification, Rectification, RectificationFilter
 from engine.domain.regulatory_clock import ClockFacts, ClockRequest, RequestStatus
-from engine.domain.repeats import SameCustomerCase
+from engine.domain.repeats import CaseLinks, SameCustomerCase
 from engine.domain.search import CaseCriteria, CaseScope
 from engine.domain.supervision import SupervisionCandidate, SupervisionThresholds
 from engine.domain.throttle import Counter
@@ -243,7 +243,7 @@ class CustomerNotices(Protocol):
         ...
 
 
-class CaseLinks(Protocol):
+class CaseLinkStore(Protocol):
     """A customer's cases by matching key; merged repeats and review cases linked to their first case."""
 
     def keys_of(self, case_id: int) -> tuple[str | None, str | None]:
@@ -265,16 +265,12 @@ class CaseLinks(Protocol):
         """Make a case a merged record of `into_id` (its tasks cancelled, timers dropped, deadlines the first's)."""
         ...
 
-    def merged_into(self, case_id: int) -> list[tuple[int, str, datetime]]:
-        """The repeats merged into a case: (id, number, received at), oldest first."""
+    def links(self, case_id: int) -> CaseLinks:
+        """The case's links: merged into / review of (the first case), repeats merged in, review cases."""
         ...
 
     def link_review(self, review_id: int, of_id: int) -> None:
         """Record a review case of a decided case (which the reports count as reopened)."""
-        ...
-
-    def reviews_of(self, case_id: int) -> list[tuple[int, str, str, datetime]]:
-        """The review cases of a case: (id, number, status, received at), oldest first."""
         ...
 
 
@@ -760,7 +756,7 @@ class UnitOfWork(Protocol):
     def case_facts(self) -> CaseFacts: ...
 
     @property
-    def links(self) -> CaseLinks: ...
+    def links(self) -> CaseLinkStore: ...
 
     @property
     def clock(self) -> ClockRecords: ...

@@ -105,6 +105,8 @@ POST evidence.print_pdf            own     ok     ok         deny          ok   
 POST evidence.print_pdf            other   deny   ok         deny          ok    ok      deny     login
 POST evidence.reveal_contact       own     deny   deny       deny          deny  deny    deny     login
 POST evidence.reveal_contact       other   deny   deny       deny          deny  deny    deny     login
+POST case_links.merge              own     ok     ok         deny          ok    deny    deny     login
+POST case_links.merge              other   deny   ok         deny          ok    deny    deny     login
 GET  supervisor.desk               -       deny   ok         deny          ok    ok      ok       login
 GET  supervisor.supervision        -       deny   ok         deny          ok    ok      deny     login
 POST supervisor.chase              own     deny   ok         deny          ok    deny    deny     login
@@ -197,6 +199,10 @@ GET  /api/v1/attachments/{attachment_id}    own     ok     ok         deny      
 GET  /api/v1/attachments/{attachment_id}    other   deny   ok         deny          ok    ok      deny     401
 POST /api/v1/tasks/{task_id}/contact        own     deny   deny       deny          deny  deny    deny     401
 POST /api/v1/tasks/{task_id}/contact        other   deny   deny       deny          deny  deny    deny     401
+GET  /api/v1/cases/{ref}/same-customer      own     ok     ok         deny          ok    ok      deny     401
+GET  /api/v1/cases/{ref}/same-customer      other   deny   ok         deny          ok    ok      deny     401
+POST /api/v1/cases/{ref}/merge              own     ok     ok         deny          ok    deny    deny     401
+POST /api/v1/cases/{ref}/merge              other   deny   ok         deny          ok    deny    deny     401
 GET  /api/v1/tasks                          -       ok     ok         ok            ok    ok      ok       401
 GET  /api/v1/tasks/{task_id}                own     ok     ok         deny          ok    ok      deny     401
 GET  /api/v1/tasks/{task_id}                other   deny   ok         deny          ok    ok      deny     401
@@ -299,6 +305,8 @@ WEB_PROBES: dict[str, Probe] = {
     "GET evidence.print_pdf": Probe("/cases/{case}/print.pdf"),
     "POST evidence.print_pdf": Probe("/cases/{case}/print.pdf", {}),
     "POST evidence.reveal_contact": Probe("/tasks/{task}/contact", {}),
+    # into itself: allowed, refused as a conflict (409), nothing changes
+    "POST case_links.merge": Probe("/cases/{case}/merge", {"into": "{case}"}),
     "GET supervisor.desk": Probe("/supervisor/"),
     "GET supervisor.supervision": Probe("/supervisor/supervision"),
     "POST supervisor.chase": Probe("/supervisor/tasks/{task}/chase", {"reason": "矩阵催办"}),
@@ -378,6 +386,8 @@ API_PROBES: dict[str, Probe] = {
     "POST /api/v1/cases/{ref}/attachments": Probe("/api/v1/cases/{case}/attachments?name=matrix.png", {}),
     "GET /api/v1/attachments/{attachment_id}": Probe("/api/v1/attachments/{attachment}"),
     "POST /api/v1/tasks/{task_id}/contact": Probe("/api/v1/tasks/{task}/contact", {}),
+    "GET /api/v1/cases/{ref}/same-customer": Probe("/api/v1/cases/{case}/same-customer"),
+    "POST /api/v1/cases/{ref}/merge": Probe("/api/v1/cases/{case}/merge", {"into": "{case}"}),
     "GET /api/v1/tasks": Probe("/api/v1/tasks"),
     "GET /api/v1/tasks/{task_id}": Probe("/api/v1/tasks/{task}"),
     "POST /api/v1/tasks/{task_id}/claim": Probe("/api/v1/tasks/{task}/claim", {}),

@@ -9,6 +9,7 @@ from flask import Flask
 from engine.schemas.complaint import complaint_schema_class
 from webui.api import (
     alerts,
+    case_links,
     cases,
     clock,
     definitions,
@@ -30,8 +31,8 @@ from webui.api.spec import API_CONFIG, ProblemApi
 from webui.context import engine
 from webui.security import csrf
 
-RESOURCES = (cases, evidence, search, clock, tasks, notices, definitions, reports, users, units, knowledge, alerts,
-             rectifications)
+RESOURCES = (cases, case_links, evidence, search, clock, tasks, notices, definitions, reports, users, units,
+             knowledge, alerts, rectifications)
 EXTENSION = "complaintflow_api"
 
 

@@ -10,10 +10,10 @@ from marshmallow import Schema, fields, validate
 
 from engine.domain.errors import NotFound, ValidationFailed
 from engine.domain.masking import mask_complaint
-from engine.domain.model import CaseDetail, CaseStatus, CaseSummary, TaskStatus
+from engine.domain.model import CaseDetail, CaseStatus, TaskStatus
 from engine.services.messages import DeliveredMessage
 from webui.api.auth import api_actor, requires
-from webui.api.schemas import CaseDetailSchema, CaseSchema, CustomerNoticeListSchema
+from webui.api.schemas import CaseDetailSchema, CaseSchema, CustomerNoticeListSchema, OpenedCaseSchema
 from webui.api.spec import problems
 from webui.context import engine
 
@@ -53,12 +53,13 @@ COMPLAINT_BODY = {
 @bp.arguments(OpenCaseHeaders, location="headers", as_kwargs=True)
 @bp.arguments(OpenCaseQuery, location="query", as_kwargs=True)
 @bp.doc(requestBody=COMPLAINT_BODY)
-@bp.response(201, CaseSchema)
+@bp.response(201, OpenedCaseSchema)
 @problems(bp, 400, 404, 409, 415, 422)
 def open_case(
     idempotency_key: str | None = None, process: str | None = None, unit: str | None = None
-) -> tuple[CaseSummary, int, dict[str, str]]:
-    """Open a complaint: validated by the complaint schema, numbered, started on its process."""
+) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """Open a complaint: validated by the complaint schema, numbered, started on its process. The answer
+    lists the complainant's other open and recent cases (`same_customer`): a repeat may be merged."""
     raw = complaint_body()
     if idempotency_key:
         case, replayed = engine().cases.open_case_once(process, raw, api_actor(), idempotency_key, unit)
@@ -68,7 +69,7 @@ def open_case(
     headers = {"Location": f"/api/v1/cases/{case.number}"}
     if replayed:
         headers["Idempotent-Replayed"] = "true"
-    return case, 201, headers
+    return {**vars(case), "same_customer": engine().repeats.same_customer(case.id, api_actor())}, 201, headers
 
 
 def complaint_body() -> dict[str, Any]:

@@ -20,6 +20,7 @@ from engine.config import DEFAULT_TIMEZONE
 from engine.domain.clock import CHINA_TZ, in_zone
 from engine.domain.customer_notices import CustomerNotice
 from engine.domain.model import AuditEvent, CaseSummary, DefinitionInfo, HumanTask, Notice, TaskStatus
+from engine.domain.repeats import SameCustomerCase
 
 TASK_STATUSES = [s.value for s in TaskStatus]
 
@@ -103,6 +104,15 @@ TaskSchema = record_schema(HumanTask, "TaskSchema", "A user task as the inbox pr
 NoticeSchema = record_schema(Notice, "NoticeSchema", "A chase or supervision notice.", required=("id",))
 CaseSchema = record_schema(CaseSummary, "CaseSchema",
                            "A case: complaint data (personal data masked), status and both deadlines.")
+SameCustomerCaseSchema = record_schema(
+    SameCustomerCase, "SameCustomerCaseSchema",
+    "Another case of the same complainant (same phone or same ID number, compared by keyed hash): no personal data.")
+
+
+class OpenedCaseSchema(CaseSchema):  # type: ignore[valid-type,misc]
+    """The case just opened, and the complainant's other open and recent cases the caller may see (repeats)."""
+
+    same_customer = fields.List(fields.Nested(SameCustomerCaseSchema), required=True)
 AuditEventSchema = record_schema(AuditEvent, "AuditEventSchema", "One line of the case's timeline.",
                                  exclude=("case_id",))
 DefinitionSchema = record_schema(DefinitionInfo, "DefinitionSchema", "A deployed version of a process.")

@@ -9,6 +9,7 @@ from webui.views import (
     alerts,
     auth,
     case,
+    case_links,
     clock,
     customer_notices,
     evidence,
@@ -25,8 +26,8 @@ from webui.views import (
     units,
 )
 
-AREAS = (auth, health, inbox, task, intake, case, evidence, clock, customer_notices, supervisor, notices, owner, admin,
-         units, knowledge, alerts, rectifications, search)
+AREAS = (auth, health, inbox, task, intake, case, case_links, evidence, clock, customer_notices, supervisor, notices,
+         owner, admin, units, knowledge, alerts, rectifications, search)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -17,6 +17,7 @@ from webui.context import actor, engine
 from webui.intake_fields import form_groups
 from webui.labels import NOTICE_KINDS
 from webui.oversight_text import STATUS_LABELS
+from webui.views.case_links import case_links
 
 bp = Blueprint("case", __name__)
 
@@ -46,6 +47,7 @@ def _render(detail: CaseDetail, revealed: bool) -> str:
         comments=engine().comments.for_case(case.id, who),
         attachments=engine().attachments.for_case(case.id, who),
         may_post=authz.may_change(who), departments=engine().ctx.departments.codes(),
+        links=case_links(case),
     )
 
 

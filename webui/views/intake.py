@@ -70,6 +70,10 @@ def register() -> Response | tuple[str, int]:
         message = gettext("该机构的投诉处理流程尚未部署，请联系流程管理员。")
         return _render(dict(request.form), {"organisation": [message]}, 422)
     flash(gettext("投诉已登记，工单号 %(number)s。", number=case.number), "ok")
+    same = engine().repeats.same_customer(case.id, actor())
+    if same:
+        flash(gettext("同一客户另有 %(n)s 件投诉（处理中或近90日），见工单页“关联投诉”；在首次投诉的监管处理期内"
+                      "可并入该投诉。", n=len(same)), "warning")
     if case.failure is not None:
         flash(gettext("流程未能启动，已通知督办人员：%(reason)s", reason=failure_text(case.failure)), "error")
     return redirect(url_for("case.show", ref=case.number))
