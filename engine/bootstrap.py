@@ -49,6 +49,7 @@ from engine.services.rectification.service import RectificationService
 from engine.services.regulator import RegulatorStatisticsService
 from engine.services.repeats import RepeatService
 from engine.services.reports import ReportService
+from engine.services.reviews import ReviewService
 from engine.services.search import SearchService
 from engine.services.sessions import SessionService
 from engine.services.tasks import TaskService
@@ -95,6 +96,7 @@ class Engine:
     contact: ContactService
     printout: PrintService
     repeats: RepeatService
+    reviews: ReviewService
 
     def init_db(self) -> None:
         """Create or upgrade the schema (Alembic migrations); fill report facts of older cases."""
@@ -177,6 +179,7 @@ def build(
         contact=ContactService(ctx),
         printout=PrintService(ctx, cases, attachments),
         repeats=RepeatService(ctx, cases),
+        reviews=ReviewService(ctx, cases),
     )
     return engine
 

@@ -36,6 +36,11 @@ def add_commands(add: AddCommand, actor_of: Callable[[Engine, argparse.Namespace
         merged = engine.repeats.merge(args.number, args.into, actor_of(engine, args))
         emit(args, merged, lambda c: f"{c.number} merged into {args.into}")
 
+    def review(engine: Engine, args: argparse.Namespace) -> None:
+        opened = engine.reviews.request(args.number, args.reason, actor_of(engine, args))
+        emit(args, opened, lambda c: f"review case {c.number} opened at {c.unit}; due "
+                                     f"{c.regulatory_due_at:%Y-%m-%d %H:%M}")
+
     p = add("repeats", repeats, "list the open and recent cases of a case's complainant (same phone or ID number)")
     p.add_argument("number")
     p.add_argument("--user", help="list as this user (what they may see); default: the operator")
@@ -45,3 +50,8 @@ def add_commands(add: AddCommand, actor_of: Callable[[Engine, argparse.Namespace
     p.add_argument("--user", help="act as this user; default: the operator")
 
 
+    p = add("review", review, "the customer asks for review (核查) of a closed case: a review case at the "
+                              "parent unit of the unit that decided")
+    p.add_argument("number")
+    p.add_argument("--reason", required=True, help="why the customer does not accept the decision")
+    p.add_argument("--user", help="act as this user; default: the operator")

@@ -116,6 +116,9 @@ CONFLICTS = {
     "api_key_exists": N_("名为 %(name)s 的 API 密钥已存在"),
     "merge_not_open": N_("投诉 %(case)s 不能再并入其他投诉（已办结、已并入或为核查案件）"),
     "merge_other_customer": N_("投诉 %(first)s 不是同一客户的投诉（电话和证件号码均不相同）"),
+    "review_not_decided": N_("投诉 %(case)s 尚未办结（或本身为核查案件），不能申请核查"),
+    "review_open": N_("投诉 %(case)s 的核查正在办理中"),
+    "review_window_passed": N_("投诉 %(case)s 的核查申请期限已于 %(until)s 届满"),
     "merge_outside_period": N_("投诉 %(case)s 不在投诉 %(first)s 的监管处理期内（须为较早受理、仍在处理中的投诉，"
                                "且在其监管时限 %(due)s 之前收到）"),
 }

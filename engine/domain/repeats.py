@@ -3,14 +3,18 @@ a repeat into the first case and of asking for review of a decided case."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from engine.domain.model import CaseStatus
+from engine.domain.organisation import OrganisationTree
 
 REPEAT_WINDOW_DAYS = 90  # a closed case counts as "recent" (and a new complaint as a repeat) this long after receipt
-REVIEW_WINDOW_DAYS = 30  # a customer may ask for review this long after the decision (the result was told)
 REVIEW_CLOCK_DAYS = 30  # a review case is decided within this many calendar days of the request
+REVIEW_PROCESS = "complaint_review"  # processes/complaint_review.bpmn
+# The review task's level (review_level): at head office (complaint management) or at a branch (service management).
+HEAD_OFFICE_LEVEL, BRANCH_LEVEL = "head_office", "branch"
 
 MERGED, REVIEW = "merged", "review"  # case_fact.linked_as: counted apart from complaints
 
@@ -63,6 +67,26 @@ def may_merge_into(first: SameCustomerCase, received_at: datetime) -> bool:
             and first.regulatory_due_at is not None and received_at <= first.regulatory_due_at)
 
 
-def review_deadline(decided_at: datetime) -> datetime:
+def review_deadline(decided_at: datetime, review_days: int) -> datetime:
     """The last moment a customer may ask for review of a decision told at `decided_at`."""
-    return decided_at + timedelta(days=REVIEW_WINDOW_DAYS)
+    return decided_at + timedelta(days=review_days)
+
+
+def deciding_unit(tree: OrganisationTree, task_units: Iterable[str], case_unit: str) -> str:
+    """The unit that decided a case: the highest (nearest the head office) unit that worked one of its tasks;
+    the case's own unit when none did."""
+    units = [u for u in task_units if tree.get(u) is not None] or [case_unit]
+    return min(units, key=lambda code: (len(tree.ancestors(code)), code))
+
+
+def review_unit(tree: OrganisationTree, decided_by: str) -> str:
+    """Where a review (核查) of a decision taken at `decided_by` is handled: its parent unit (the head office
+    reviews its own decisions)."""
+    unit = tree.get(decided_by)
+    return unit.parent if unit is not None and unit.parent is not None else tree.root.code
+
+
+def review_level(tree: OrganisationTree, unit: str) -> str:
+    """The review task's level at `unit`: head office for the root, else a branch's service management (a
+    sub-branch's review goes up to its branch: the nearest unit with that department)."""
+    return HEAD_OFFICE_LEVEL if unit == tree.root.code else BRANCH_LEVEL

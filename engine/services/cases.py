@@ -179,7 +179,19 @@ class CaseService:
             raise ValidationFailed({"unit": [f"unknown organisation unit {unit!r}"]})
         return unit
 
-    def _start(self, process_key: str, complaint: dict[str, Any], actor: Actor) -> StartedCase:
+    def start_linked(self, process_key: str, complaint: dict[str, Any], actor: Actor, regulatory_days: int,
+                     variables: dict[str, Any]) -> StartedCase:
+        """A case opened on behalf of another (a review, 核查): one clock of its own, `regulatory_days` calendar
+        days from receipt (both deadlines and the task ceiling), extra workflow variables; stored with
+        `store_started`."""
+        return self._start(process_key, complaint, actor, regulatory_days, variables)
+
+    def store_started(self, uow: UnitOfWork, started: StartedCase, actor: Actor, unit: str) -> int:
+        """Store a case started by `start_linked` in the caller's transaction; its id."""
+        return self._open(uow, started, actor, unit)
+
+    def _start(self, process_key: str, complaint: dict[str, Any], actor: Actor, regulatory_days: int | None = None,
+               extra: dict[str, Any] | None = None) -> StartedCase:
         """Run the new case's workflow to its first wait before any write lock is taken: every
         expression up to there (due dates included) is evaluated here, so a slow or failing diagram
         never holds the database while it runs. The case number is filled in once the case is stored."""
@@ -190,11 +202,12 @@ class CaseService:
                            params={"process": process_key})
         defn = self.ctx.definitions.get(stored_def)
         received = datetime.fromisoformat(complaint["received_at"])
-        started = StartedCase(stored_def, defn, complaint, received, *self._deadlines(complaint, received))
-        variables = workflow_variables(complaint) | {
+        started = StartedCase(stored_def, defn, complaint, received,
+                              *self._deadlines(complaint, received, regulatory_days))
+        variables = workflow_variables(complaint) | (extra or {}) | {
             "case_number": "", "received_by": actor.username,
             "internal_due": iso(started.internal_due), "regulatory_due": iso(started.regulatory_due),
-            CEILING: iso(self._ceiling(complaint, received)),
+            CEILING: iso(started.regulatory_due if regulatory_days else self._ceiling(complaint, received)),
         }
         try:
             started.workflow, started.fired = self.ctx.runtime.start(defn, variables)
@@ -246,11 +259,14 @@ class CaseService:
         year = f"{to_china(received):%Y}"
         return unit_complaint_number(unit, received, uow.cases.next_in_sequence(f"{unit}-{year}"))
 
-    def _deadlines(self, complaint: dict[str, Any], received: datetime) -> tuple[datetime, datetime, str | None]:
+    def _deadlines(self, complaint: dict[str, Any], received: datetime, regulatory_days: int | None = None,
+                   ) -> tuple[datetime, datetime, str | None]:
         sla = self.ctx.sla
         days = sla.internal_workdays(complaint.get("grade"), bool(complaint.get("is_complex")))
         internal = self.ctx.calendar.add_workdays(received, days)
-        regulatory = self.ctx.calendar.add_calendar_days(received, sla.regulatory_initial)
+        regulatory = self.ctx.calendar.add_calendar_days(received, regulatory_days or sla.regulatory_initial)
+        if regulatory_days:  # a linked case (review) has one clock of its own: both deadlines at its end
+            internal = regulatory
         return internal, regulatory, self.ctx.calendar.coverage_warning(received, internal)
 
     def summary(self, case_id: int) -> CaseSummary:

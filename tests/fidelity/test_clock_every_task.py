@@ -18,7 +18,7 @@ from tests.support.actors import ADMIN
 from tests.support.driver import audit_actions, claim_and_complete, open_case, open_tasks
 from tests.support.engines import clock_of
 
-PROCESSES = ("branch_complaint", "card_center_complaint", "head_office_complaint")
+PROCESSES = ("branch_complaint", "card_center_complaint", "complaint_review", "head_office_complaint")
 
 
 def _latest(engine, key):

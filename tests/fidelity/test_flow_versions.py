@@ -52,7 +52,7 @@ def test_deploying_processes_makes_new_versions_and_running_cases_keep_theirs(en
     result = engine.deploy.deploy(read_diagram_dir(PROCESSES), ADMIN)
 
     assert [(d.process_key, d.version) for d in result.deployed] == [("head_office_complaint", earlier + 1)]
-    assert sorted(result.unchanged) == ["branch_complaint", "card_center_complaint"]
+    assert sorted(result.unchanged) == ["branch_complaint", "card_center_complaint", "complaint_review"]
     fresh = _at_archive(engine)
     assert engine.cases.summary(fresh.id).definition_version == earlier + 1
     with pytest.raises(ValidationFailed):

@@ -107,6 +107,8 @@ POST evidence.reveal_contact       own     deny   deny       deny          deny 
 POST evidence.reveal_contact       other   deny   deny       deny          deny  deny    deny     login
 POST case_links.merge              own     ok     ok         deny          ok    deny    deny     login
 POST case_links.merge              other   deny   ok         deny          ok    deny    deny     login
+POST case_links.review             own     ok     ok         deny          ok    deny    deny     login
+POST case_links.review             other   deny   ok         deny          ok    deny    deny     login
 GET  supervisor.desk               -       deny   ok         deny          ok    ok      ok       login
 GET  supervisor.supervision        -       deny   ok         deny          ok    ok      deny     login
 POST supervisor.chase              own     deny   ok         deny          ok    deny    deny     login
@@ -203,6 +205,8 @@ GET  /api/v1/cases/{ref}/same-customer      own     ok     ok         deny      
 GET  /api/v1/cases/{ref}/same-customer      other   deny   ok         deny          ok    ok      deny     401
 POST /api/v1/cases/{ref}/merge              own     ok     ok         deny          ok    deny    deny     401
 POST /api/v1/cases/{ref}/merge              other   deny   ok         deny          ok    deny    deny     401
+POST /api/v1/cases/{ref}/review             own     ok     ok         deny          ok    deny    deny     401
+POST /api/v1/cases/{ref}/review             other   deny   ok         deny          ok    deny    deny     401
 GET  /api/v1/tasks                          -       ok     ok         ok            ok    ok      ok       401
 GET  /api/v1/tasks/{task_id}                own     ok     ok         deny          ok    ok      deny     401
 GET  /api/v1/tasks/{task_id}                other   deny   ok         deny          ok    ok      deny     401
@@ -307,6 +311,8 @@ WEB_PROBES: dict[str, Probe] = {
     "POST evidence.reveal_contact": Probe("/tasks/{task}/contact", {}),
     # into itself: allowed, refused as a conflict (409), nothing changes
     "POST case_links.merge": Probe("/cases/{case}/merge", {"into": "{case}"}),
+    # the case is still open: allowed, refused as a conflict (409), nothing changes
+    "POST case_links.review": Probe("/cases/{case}/review", {"reason": "矩阵核查"}),
     "GET supervisor.desk": Probe("/supervisor/"),
     "GET supervisor.supervision": Probe("/supervisor/supervision"),
     "POST supervisor.chase": Probe("/supervisor/tasks/{task}/chase", {"reason": "矩阵催办"}),
@@ -388,6 +394,7 @@ API_PROBES: dict[str, Probe] = {
     "POST /api/v1/tasks/{task_id}/contact": Probe("/api/v1/tasks/{task}/contact", {}),
     "GET /api/v1/cases/{ref}/same-customer": Probe("/api/v1/cases/{case}/same-customer"),
     "POST /api/v1/cases/{ref}/merge": Probe("/api/v1/cases/{case}/merge", {"into": "{case}"}),
+    "POST /api/v1/cases/{ref}/review": Probe("/api/v1/cases/{case}/review", {"reason": "矩阵核查"}),
     "GET /api/v1/tasks": Probe("/api/v1/tasks"),
     "GET /api/v1/tasks/{task_id}": Probe("/api/v1/tasks/{task}"),
     "POST /api/v1/tasks/{task_id}/claim": Probe("/api/v1/tasks/{task}/claim", {}),

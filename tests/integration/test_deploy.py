@@ -56,7 +56,8 @@ def test_deploying_identical_content_adds_no_version(engine, repo_root):
     result = engine.deploy.deploy(read_diagram_dir(repo_root / "processes"), ADMIN)
 
     assert result.deployed == []
-    assert result.unchanged == ["branch_complaint", "card_center_complaint", "head_office_complaint"]
+    assert result.unchanged == ["branch_complaint", "card_center_complaint", "complaint_review",
+                                "head_office_complaint"]
     assert _definition_rows(engine) == before
     assert len(_deploy_events(engine)) == events
 

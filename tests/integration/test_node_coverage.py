@@ -31,6 +31,7 @@ SCENARIO_MODULE = {
     "branch_complaint": "tests.support.scenarios_branch",
     "head_office_complaint": "tests.support.scenarios_head_office",
     "card_center_complaint": "tests.support.scenarios_card_center",
+    "complaint_review": "tests.support.scenarios_complaint_review",
 }
 TIMER_ACTIONS = ("auto_chase", "supervision", "timer_fired")
 

@@ -51,3 +51,23 @@ def merge(body: dict[str, Any], ref: str) -> CaseSummary:
     merged = engine().repeats.merge(case_ref(ref), case_ref(body["into"]), api_actor())
     merged.complaint = mask_complaint(merged.complaint)
     return merged
+
+
+class ReviewSchema(Schema):
+    """The customer's review request (核查申请)."""
+
+    reason = fields.String(required=True, validate=validate.Length(1, 2000),
+                           metadata={"description": "why the customer does not accept the decision"})
+
+
+@bp.post("/<string:ref>/review")
+@requires("cases:write")
+@bp.arguments(ReviewSchema)
+@bp.response(201, CaseSchema)
+@problems(bp, 404, 409, 422)
+def review(body: dict[str, Any], ref: str) -> tuple[CaseSummary, int, dict[str, str]]:
+    """The customer disagrees with the closed case's decision (within the review days after it): a review case
+    is opened at the parent unit of the unit that decided, with its own 30-day clock (409 `review_not_decided`,
+    `review_open`, `review_window_passed` otherwise). Answers the review case."""
+    opened = engine().reviews.request(case_ref(ref), body["reason"], api_actor())
+    return opened, 201, {"Location": f"/api/v1/cases/{opened.number}"}

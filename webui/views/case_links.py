@@ -13,6 +13,7 @@ from engine.domain.errors import ValidationFailed
 from engine.domain.model import CaseStatus, CaseSummary
 from engine.domain.repeats import may_merge_into
 from webui.context import actor, engine
+from webui.formatting import unit_name
 
 bp = Blueprint("case_links", __name__)
 
@@ -23,8 +24,19 @@ def case_links(case: CaseSummary) -> dict[str, Any]:
     links = engine().repeats.links(case.id, actor())
     same = engine().repeats.same_customer(case.id, actor())
     may_merge = authz.may_change(actor()) and case.status == CaseStatus.OPEN and case.review_of_id is None
-    return {"same_customer": same, "links": links,
+    may_review = (authz.may_change(actor()) and case.status == CaseStatus.CLOSED and case.review_of_id is None
+                  and not any(r.status == CaseStatus.OPEN for r in links.reviews))
+    return {"same_customer": same, "links": links, "may_review": may_review,
             "mergeable": {c.case_id for c in same if may_merge and may_merge_into(c, case.received_at)}}
+
+
+@bp.post("/cases/<ref>/review")
+def review(ref: str) -> Response:
+    """The customer disagrees with the decision: open a review case (核查) at the higher level."""
+    opened = engine().reviews.request(ref, request.form.get("reason", ""), actor())
+    flash(gettext("已受理核查申请，核查案件 %(number)s 由 %(unit)s 办理，时限30日。", number=opened.number,
+                  unit=unit_name(opened.unit)), "ok")
+    return redirect(url_for("case.show", ref=opened.number))
 
 
 @bp.post("/cases/<ref>/merge")
