@@ -65,6 +65,7 @@ class NoticeSettings:
     channels: dict[str, DeliveryChannel] = field(default_factory=dict)
     default_channel: DeliveryChannel = DeliveryChannel.SMS
     subjects: dict[CustomerNoticeKind, str] = field(default_factory=dict)
+    on_time_hours: int = 24  # the reports count a notice on time when delivered this long after it was due
 
     def channel_for(self, reply_channel: str | None, has_email: bool) -> DeliveryChannel:
         """The delivery channel for a complaint's reply channel (email without an address goes by SMS)."""
@@ -89,7 +90,7 @@ class NoticeSettings:
         except ValueError as err:
             raise ValueError(f"{path.name}: {err}") from None
         return cls(str(contact.get("name", "")), str(contact.get("phone", "")),
-                   int(raw.get("review_days", 30)), channels, default, subjects)
+                   int(raw.get("review_days", 30)), channels, default, subjects, int(raw.get("on_time_hours", 24)))
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from engine.persistence.tables import (
     AuditEventRow,
     CaseFactRow,
     CaseRow,
+    CustomerNoticeRow,
     HumanTaskRow,
     NoticeRow,
     ProcessDefinitionRow,
@@ -418,6 +419,22 @@ class ReportQueries:
         if complaints_only:
             conditions.append(CaseFactRow.linked_as.is_(None))
         return conditions + _where_organisation(scope, CaseFactRow.organisation, CaseFactRow.unit)
+
+    def customer_notice_timeliness(self, scope: ReportScope, within_seconds: int) -> list[tuple[str, int, int, int]]:
+        """Customer notices of the cases in scope (merged and review cases included) per kind: (kind, queued,
+        delivered, delivered within `within_seconds` of being queued, i.e. of the event that called for it)."""
+        n, f = CustomerNoticeRow, CaseFactRow
+        if self.session.get_bind().dialect.name == "sqlite":
+            waited = (func.julianday(n.sent_at) - func.julianday(n.created_at)) * 86400
+        else:
+            waited = func.extract("epoch", n.sent_at - n.created_at)
+        sent = n.sent_at.is_not(None)
+        query = (
+            select(n.kind, func.count(), func.sum(_yes(sent)), func.sum(_yes(sent & (waited <= within_seconds))))
+            .select_from(n).join(f, f.case_id == n.case_id)
+            .where(*self._scope(scope, complaints_only=False)).group_by(n.kind)
+        )
+        return [(str(k), int(q), _as_int(d), _as_int(o)) for k, q, d, o in self.session.execute(query).all()]
 
     def linked_counts(self, scope: ReportScope) -> dict[str, int]:
         """Merged repeats and review cases received in scope, by kind ("merged", "review")."""

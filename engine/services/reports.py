@@ -18,6 +18,7 @@ from typing import Any
 
 from engine.domain import authz
 from engine.domain.clock import CHINA_TZ, to_china
+from engine.domain.customer_notices import CustomerNoticeKind
 from engine.domain.errors import Forbidden, Problem, ValidationFailed, invalid
 from engine.domain.model import SYSTEM, Actor
 from engine.domain.organisation import UnitTotal, rolled_up
@@ -157,6 +158,17 @@ class Quality:
 
 
 @dataclass(frozen=True)
+class NoticeTimeliness:
+    """Customer notices of one kind (受理告知 / 延期告知 / 处理结果告知): queued, delivered, and delivered within
+    customer_notices.toml `on_time_hours` of the event that called for them (the rate is over those queued)."""
+
+    kind: str
+    queued: int
+    delivered: int
+    on_time: Ratio
+
+
+@dataclass(frozen=True)
 class Satisfaction:
     """Revisits (回访) and what customers said."""
 
@@ -211,6 +223,7 @@ class Report:
     control: list[DepartmentControl]
     root_causes: RootCauses
     money: Money
+    customer_notices: list[NoticeTimeliness]
     clock_actions: ClockActions | None = None
     # notices issued in the range, by responsible unit (rolled up)
     rectifications: list[RectificationUnitRow] = field(default_factory=list)
@@ -294,6 +307,7 @@ class ReportService:
                 root_causes=self._root_causes(queries, scope, totals),
                 money=Money(_yuan(totals["amount_cents"]), totals["amount_cases"],
                             _yuan(totals["compensation_cents"]), totals["compensated_cases"]),
+                customer_notices=self._customer_notices(queries, scope),
                 clock_actions=clock_actions(queries, scope),
                 rectifications=rectifications_by_unit(uow.rectifications, self.ctx.organisation, scope),
             )
@@ -305,6 +319,15 @@ class ReportService:
             raise Forbidden("reports are for supervisors, auditors and admins", code="reports_only")
         request = self.validate(request)
         return self._scope(request, self._units(request, actor))
+
+    def _customer_notices(self, q: ReportReads, scope: ReportScope) -> list[NoticeTimeliness]:
+        found = {kind: (queued, sent, on_time) for kind, queued, sent, on_time
+                 in q.customer_notice_timeliness(scope, self.ctx.notices.on_time_hours * 3600)}
+        rows = []
+        for kind in CustomerNoticeKind:
+            queued, sent, on_time = found.get(kind.value, (0, 0, 0))
+            rows.append(NoticeTimeliness(kind.value, queued, sent, Ratio(on_time, queued)))
+        return rows
 
     def units_for(self, actor: Actor) -> list[str]:
         """The units a reader may narrow a report to (those whose cases they count), in the tree's order."""

@@ -586,6 +586,10 @@ class ReportReads(Protocol):
         """The reply time (minutes) at 0-based `offset` in ascending order: percentiles by nearest rank."""
         ...
 
+    def customer_notice_timeliness(self, scope: ReportScope, within_seconds: int) -> list[tuple[str, int, int, int]]:
+        """Customer notices of the cases in scope per kind: (kind, queued, delivered, delivered on time)."""
+        ...
+
     def linked_counts(self, scope: ReportScope) -> dict[str, int]:
         """Merged repeats and review cases received in scope, by kind ("merged", "review")."""
         ...

@@ -50,6 +50,8 @@ class ReportSchema(Schema):
     rectifications = fields.List(fields.Dict(), metadata={
         "description": "rectification notices issued in the range, per responsible unit rolled up the tree: "
                        "issued, closed, closed on time, open past due"})
+    customer_notices = fields.List(fields.Dict(), metadata={
+        "description": "per notice kind: queued, delivered, and delivered on time (ratio over queued)"})
 
 
 @bp.get("")

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from engine.services.reports import ClockFigures, CountRow, Ratio, Report
 from webui.formatting import unit_name
+from webui.labels import CUSTOMER_NOTICE_KINDS
 from webui.shown import config_text
 
 # Column kinds: how a cell is shown and exported.
@@ -71,6 +72,7 @@ def report_tables(report: Report) -> list[Table]:
         Table("backlog", _("逾期未办任务（按部门）"), [Column(_("部门")), Column(_("逾期任务数"), INT)],
               [[config_text(r.label), r.count] for r in report.timeliness.overdue_backlog]),
         _quality(report),
+        _customer_notices(report),
         _satisfaction(report),
         Table("control", _("催办与督办（按部门）"),
               [Column(_("部门")), Column(_("自动催办"), INT), Column(_("人工催办"), INT), Column(_("督办"), INT)],
@@ -150,6 +152,14 @@ def _quality(report: Report) -> Table:
         (_("申请核查（重新处理）"), q.reopened.numerator, q.reopened),
         (_("首问（现场）解决"), q.first_contact_resolution.numerator, q.first_contact_resolution),
     ])
+
+
+def _customer_notices(report: Report) -> Table:
+    columns = [Column(_("告知类型")), Column(_("应告知"), INT), Column(_("已送达"), INT), Column(_("按时送达"), INT),
+               Column(_("按时率"), RATE)]
+    return Table("customer_notices", _("客户告知及时性"), columns, [
+        [_(CUSTOMER_NOTICE_KINDS.get(n.kind, n.kind)), n.queued, n.delivered, n.on_time.numerator, n.on_time.rate]
+        for n in report.customer_notices])
 
 
 def _satisfaction(report: Report) -> Table:
