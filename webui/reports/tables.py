@@ -148,9 +148,9 @@ def _quality(report: Report) -> Table:
         (_("核查申请"), q.review_requested, None),
         (_("核查后改变原处理意见"), q.review_overturned.numerator, q.review_overturned),
         (_("90日内重复投诉"), q.repeat_cases.numerator, q.repeat_cases),
-        (_("其中并入首次投诉"), q.merged_repeats, None),
-        (_("申请核查（重新处理）"), q.reopened.numerator, q.reopened),
         (_("首问（现场）解决"), q.first_contact_resolution.numerator, q.first_contact_resolution),
+        (_("其中并入首次投诉"), q.merged_repeats, None),  # rows after the first six: the page's cards read those
+        (_("申请核查（重新处理）"), q.reopened.numerator, q.reopened),
     ])
 
 
