@@ -16,6 +16,7 @@ from engine.domain.matching import id_number_key, match_keys, normal_phone, phon
 from engine.domain.model import Actor, CaseStatus, Membership, Role
 from engine.domain.repeats import REPEAT_WINDOW_DAYS
 from engine.persistence.db import alembic_config
+from engine.schemas.messages import REPEAT_COUNT_COMPUTED
 from tests.support.actors import ADMIN, AUDITOR, FRONT
 from tests.support.complaints import complaint
 from tests.support.driver import audit_actions, open_case, open_tasks
@@ -119,7 +120,7 @@ def test_closed_cases_older_than_the_window_are_not_shown(engine):
 def test_a_typed_repeat_count_is_refused_with_a_clear_message(engine):
     with pytest.raises(ValidationFailed) as refused:
         open_case(engine, repeat_count=0)
-    assert "重复投诉次数由系统根据同一客户的投诉计算" in refused.value.errors["repeat_count"][0]
+    assert refused.value.errors["repeat_count"] == [REPEAT_COUNT_COMPUTED]  # worded in zh/en by webui.messages
     with engine.ctx.db.read() as uow:
         assert uow.read.case_id_by_number("TS-20240927-000001") is None  # nothing stored
 
