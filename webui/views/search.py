@@ -79,7 +79,7 @@ def _choices() -> dict[str, Any]:
     eng = engine()
     return {"statuses": [s.value for s in CaseStatus], "units": list(eng.ctx.organisation.units),
             "departments": eng.ctx.departments.codes(), "grades": eng.ctx.codes.labels("grades"),
-            "processes": sorted({d.process_key for d in eng.deploy.definitions(actor())})}
+            "processes": eng.deploy.process_names()}
 
 
 def _render(raw: dict[str, str], problems: dict[str, list[str]], status: int = 200,
