@@ -39,21 +39,17 @@ def seal_all(conn: Connection, sealer: Sealer) -> int:
 
 def rematch_all(conn: Connection, sealer: Sealer) -> int:
     """Compute every case's phone and ID-number matching keys (migration 0017); returns how many cases."""
-    done, last_id = 0, 0
-    while True:
-        rows = conn.execute(
-            sa.select(_cases.c.id, _cases.c.complaint).where(_cases.c.id > last_id).order_by(_cases.c.id).limit(BATCH)
-        ).all()
-        if not rows:
-            return done
-        for row in rows:
-            _set_case_keys(conn, row.id, sealer, sealer.open_fields(row.complaint or {}))
-        done += len(rows)
-        last_id = rows[-1].id
+    return _each_case_complaint(conn, sealer, _set_case_keys)
 
 
 def name_keys_all(conn: Connection, sealer: Sealer) -> int:
     """Compute every case's name key (migration 0023); returns how many cases."""
+    return _each_case_complaint(conn, sealer, _set_name_key)
+
+
+def _each_case_complaint(conn: Connection, sealer: Sealer,
+                         write: Callable[[Connection, int, Sealer, Mapping[str, Any]], None]) -> int:
+    """Call `write` with every case's complaint in clear, BATCH cases at a time in id order; how many cases."""
     done, last_id = 0, 0
     while True:
         rows = conn.execute(
@@ -62,7 +58,7 @@ def name_keys_all(conn: Connection, sealer: Sealer) -> int:
         if not rows:
             return done
         for row in rows:
-            _set_name_key(conn, row.id, sealer, sealer.open_fields(row.complaint or {}))
+            write(conn, row.id, sealer, sealer.open_fields(row.complaint or {}))
         done += len(rows)
         last_id = rows[-1].id
 

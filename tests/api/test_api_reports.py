@@ -13,7 +13,7 @@ def test_a_supervisor_reads_the_report_of_a_range(client, keys):
     report = response.json
     assert report["request"]["start"] == "2024-09-01" and report["request"]["end"] == "2024-09-30"
     assert set(report) == {"request", "generated_at", "volume", "timeliness", "quality", "satisfaction",
-                           "control", "root_causes", "money"}
+                           "control", "root_causes", "money", "customer_notices", "rectifications", "clock_actions"}
     assert report["volume"]["total"] == 2  # both received 2024-09-27
     grades = {row["code"]: row["count"] for row in report["volume"]["by_grade"]}
     assert grades == {"general": 1, "urgent": 1}
