@@ -14,6 +14,7 @@ is swept once a day from the first chase on, as the worker would, and measured a
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import tempfile
 from datetime import datetime, timedelta
@@ -92,12 +93,22 @@ def _open_task(engine: Engine, case_id: int, bpmn_id: str, department: str | Non
     return found[0].id
 
 
+_CUSTOMERS = itertools.count(1)
+
+
+def another_customer() -> dict[str, str]:
+    """A phone and ID number no earlier case of this run has."""
+    n = next(_CUSTOMERS)
+    return {"contact_phone": f"139{n:08d}", "id_number": f"3101011990{n:07d}X"}
+
+
 def closure_size(engine: Engine, process_key: str, complaint: dict[str, Any], path: list[Step]) -> dict[str, Any]:
     """Drive one case along `path`; its stored state's size after opening and at closure."""
     clock = engine.ctx.clock
     assert isinstance(clock, FixedClock)
     clock.set(datetime.fromisoformat(complaint["received_at"]))
-    case = engine.cases.open_case(process_key, complaint, WORKER)
+    # Each case another customer: the card tiers route a customer's repeat complaints differently.
+    case = engine.cases.open_case(process_key, {**complaint, **another_customer()}, WORKER)
     opened = len(stored_state(engine, case.id).encode())
     for bpmn_id, department, form in path:
         clock.advance(timedelta(hours=1))
