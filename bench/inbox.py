@@ -25,7 +25,6 @@ The SQL and the database's plan of each are part of the output (PostgreSQL: EXPL
 
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import sys
@@ -41,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import event, select, text  # noqa: E402
 
 from bench.common import database, emit, machine  # noqa: E402
-from bench.support import BENCH_DIAGRAMS, deploy, latency_ms, make_engine  # noqa: E402
+from bench.support import BENCH_DIAGRAMS, deploy, latency_ms, make_engine, scale_args  # noqa: E402
 from bench.support.bank import (  # noqa: E402
     CASE_COLUMNS,
     NOW,
@@ -271,17 +270,10 @@ def run(kind: str, sizes: list[int], rounds: int, workdir: Path) -> dict[str, An
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--smoke", action="store_true", help="tiny sizes, to check the script works")
-    parser.add_argument("--sizes", default="10000,1000000", help="comma-separated case counts, ascending")
-    parser.add_argument("--rounds", type=int, default=300, help="timed calls per list and size")
-    parser.add_argument("--databases", default="sqlite,postgresql", help="sqlite, postgresql or both")
-    args = parser.parse_args()
-    sizes = [300, 3000] if args.smoke else [int(s) for s in args.sizes.split(",")]
-    rounds = 10 if args.smoke else args.rounds
+    args = scale_args(__doc__.splitlines()[0], 300, "timed calls per list and size")
     with tempfile.TemporaryDirectory() as tmp:
-        runs = [run(kind, sizes, rounds, Path(tmp)) for kind in args.databases.split(",")]
-    emit({"benchmark": "inbox", "smoke": args.smoke, "machine": machine(), "sizes": sizes, "runs": runs,
+        runs = [run(kind, args.sizes, args.rounds, Path(tmp)) for kind in args.databases]
+    emit({"benchmark": "inbox", "smoke": args.smoke, "machine": machine(), "sizes": args.sizes, "runs": runs,
           "targets": TARGETS})
 
 

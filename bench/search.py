@@ -22,7 +22,6 @@ The SQL and each database's plan are part of the output (PostgreSQL: EXPLAIN ANA
 
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import sys
@@ -39,7 +38,7 @@ from sqlalchemy import event, select, text  # noqa: E402
 
 from bench.common import database, emit, machine  # noqa: E402
 from bench.inbox import _check_columns, _plan, seed  # noqa: E402
-from bench.support import BENCH_DIAGRAMS, deploy, latency_ms, make_engine  # noqa: E402
+from bench.support import BENCH_DIAGRAMS, deploy, latency_ms, make_engine, scale_args  # noqa: E402
 from bench.support.bank import (  # noqa: E402
     CUSTOMERS,
     NOW,
@@ -204,17 +203,10 @@ def run(kind: str, sizes: list[int], rounds: int, workdir: Path) -> dict[str, An
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--smoke", action="store_true", help="tiny sizes, to check the script works")
-    parser.add_argument("--sizes", default="10000,1000000", help="comma-separated case counts, ascending")
-    parser.add_argument("--rounds", type=int, default=200, help="timed searches per kind and size")
-    parser.add_argument("--databases", default="sqlite,postgresql", help="sqlite, postgresql or both")
-    args = parser.parse_args()
-    sizes = [300, 3000] if args.smoke else [int(s) for s in args.sizes.split(",")]
-    rounds = 10 if args.smoke else args.rounds
+    args = scale_args(__doc__.splitlines()[0], 200, "timed searches per kind and size")
     with tempfile.TemporaryDirectory() as tmp:
-        runs = [run(kind, sizes, rounds, Path(tmp)) for kind in args.databases.split(",")]
-    emit({"benchmark": "search", "smoke": args.smoke, "machine": machine(), "sizes": sizes, "runs": runs,
+        runs = [run(kind, args.sizes, args.rounds, Path(tmp)) for kind in args.databases]
+    emit({"benchmark": "search", "smoke": args.smoke, "machine": machine(), "sizes": args.sizes, "runs": runs,
           "targets": TARGETS})
 
 

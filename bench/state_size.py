@@ -27,6 +27,7 @@ from sqlalchemy import func, select  # noqa: E402
 
 from bench.common import REPO_ROOT, database, emit, machine  # noqa: E402
 from bench.support import BRANCH_PATH, COMPLAINT, PROCESSES, deploy, everywhere_worker, make_engine  # noqa: E402
+from bench.support.bank import customer_id_number, customer_phone  # noqa: E402
 from engine.bootstrap import Engine  # noqa: E402
 from engine.domain.clock import CHINA_TZ, FixedClock  # noqa: E402
 from engine.persistence.tables import AuditEventRow, CaseRow  # noqa: E402
@@ -99,7 +100,7 @@ _CUSTOMERS = itertools.count(1)
 def another_customer() -> dict[str, str]:
     """A phone and ID number no earlier case of this run has."""
     n = next(_CUSTOMERS)
-    return {"contact_phone": f"139{n:08d}", "id_number": f"3101011990{n:07d}X"}
+    return {"contact_phone": customer_phone(n), "id_number": customer_id_number(n)}
 
 
 def closure_size(engine: Engine, process_key: str, complaint: dict[str, Any], path: list[Step]) -> dict[str, Any]:

@@ -5,10 +5,12 @@ A package (not bench/*.py) so that CI's `for b in bench/*.py` loop does not run 
 
 from __future__ import annotations
 
+import argparse
 import math
 import re
 import statistics
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -71,6 +73,28 @@ def deploy(engine: Engine, *directories: Path) -> None:
     for directory in directories:
         engine.ctx.facts.add_directory(directory)  # a bench diagram's report facts live beside it
         engine.deploy.deploy(read_diagram_dir(directory), ADMIN)
+
+
+@dataclass(frozen=True)
+class ScaleArgs:
+    """What a benchmark over growing bank sizes is asked to run."""
+
+    smoke: bool
+    sizes: list[int]
+    rounds: int
+    databases: list[str]
+
+
+def scale_args(description: str, rounds: int, rounds_help: str) -> ScaleArgs:
+    """The command line shared by the benchmarks that seed banks of growing size (inbox, search)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, to check the script works")
+    parser.add_argument("--sizes", default="10000,1000000", help="comma-separated case counts, ascending")
+    parser.add_argument("--rounds", type=int, default=rounds, help=rounds_help)
+    parser.add_argument("--databases", default="sqlite,postgresql", help="sqlite, postgresql or both")
+    args = parser.parse_args()
+    sizes = [300, 3000] if args.smoke else [int(s) for s in args.sizes.split(",")]
+    return ScaleArgs(args.smoke, sizes, 10 if args.smoke else args.rounds, args.databases.split(","))
 
 
 def percentile(values: list[float], pct: float) -> float:
