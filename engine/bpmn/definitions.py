@@ -21,6 +21,7 @@ from engine.bpmn.xmlsafe import parse_xml
 from engine.domain.departments import DepartmentDirectory, department_variable
 from engine.domain.model import FormField, FormSpec, TimerKind, UserTaskSpec
 from engine.domain.organisation import split_level
+from engine.domain.step_records import step_record
 from engine.domain.supervision import SUPERVISING_DEPARTMENT
 
 
@@ -194,6 +195,7 @@ def _user_task_spec(task_spec: Any, departments: DepartmentDirectory) -> UserTas
         unit_variable=unit_variable,
         acts_on=acts_on(getattr(task_spec, "complaint_properties", {})),
         contacts_customer=contacts_customer(getattr(task_spec, "complaint_properties", {})),
+        creates_record=step_record(getattr(task_spec, "complaint_properties", {})),
     )
 
 

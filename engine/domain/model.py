@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from engine.domain.customer_notices import CustomerNotice
+from engine.domain.step_records import StepRecord
 
 
 class Role(StrEnum):
@@ -132,6 +133,8 @@ class UserTaskSpec:
     # The assignee must contact the customer (camunda:property contactsCustomer="true"): they may reveal the
     # customer's phone for this task, each reveal audited.
     contacts_customer: bool = False
+    # The record completing the step creates (camunda:property createsRecord; engine/domain/step_records.py).
+    creates_record: StepRecord | None = None
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from engine.schemas.forms import dump_form_values, form_schema
 from engine.services.context import EngineContext
 from engine.services.failures import record_failure
 from engine.services.oversight.record import record_notice
+from engine.services.oversight.step_records import create_step_records
 from engine.services.projection import persist_workflow
 from engine.services.task_context import acted_on
 from engine.services.unit_of_work import UnitOfWork
@@ -312,6 +313,7 @@ class TaskService:
             workflow = self.ctx.runtime.restore(defn, case.state)
             fired = self.ctx.runtime.complete(defn, workflow, task_id, values)
             persist_workflow(self.ctx, uow, case, defn, workflow, fired, {task_id: actor.username})
+            create_step_records(self.ctx, uow, defn.user_tasks.get(task.bpmn_id), task, values, actor)
             uow.audit.add(self.ctx.now(), actor.username, "complete", case.id, task_id,
                           {"task": task.bpmn_id, "title": task.title, "data": values})
             return self._commit_returning(uow, task_id)

@@ -12,6 +12,7 @@ from tests.support.scenarios_head_office import (
     APPROVED,
     INVESTIGATED,
     REPLIED,
+    REVISITED,
     REVISITED_TYPICAL,
     HeadOfficeCase,
     _close,
@@ -52,15 +53,16 @@ def add_users(engine: Engine) -> dict[str, Actor]:
     return actors
 
 
-def closed_complaint(engine: Engine, **fields: Any) -> int:
-    """A head-office complaint (payment / business error) worked to its close, marked typical at revisit."""
+def closed_complaint(engine: Engine, typical: bool = False, **fields: Any) -> int:
+    """A head-office complaint (payment / business error) worked to its close; marked typical at the revisit
+    when `typical` (then the step 典型案例入知识库 drafts its typical case)."""
     case = HeadOfficeCase(engine, complainant_name=NAME, contact_phone=PHONE, id_number=ID_NUMBER, facts=FACTS,
                           **fields)
     _through_departments(case, "operations")
     case.step("Task_Investigate", INVESTIGATED)
     case.step("Task_ReviewProposal", APPROVED)
     case.step("Task_Reply", REPLIED)
-    _close(case, REVISITED_TYPICAL)
+    _close(case, REVISITED_TYPICAL if typical else REVISITED)
     return case.id
 
 

@@ -49,10 +49,10 @@ def test_a_published_typical_case_is_found_by_chinese_keywords_at_another_unit(e
     assert actions[-2:] == ["typical_case_drafted", "typical_case_published"]
 
 
-def test_the_proposal_starts_from_the_complaint_and_the_typical_case_step(engine, people) -> None:
+def test_the_proposal_starts_from_the_complaint_and_what_the_case_recorded(engine, people) -> None:
     case_id = closed_complaint(engine)
     proposal = engine.knowledge.propose(case_id, people["k_curator"])
-    assert proposal.text.title == "清算批次重发导致重复扣款"  # Task_TypicalCase's kb_title
+    assert proposal.text.title == ""  # no typical-case step: no kb_title (test_step_records.py has one)
     assert proposal.text.analysis == "清算批次重发" and proposal.text.resolution == "退还重复扣款860元并致歉"
     assert NAME in proposal.text.facts  # still to be removed: publishing it as it is is refused
     with pytest.raises(ValidationFailed) as refused:

@@ -52,7 +52,8 @@ NOTIFIED_RECTIFY = {
     "notify_method": "letter", "customer_accepted": True, "rectification_needed": True,
     "root_cause": "柜员培训不足",
 }
-RECTIFIED = {"rectification_no": "ZG-2024-001", "rectification_measures": "全员服务规范培训"}
+RECTIFIED = {"rectification_no": "ZG-2024-001", "rectification_measures": "全员服务规范培训",
+             "rectification_department": "branch_front", "rectification_workdays": 3}
 NOTIFIED_REJECTED = {"notify_method": "phone", "customer_accepted": False, "rectification_needed": False}
 REVISITED = {"satisfaction": "satisfied", "revisit_note": "客户满意"}
 REVISITED_DISSATISFIED = {"satisfaction": "dissatisfied", "revisit_note": "客户仍要求赔偿"}

@@ -29,6 +29,7 @@ from engine.bpmn.validation.common import (
     problem_at,
     shape_of,
 )
+from engine.bpmn.validation.creates_record import creates_record_problems
 from engine.domain.departments import department_variable
 from engine.domain.errors import DeployProblem
 from engine.domain.organisation import UNIT_KINDS, split_level
@@ -64,6 +65,7 @@ def bpmn_problems(file: str, root: etree._Element, rules: Rules) -> list[DeployP
         _gateway_problems(file, root),
         _reserved_id_problems(file, root),
         acts_on_problems(file, root),
+        creates_record_problems(file, root),
     ]
     return [problem for check in checks for problem in check]
 

@@ -3,6 +3,7 @@ checked for personal data, published, and searched by everyone in the bank."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ from engine.domain import authz
 from engine.domain.errors import ConcurrentUpdate, Conflict, Forbidden, NotFound, ValidationFailed
 from engine.domain.knowledge import (
     SIMILAR_CASES,
+    TEXT_LIMITS,
     Problems,
     TypicalCase,
     TypicalCaseStatus,
@@ -19,17 +21,11 @@ from engine.domain.knowledge import (
 )
 from engine.domain.masking import personal_values
 from engine.domain.model import Actor, CaseStatus, CaseSummary
+from engine.domain.step_records import proposed_texts, without_personal_data
 from engine.services.cases import case_visible
 from engine.services.context import EngineContext
 from engine.services.unit_of_work import UnitOfWork
 
-# Where a draft's texts are proposed from: the complaint's facts, then the process data of the case.
-PROPOSED_FROM: dict[str, tuple[str, ...]] = {
-    "title": ("kb_title",),
-    "analysis": ("root_cause", "investigation"),
-    "resolution": ("resolution", "review_resolution", "reply_content"),
-    "lessons": ("kb_summary", "leadership_report"),
-}
 PROBLEM_TEXT = {"required": "required", "too_long": "longer than {max} characters",
                 "personal_data": "contains personal data ({kinds})"}
 
@@ -60,10 +56,7 @@ class KnowledgeService:
         with self.ctx.db.write() as uow:
             case = self._source(uow, ref, actor, "propose_typical_case")
             data = uow.read.case_elements(case.id)[2]
-        values = {"facts": str(case.complaint.get("facts") or "")}
-        for name, keys in PROPOSED_FROM.items():
-            values[name] = next((str(data[k]) for k in keys if data.get(k) not in (None, "")), "")
-        return Proposal(case, TypicalCaseText.of(values))
+        return Proposal(case, TypicalCaseText.of(proposed_texts(case.complaint, data)))
 
     def create(self, ref: str | int, text: TypicalCaseText, actor: Actor) -> TypicalCase:
         """A new draft from a closed complaint; refused while a text is missing, too long or personal."""
@@ -80,6 +73,26 @@ class KnowledgeService:
             stored = uow.typical_cases.get(typical_id)
         assert stored is not None
         return stored
+
+    def draft_from_step(self, uow: UnitOfWork, case_id: int, data: Mapping[str, Any], actor: Actor) -> int | None:
+        """In the caller's transaction: a DRAFT typical case of the case, its texts proposed from the case's
+        complaint and `data` (a completed step's form over the case's data) with every personal value removed,
+        for complaint management to check and publish. None when the case has a typical case already."""
+        case = uow.read.case(case_id)
+        assert case is not None
+        if uow.typical_cases.for_case(case_id) is not None:
+            return None
+        known = personal_values(case.complaint)
+        texts = {name: without_personal_data(value, known)[:TEXT_LIMITS[name]]
+                 for name, value in proposed_texts(case.complaint, data).items()}
+        text = TypicalCaseText.of(texts)
+        now = self.ctx.now()
+        draft = TypicalCase(0, case.id, case.number, case.unit, _code(case, "category"), _code(case, "cause"),
+                            text, TypicalCaseStatus.DRAFT, actor.username, now, actor.username, now)
+        typical_id = uow.typical_cases.add(draft, self._search_text(draft, text))
+        uow.audit.add(now, actor.username, "typical_case_drafted", case.id, None,
+                      {"typical_case": typical_id, "title": text.title, "from_step": True})
+        return typical_id
 
     def update(self, typical_id: int, text: TypicalCaseText, version: int, actor: Actor) -> TypicalCase:
         """Change a draft's texts (checked as when drafted); 409 when someone changed it first."""

@@ -59,12 +59,26 @@ class RectificationService:
                     uow.audit.denied(now, actor.username, "rectification_issue", new.case_id)
                     uow.commit()
                 raise NotFound(f"case {new.case_id} not found")
-            due = self.ctx.calendar.add_workdays(now, new.workdays)
-            notice_id = uow.rectifications.add(new, case.number, actor.username, now, due)
-            notice = uow.rectifications.get(notice_id)
-            assert notice is not None
-            uow.audit.add(now, actor.username, "rectification_issue", case.id, None, _issued_data(notice))
+            notice = self._store(uow, new, case.number, actor)
             uow.commit()
+        return notice
+
+    def issue_from_step(self, uow: UnitOfWork, new: NewRectification, case_number: str,
+                        actor: Actor) -> Rectification:
+        """In the caller's transaction (a diagram step's completion by `actor`, who works the case): issue a
+        notice checked as `issue` checks it; ValidationFailed names the notice's fields."""
+        if not may_issue(actor):
+            raise Forbidden("rectification notices are issued by complaint management, service management or "
+                            "an outlet head")
+        return self._store(uow, self._checked(new, actor), case_number, actor)
+
+    def _store(self, uow: UnitOfWork, new: NewRectification, case_number: str, actor: Actor) -> Rectification:
+        now = self.ctx.now()
+        due = self.ctx.calendar.add_workdays(now, new.workdays)
+        notice_id = uow.rectifications.add(new, case_number, actor.username, now, due)
+        notice = uow.rectifications.get(notice_id)
+        assert notice is not None
+        uow.audit.add(now, actor.username, "rectification_issue", new.case_id, None, _issued_data(notice))
         return notice
 
     def _checked(self, new: NewRectification, actor: Actor) -> NewRectification:
