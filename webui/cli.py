@@ -24,6 +24,7 @@ from engine.domain.organisation import OrganisationInvalid, OrganisationTree
 from engine.domain.regulator_codes import RegulatorCodesInvalid
 from engine.services.deploy import read_diagram_dir
 from webui.cli_case_links import add_commands as add_case_link_commands
+from webui.cli_search import add_commands as add_search_commands
 from webui.cli_case_links import same_customer_lines
 from webui.cli_knowledge import add_parsers, alerts_command, knowledge_command
 from webui.cli_oversight import add_commands as add_oversight_commands
@@ -413,6 +414,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", required=True, help="JSON file with the form values, or - for stdin")
     add("case", cmd_case, "show a case: data, tasks, audit trail").add_argument("number")
     add_case_link_commands(add, acting, emit)
+    add_search_commands(add, acting, emit)
     p = add("chase", cmd_chase, "chase an open task by hand")
     p.add_argument("task")
     p.add_argument("--user", required=True)
@@ -499,7 +501,17 @@ class Parser(argparse.ArgumentParser):
     """argparse saying a wrong command line in one `error:` line (exit 1), like every other mistake."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(1, f"error: {message} (see {self.prog} --help)\n")
+        self.exit(1, f"error: {_unechoed(message)} (see {self.prog} --help)\n")
+
+
+def _unechoed(message: str) -> str:
+    """argparse's message without the values of arguments it did not know (a mistyped `--phone` may carry one):
+    their options only."""
+    prefix = "unrecognized arguments:"
+    if not message.startswith(prefix):
+        return message
+    words = message[len(prefix):].split()
+    return " ".join([prefix, *(w.split("=")[0] if w.startswith("-") else "***" for w in words)])
 
 
 def main(argv: list[str] | None = None) -> int:

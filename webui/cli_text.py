@@ -22,6 +22,8 @@ MISTAKES = {
     "bad_json": N_("%(what)s 不是有效的 JSON：第 %(line)s 行第 %(column)s 列：%(reason)s"),
     "not_an_object": N_("%(what)s 须为 JSON 对象（{...}）"),
     "bad_moment": N_("%(option)s 不是有效的日期或时间：%(value)s（例如 2024-10-08 或 2024-10-08T10:00:00+08:00）"),
+    "bad_day": N_("%(option)s 不是有效的日期：%(value)s（例如 2024-10-08）"),
+    "out_of_range": N_("%(option)s 须为 1 到 %(most)s 之间的整数"),
     "no_user": N_("没有在岗用户 %(user)s"),
     "bad_map": N_("--map %(detail)s"),
     "bad_setting": N_("配置有误：%(detail)s"),

@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "timer_checked": N_("定时器检查"),
     "timer_failed": N_("定时器失败"),
     "personal_data_viewed": N_("查看完整个人信息"),
+    "personal_search": N_("按个人信息搜索"),
     "access_denied": N_("拒绝访问"),
     "deploy": N_("部署流程"),
     "assigned_by_diagram": N_("按流程指定办理人"),

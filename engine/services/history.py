@@ -13,10 +13,12 @@ from engine.domain import authz
 from engine.domain.errors import Forbidden
 from engine.domain.model import Actor, AuditEvent, CaseDetail, FormField, HumanTask
 from engine.services.context import EngineContext
+from engine.services.search_audit import PERSONAL_SEARCH
 
 # Events of the audit trail that belong to the audit view (auditors, supervisors), not the staff timeline.
 AUDIT_ONLY = frozenset({
     "access_denied", "personal_data_viewed", "timer_checked", "timer_failed", "timer_fired", "attachment_downloaded",
+    PERSONAL_SEARCH,
 })
 
 

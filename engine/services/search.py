@@ -14,6 +14,7 @@ from engine.domain.model import Actor, CaseStatus, CaseSummary
 from engine.domain.paging import COUNT_CAP, Page, PageRequest, counted
 from engine.domain.search import CASE_SORTING, CaseCriteria, CaseQuery
 from engine.services.context import EngineContext
+from engine.services.search_audit import audit_personal_search, personal_criteria
 
 Problems = dict[str, list[tuple[str, dict[str, str]]]]
 
@@ -33,10 +34,15 @@ class SearchService:
         page = page or PageRequest(sort=CASE_SORTING.default, descending=True)
         criteria = self.criteria(query)
         scope = authz.case_scope(actor, self.ctx.organisation)
-        with self.ctx.db.read() as uow:
+        personal = personal_criteria(criteria)  # a search by personal data is audited, like a reveal
+        with self.ctx.db.write() if personal else self.ctx.db.read() as uow:
             found, count = uow.search.find(criteria, scope, page, COUNT_CAP)
-        total, capped = counted(count)
-        return Page(found, max(total, page.offset + len(found)), page, capped)
+            total, capped = counted(count)
+            result = Page(found, max(total, page.offset + len(found)), page, capped)
+            if personal:
+                audit_personal_search(self.ctx, uow, actor, personal, result)
+                uow.commit()
+        return result
 
     def criteria(self, query: CaseQuery) -> CaseCriteria:
         """The query checked and in the database's terms (personal values as keyed hashes)."""
