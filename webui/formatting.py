@@ -169,6 +169,7 @@ def init_app(app: Flask) -> None:
         failure_text=failure_text, value_lines=value_lines,
         pause_kind_label=lambda k: label_of(PAUSE_KINDS, k), pause_kinds=PAUSE_KINDS,
         request_status_label=lambda s: label_of(REQUEST_STATUSES, getattr(s, "value", s)),
+        paused_cases=lambda ids: engine().clock.paused_among(ids),  # a list's rows whose clock stands still
     )
 
     @app.context_processor

@@ -30,6 +30,13 @@ class ClockRepository:
         value = self.session.scalar(select(CaseRow.regulatory_clock).where(CaseRow.id == case_id))
         return dict(value) if value else None
 
+    def paused_among(self, case_ids: Collection[int]) -> set[int]:
+        """Those of the cases whose regulatory clock stands still (one query)."""
+        if not case_ids:
+            return set()
+        return set(self.session.scalars(select(CaseRow.id).where(CaseRow.id.in_(list(case_ids)),
+                                                                 CaseRow.clock_paused_at.is_not(None))))
+
     def save_state(self, case_id: int, record: Mapping[str, Any], paused_at: datetime | None,
                    due: datetime) -> None:
         """Store the clock's state, whether it stands still, and the regulatory deadline it gives."""

@@ -9,6 +9,7 @@ times and its armed timers.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NoReturn
@@ -90,6 +91,15 @@ class ClockService:
             may_move=is_open and may_move_clock(actor, self.ctx.organisation, case.unit, queues),
             may_decide=is_open and may_approve(actor, self.ctx.organisation, case.unit),
             next_days=self._next_days(clock))
+
+    def paused_among(self, case_ids: Iterable[int]) -> frozenset[int]:
+        """Those of the cases (e.g. the rows of a list) whose regulatory clock stands still: the lists mark them
+        paused, as the case page does, instead of counting their deadline as passed."""
+        ids = {i for i in case_ids if i}
+        if not ids:
+            return frozenset()
+        with self.ctx.db.read() as uow:
+            return frozenset(uow.clock.paused_among(ids))
 
     def pending_requests(self, actor: Actor) -> list[ClockRequest]:
         """The 60-day requests the actor may decide, oldest first (their work list)."""

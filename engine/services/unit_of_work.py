@@ -676,6 +676,10 @@ class ClockRecords(Protocol):
         """Store the clock's state, whether it stands still, and the regulatory deadline it gives."""
         ...
 
+    def paused_among(self, case_ids: Collection[int]) -> set[int]:
+        """Those of the cases whose regulatory clock stands still."""
+        ...
+
     def add_request(self, request: ClockRequest) -> int:
         """Store a new (pending) request; returns its id."""
         ...

@@ -76,6 +76,33 @@ def test_a_passed_regulatory_deadline_is_marked_everywhere(engine: Engine, app: 
     assert "Regulatory deadline passed 2 day(s) ago" in english
 
 
+def test_a_paused_clock_is_marked_paused_in_every_list_not_passed(engine: Engine, app: Flask) -> None:
+    """The lists say what the case header says: a case whose clock stands still has no passed deadline."""
+    front = engine.users.actor("front_o")
+    assert front is not None
+    paused = engine.cases.open_case(None, complaint(), front)
+    late = engine.cases.open_case(None, complaint(complainant_name="李四"), front)
+    clock_of(engine).set(at(2024, 10, 14, 11))  # both due 2024-10-12 10:00: two days over
+    assert engine.supervision.apply_rules() >= 2
+    engine.clock.pause(paused.number, "appraisal", "等待司法鉴定", "鉴定委托书 2024-9", front)
+
+    staff, supervisor = app.test_client(), app.test_client()
+    _login(staff, "front_o")
+    _login(supervisor, "sup_o")
+    pages = {"queue": staff.get("/queue/branch_front"), "desk": supervisor.get("/supervisor/"),
+             "supervision": supervisor.get("/supervisor/supervision"),
+             "search": supervisor.get("/search?unit=" + paused.unit),
+             "case": staff.get(f"/cases/{paused.number}")}
+    for name, page in pages.items():
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200 and paused.number in html, name
+        if name == "case":  # the header and the deadline line
+            assert "data-header-paused" in html and "监管时限已过" not in html
+        else:  # the paused case marked paused, the other one still overdue
+            assert html.count("data-regulatory-paused") == 1 and html.count("data-regulatory-over") == 1, name
+            assert late.number in html, name
+
+
 def test_the_api_task_carries_the_regulatory_deadline(engine: Engine, app: Flask) -> None:
     from tests.api.support import KeyMaker
     case = engine.cases.open_case(None, complaint(), ADMIN)
