@@ -24,11 +24,11 @@ from engine.domain.organisation import OrganisationInvalid, OrganisationTree
 from engine.domain.regulator_codes import RegulatorCodesInvalid
 from engine.services.deploy import read_diagram_dir
 from webui.cli_case_links import add_commands as add_case_link_commands
-from webui.cli_search import add_commands as add_search_commands
 from webui.cli_case_links import same_customer_lines
 from webui.cli_knowledge import add_parsers, alerts_command, knowledge_command
 from webui.cli_oversight import add_commands as add_oversight_commands
 from webui.cli_oversight import print_regulator_code_problems
+from webui.cli_search import add_commands as add_search_commands
 from webui.cli_text import InputError, engine_error_text, moment_text
 from webui.clock_cli import add_clock_parser
 from webui.organisation_text import shell_gettext, shell_language

@@ -25,5 +25,6 @@ def audit_personal_search(ctx: EngineContext, uow: UnitOfWork, actor: Actor, kin
     """Record, in the caller's transaction, a search by personal data and what it found."""
     data = {"criteria": kinds, "found": found.total, "capped": found.capped, "page": found.request.page}
     now = ctx.now()
-    for case_id in [c.id for c in found.items] or [None]:
+    shown: list[int | None] = [c.id for c in found.items]
+    for case_id in shown or [None]:
         uow.audit.add(now, actor.username, PERSONAL_SEARCH, case_id, None, data)
