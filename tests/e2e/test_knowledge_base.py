@@ -22,6 +22,7 @@ def test_a_typical_case_is_published_found_elsewhere_and_alerted(person, live):
     hocm.page.fill("input[name=case]", number)
     hocm.submit("section.curate button[type=submit]")
     assert NAME in hocm.page.input_value("#k-facts")  # proposed from the complaint: still to be cleaned
+    hocm.page.fill("#k-title", CLEAN.title)  # no typical-case step ran: no title proposed
     refused = hocm.submit("form.form button.btn-primary")
     assert refused.status == 422
     assert "含有个人信息（客户姓名、电话号码），请删除后再保存" in hocm.page.inner_text(".has-error")
