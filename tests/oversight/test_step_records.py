@@ -100,6 +100,8 @@ def test_a_department_the_outlet_lacks_issues_nothing_and_completes_nothing(engi
 @pytest.mark.parametrize(("old", "new", "said"), [
     ('value="rectification"', 'value="rectifcation"', '"rectifcation" is not one of'),
     ('id="rectification_department"', 'id="rectification_dept"', 'needs the form field "rectification_department"'),
+    ('camunda:formKey="rectify" camunda:candidateGroups="branch_head"',
+     'camunda:formKey="rectify" camunda:candidateGroups="branch_front"', "branch_front, which does not issue"),
 ])
 def test_a_step_that_cannot_make_its_record_is_refused_at_deploy(engine: Engine, tmp_path: Path, old, new,
                                                                    said) -> None:

@@ -65,7 +65,7 @@ def bpmn_problems(file: str, root: etree._Element, rules: Rules) -> list[DeployP
         _gateway_problems(file, root),
         _reserved_id_problems(file, root),
         acts_on_problems(file, root),
-        creates_record_problems(file, root),
+        creates_record_problems(file, root, rules),
     ]
     return [problem for check in checks for problem in check]
 
