@@ -43,6 +43,8 @@ CONFIGURATION = {
     "regulator_codes_missing": N_("监管统计编码文件缺失：%(file)s"),
     "sla_limit_order": N_("时限配置有误：%(file)s：[internal_reply_workdays] %(item)s = %(value)s 不得超过 "
                           "%(bound)s = %(limit)s"),
+    "sla_urgent_hours": N_("时限配置有误：%(file)s：[urgent] first_contact_hours = %(value)s 应为 1 至 %(max)s "
+                           "之间的整数小时"),
 }
 
 

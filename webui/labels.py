@@ -125,7 +125,8 @@ CONFLICTS = {
 
 CONFLICTS |= CLOCK_CONFLICTS
 
-NOTICE_KINDS = {"chase": N_("催办"), "supervision": N_("督办"), "mention": N_("备注提及"), "reassign": N_("改派")}
+NOTICE_KINDS = {"chase": N_("催办"), "supervision": N_("督办"), "mention": N_("备注提及"), "reassign": N_("改派"),
+                "task_force": N_("专项小组")}
 
 # Customer notices (客户告知): kinds, delivery channels and delivery states.
 CUSTOMER_NOTICE_KINDS = {"acknowledgement": N_("受理告知"), "extension": N_("延期告知"), "result": N_("处理结果告知")}
