@@ -31,6 +31,7 @@ NOT_FOUND = {
     "case_not_found": N_("未找到工单 %(case)s（或您无权查看）"),
     "task_not_found": N_("未找到任务 %(task)s（或您无权查看）"),
     "process_not_deployed": N_("流程 %(process)s 尚未部署"),
+    "urgent_not_found": N_("工单 %(case)s 不是紧急或群体性投诉"),
 }
 SOMETHING_NOT_FOUND = N_("未找到所要的对象（或您无权查看）")
 
