@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from engine.domain.errors import ValidationFailed
 from engine.domain.urgent import ContactMethod
 from engine.schemas.labels import N_
 
@@ -43,13 +42,3 @@ URGENT_MESSAGES = {
     "contact_time": N_("首次联系时间应在受理之后、当前时间之前"),
 }
 
-
-def urgent_problem_texts(err: ValidationFailed, gettext: Gettext) -> dict[str, list[str]]:
-    """Each field's problems in the language of `gettext` (the knowledge base's wording for the shared codes)."""
-    from webui.knowledge_text import coded_text
-
-    texts = dict(err.errors)
-    for name, problems in err.coded.items():
-        texts[name] = [gettext(URGENT_MESSAGES[code]) % params if code in URGENT_MESSAGES
-                       else coded_text(code, params, gettext) or code for code, params in problems]
-    return texts

@@ -34,6 +34,7 @@ from tests.support.actors import AUDITOR
 from tests.support.driver import audit_actions, open_case
 from tests.support.engines import at, clock_of
 
+
 def test_group_complaint_first_contact_in_hours_task_force_of_three_and_a_missed_day_chased(engine):
     case = open_case(engine, FRONT_SH01, is_group=True)
     urgent = engine.urgent.get(case.id, FRONT_SH01)

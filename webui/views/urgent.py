@@ -15,7 +15,8 @@ from engine.domain.model import Membership
 from engine.domain.urgent import ContactMethod, NewTaskForce, may_form_task_force, may_record_progress
 from webui.conflicts import conflict_text
 from webui.context import actor, engine
-from webui.urgent_text import CONTACT_METHODS, urgent_problem_texts
+from webui.knowledge_text import problem_texts
+from webui.urgent_text import CONTACT_METHODS
 
 bp = Blueprint("urgent", __name__)
 
@@ -72,7 +73,7 @@ def _act(ref: str, action: Any, done: str) -> Any:
     try:
         action(engine().cases.resolve_id(ref))
     except ValidationFailed as err:
-        return _page(ref, request.form.to_dict(), urgent_problem_texts(err, gettext), 422)
+        return _page(ref, request.form.to_dict(), problem_texts(err, gettext), 422)
     except Conflict as err:
         flash(conflict_text(err, gettext), "error")
         return redirect(url_for("urgent.show", ref=ref))
