@@ -101,7 +101,7 @@ def test_urgent_commands_and_the_worker_from_a_shell(engine, shell, monkeypatch)
                          "--lead-person", "sh01_wu", "--user", "sh01_zhao")
     assert code == 0 and "lead SH01:branch_manager" in out and "lead person sh01_wu" in out
     code, _, err = shell("urgent", "progress", case.number, "--text", "进展", "--user", "bj01_he")
-    assert code == 1 and err.startswith("error: ") and case.number in err
+    assert code == 1 and err.strip() == f"error: 未找到工单 {case.id}（或您无权查看）"
     code, out, _ = shell("worker", "--once", "--now", "2024-10-08T09:00:00+08:00", "--json")
     assert code == 0 and json.loads(out)["urgent_progress_days_chased"] == 2  # Sunday 09-29 and Monday 09-30
     chased = [n.reason for n in engine.notices.for_actor(MANAGER_SH01) if n.kind == NoticeKind.CHASE]

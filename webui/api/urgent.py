@@ -30,14 +30,14 @@ MAX_ID = 2**31 - 1
 CASE = f"/<int(max={MAX_ID}):case_id>"
 
 
-class QueueSchema(Schema):
+class UrgentQueueSchema(Schema):
     """A department of a unit (a queue)."""
 
     unit = fields.String(required=True, validate=validate.Length(1, 40))
     department = fields.String(required=True, validate=validate.Length(1, 80))
 
 
-class FirstContactSchema(Schema):
+class UrgentFirstContactSchema(Schema):
     """Who first contacted the customer, when and how."""
 
     by = fields.String(required=True)
@@ -46,7 +46,7 @@ class FirstContactSchema(Schema):
     note = fields.String(required=True)
 
 
-class ProgressSchema(Schema):
+class UrgentProgressEntrySchema(Schema):
     """One progress entry of the task force (its China date, who, for which department, what)."""
 
     id = fields.Integer(required=True)
@@ -71,14 +71,14 @@ class UrgentSchema(Schema):
     registered_at = BankTime(required=True)
     first_contact_due_at = BankTime(required=True)
     task_force_due_at = BankTime(required=True)
-    manager = fields.Nested(QueueSchema, required=True)
-    first_contact = fields.Nested(FirstContactSchema, allow_none=True)
+    manager = fields.Nested(UrgentQueueSchema, required=True)
+    first_contact = fields.Nested(UrgentFirstContactSchema, allow_none=True)
     task_force_at = BankTime(allow_none=True)
     task_force_by = fields.String(allow_none=True)
-    lead = fields.Nested(QueueSchema, allow_none=True)
+    lead = fields.Nested(UrgentQueueSchema, allow_none=True)
     lead_person = fields.String(required=True)
-    members = fields.List(fields.Nested(QueueSchema), required=True)
-    progress = fields.List(fields.Nested(ProgressSchema), required=True)
+    members = fields.List(fields.Nested(UrgentQueueSchema), required=True)
+    progress = fields.List(fields.Nested(UrgentProgressEntrySchema), required=True)
     first_contact_chased_at = BankTime(allow_none=True)
     task_force_chased_at = BankTime(allow_none=True)
     progress_checked_through = fields.Date(allow_none=True)
@@ -91,7 +91,7 @@ class UrgentQuerySchema(Schema):
     all = fields.Boolean(load_default=False)
 
 
-class ContactSchema(Schema):
+class UrgentContactInputSchema(Schema):
     """The first contact: how, a note, when (default: now)."""
 
     method = fields.Enum(ContactMethod, by_value=True, required=True)
@@ -99,19 +99,19 @@ class ContactSchema(Schema):
     at = fields.AwareDateTime(load_default=None)
 
 
-class TaskForceSchema(Schema):
+class UrgentTaskForceSchema(Schema):
     """The task force's departments, the lead among them, an optional lead person (a user of the lead)."""
 
-    members = fields.List(fields.Nested(QueueSchema), required=True, validate=validate.Length(1, MAX_MEMBERS))
-    lead = fields.Nested(QueueSchema, required=True)
+    members = fields.List(fields.Nested(UrgentQueueSchema), required=True, validate=validate.Length(1, MAX_MEMBERS))
+    lead = fields.Nested(UrgentQueueSchema, required=True)
     lead_person = fields.String(load_default="", validate=validate.Length(0, PERSON_MAX))
 
 
-class ProgressInputSchema(Schema):
+class UrgentProgressInputSchema(Schema):
     """Today's progress, for one of the caller's departments in the task force (default: the first)."""
 
     text = fields.String(required=True, validate=validate.Length(1, TEXT_MAX))
-    queue = fields.Nested(QueueSchema, load_default=None)
+    queue = fields.Nested(UrgentQueueSchema, load_default=None)
 
 
 def _queue(value: dict[str, str]) -> Membership:
@@ -139,7 +139,7 @@ def get_urgent(case_id: int) -> UrgentCase:
 
 @bp.post(f"{CASE}/first-contact")
 @requires("urgent:write")
-@bp.arguments(ContactSchema)
+@bp.arguments(UrgentContactInputSchema)
 @bp.response(200, UrgentSchema)
 @problems(bp, 404, 409, 422)
 def first_contact(body: dict[str, Any], case_id: int) -> UrgentCase:
@@ -149,7 +149,7 @@ def first_contact(body: dict[str, Any], case_id: int) -> UrgentCase:
 
 @bp.put(f"{CASE}/task-force")
 @requires("urgent:write")
-@bp.arguments(TaskForceSchema)
+@bp.arguments(UrgentTaskForceSchema)
 @bp.response(200, UrgentSchema)
 @problems(bp, 404, 409, 422)
 def task_force(body: dict[str, Any], case_id: int) -> UrgentCase:
@@ -160,7 +160,7 @@ def task_force(body: dict[str, Any], case_id: int) -> UrgentCase:
 
 @bp.post(f"{CASE}/progress")
 @requires("urgent:write")
-@bp.arguments(ProgressInputSchema)
+@bp.arguments(UrgentProgressInputSchema)
 @bp.response(200, UrgentSchema)
 @problems(bp, 404, 409, 422)
 def progress(body: dict[str, Any], case_id: int) -> UrgentCase:

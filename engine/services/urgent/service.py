@@ -181,12 +181,12 @@ class UrgentService:
     # -- helpers ------------------------------------------------------------------------------------------
     def _visible(self, uow: UnitOfWork, case_id: int, actor: Actor, action: str) -> UrgentCase:
         urgent, case = uow.urgent.get(case_id), uow.read.case(case_id)
-        ref = case.number if case is not None and case.number else case_id
         if case is None or not case_visible(uow, actor, case_id):
             if case is not None:
                 uow.audit.denied(self.ctx.now(), actor.username, action, case_id)
-                uow.commit()
-            raise NotFound(f"case {ref} not found", code="case_not_found", params={"case": ref})
+                uow.commit()  # another unit's case reads exactly like a missing one
+            raise NotFound(f"case {case_id} not found", code="case_not_found", params={"case": case_id})
+        ref = case.number or case_id
         if urgent is None:
             raise NotFound(f"case {ref} is not an urgent or group complaint", code="urgent_not_found",
                            params={"case": ref})
