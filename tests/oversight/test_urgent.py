@@ -30,8 +30,9 @@ from tests.oversight.urgent_support import (
     sweep,
     urgent_notices,
 )
+from tests.support import complaints as forms
 from tests.support.actors import AUDITOR
-from tests.support.driver import audit_actions, open_case
+from tests.support.driver import audit_actions, claim_and_complete, open_case
 from tests.support.engines import at, clock_of
 
 
@@ -42,6 +43,7 @@ def test_group_complaint_first_contact_in_hours_task_force_of_three_and_a_missed
     assert urgent.first_contact_due_at == at(2024, 9, 27, 12)  # 2 clock hours
     assert urgent.task_force_due_at == at(2024, 9, 28, 0)  # the end of the day of receipt
     assert engine.cases.summary(case.id).supervised  # on the supervision list from intake
+    assert [c.id for c in engine.supervision.supervision_list(COMPLAINT_MGMT_HO)] == [case.id]
     with pytest.raises(NotFound):
         engine.urgent.get(case.id, RETAIL_HO)  # not a member yet: head office's retail department sees nothing
 
@@ -84,7 +86,7 @@ def test_group_complaint_first_contact_in_hours_task_force_of_three_and_a_missed
     clock_of(engine).set(at(2024, 10, 8, 11))
     engine.urgent.record_progress(case.id, "已退还手续费，客户代表认可", MANAGER_SH01)
     assert sweep(engine, at(2024, 10, 9, 9)) == (0, 0, 0)  # Tuesday had its entry
-    assert engine.cases.summary(case.id).supervised
+    assert [c.id for c in engine.supervision.supervision_list(COMPLAINT_MGMT_HO)] == [case.id]  # throughout
     actions = [e.action for e in audit_actions(engine, case.id) if e.action.startswith("urgent")]
     assert actions == ["urgent_registered", "urgent_first_contact_missed", "urgent_first_contact",
                        "urgent_task_force", "urgent_progress", "urgent_progress_chase", "urgent_progress"]
@@ -150,3 +152,17 @@ def test_the_first_contact_hours_are_checked_at_start_up(tmp_path: Path, repo_ro
         assert err.value.code == "sla_urgent_hours"
     path.write_text(text.replace("first_contact_hours = 2", "first_contact_hours = 4"), encoding="utf-8")
     assert SlaTable.from_toml(path).urgent_first_contact_hours == 4
+
+
+def test_nothing_is_chased_or_recorded_once_the_case_is_closed(engine):
+    case = open_case(engine, FRONT_SH01, grade="urgent")
+    engine.urgent.form_task_force(case.id, THREE, HEAD_SH01)
+    clock_of(engine).set(at(2024, 9, 27, 11))
+    for bpmn_id, data in (("Task_OnSpot", forms.ON_SPOT), ("Task_Revisit", forms.REVISITED),
+                          ("Task_Archive", forms.ARCHIVED)):
+        claim_and_complete(engine, case.id, bpmn_id, data)
+    assert engine.cases.summary(case.id).status.value == "closed"
+    assert sweep(engine, at(2024, 10, 8, 9)) == (0, 0, 0)  # no first contact, no progress: the case is closed
+    with pytest.raises(Conflict):
+        engine.urgent.record_progress(case.id, "补充进展", MANAGER_SH01)
+    assert engine.supervision.supervision_list(COMPLAINT_MGMT_HO) == []
