@@ -146,7 +146,9 @@ class UrgentRepository:
             units = sorted(flt.units)
             query = query.where(u.unit.in_(units) | u.case_id.in_(member.where(UrgentMemberRow.unit.in_(units))))
         if flt.queues is not None or flt.departments is not None:
-            query = query.where(u.case_id.in_(member.where(or_(*_whose(flt)))) | or_(*_managed(flt)))
+            query = query.where(
+                u.case_id.in_(member.where(or_(*_in_queues(flt, UrgentMemberRow.unit, UrgentMemberRow.department))))
+                | or_(*_in_queues(flt, u.manager_unit, u.manager_department)))
         query = query.order_by(u.received_at.desc(), u.case_id.desc()).limit(flt.limit)
         return [self._record(row) for row in self.session.scalars(query)]
 
@@ -173,21 +175,11 @@ class UrgentRepository:
             progress_checked_through=row.progress_checked_through, version=row.version)
 
 
-def _managed(flt: UrgentFilter) -> list[Any]:
-    """Cases whose managing queue is one of a staff member's queues (or departments)."""
-    u = UrgentCaseRow
-    conditions: list[Any] = [and_(u.manager_unit == q.unit, u.manager_department == q.department)
+def _in_queues(flt: UrgentFilter, unit: Any, department: Any) -> list[Any]:
+    """A staff member's queues (or, without units, departments) as conditions on a (unit, department) pair of
+    columns; one that matches nothing when there are none."""
+    conditions: list[Any] = [and_(unit == q.unit, department == q.department)
                              for q in sorted(flt.queues or (), key=str)]
     if flt.departments:
-        conditions.append(u.manager_department.in_(sorted(flt.departments)))
-    return conditions or [u.case_id.is_(None)]
-
-
-def _whose(flt: UrgentFilter) -> list[Any]:
-    """A staff member's task forces: one of their queues (or, without units, one of their departments)."""
-    m = UrgentMemberRow
-    conditions: list[Any] = [and_(m.unit == q.unit, m.department == q.department)
-                             for q in sorted(flt.queues or (), key=str)]
-    if flt.departments:
-        conditions.append(m.department.in_(sorted(flt.departments)))
-    return conditions or [m.id.is_(None)]
+        conditions.append(department.in_(sorted(flt.departments)))
+    return conditions or [unit.is_(None)]
