@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from engine.scheduler import sweep_once
+from tests.e2e.test_languages import _problems
 from tests.support.driver import open_case
 from tests.support.engines import at
 
@@ -36,6 +37,10 @@ def test_a_group_complaint_gets_its_first_contact_task_force_and_daily_progress(
     head.page.fill("input[name=lead]", "SH01:branch_manager")
     head.submit("#task-force button[type=submit]")
     assert head.page.locator("#task-force [data-member]").count() == 3
+    page = f"/cases/{case.number}/urgent"
+    assert _problems(head, page, "zh") == []  # the language walk's check, on a page with every form
+    head.goto(f"{page}?lang=en")
+    assert _problems(head, page, "en") == [] and "Task force" in head.page.inner_text("#task-force h2")
 
     live.clock.set(at(2024, 9, 29, 10))  # Sunday, a swapped working day
     retail = person("retail")
