@@ -11,13 +11,13 @@ from flask.testing import FlaskClient
 
 from engine.domain.model import NoticeKind
 from tests.api.support import KeyMaker
+from tests.oversight.shell_support import shell_runner
 from tests.oversight.urgent_support import FRONT_SH01, HEAD_SH01, MANAGER_SH01
 from tests.oversight.urgent_support import THREE as THREE_QUEUES
 from tests.support.actors import ADMIN
 from tests.support.driver import open_case
-from tests.support.engines import PROCESSES, TEST_DATA_KEY, TEST_MATCH_KEY, at, clock_of
+from tests.support.engines import at, clock_of
 from webui import create_app
-from webui.cli import main
 
 PROBLEM = "application/problem+json"
 THREE = [{"unit": "SH01", "department": "branch_manager"}, {"unit": "SH", "department": "service_mgmt"},
@@ -68,20 +68,10 @@ def test_first_contact_task_force_and_progress_through_the_api(engine, client):
 
 @pytest.fixture
 def shell(engine, db_url, tmp_path, monkeypatch, capsys):
-    for name, value in (("DATABASE_URL", db_url), ("INSTANCE_DIR", str(tmp_path / "instance")),
-                        ("PROCESSES_DIR", str(PROCESSES)), ("SECRET_KEY", "test"), ("DATA_KEY", TEST_DATA_KEY),
-                        ("MATCH_KEY", TEST_MATCH_KEY), ("LANG", "zh_CN.UTF-8")):
-        monkeypatch.setenv(f"COMPLAINTFLOW_{name}" if name != "LANG" else name, value)
-    monkeypatch.delenv("LC_ALL", raising=False)
+    run = shell_runner(db_url, tmp_path, monkeypatch, capsys)
     for user, member in (("sh01_zhao", "SH01:branch_head"), ("sh01_wu", "SH01:branch_manager"),
                          ("bj01_he", "BJ01:branch_manager")):
         engine.users.add(user, "correct-horse-battery", [member], ["staff"], ADMIN)
-
-    def run(*argv):
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
     return run
 
 
