@@ -56,6 +56,7 @@ from engine.services.tasks import TaskService
 from engine.services.throttle import ThrottleService
 from engine.services.timers import TimerService
 from engine.services.unit_of_work import Database as UnitOfWorkSource
+from engine.services.urgent.service import UrgentService
 from engine.services.users import UserService
 from engine.storage import open_store
 
@@ -82,6 +83,7 @@ class Engine:
     audit: AuditService
     supervision: SupervisionService
     rectifications: RectificationService
+    urgent: UrgentService
     regulator: RegulatorStatisticsService
     organisation: OrganisationService
     health: HealthService
@@ -165,6 +167,7 @@ def build(
         audit=AuditService(ctx),
         supervision=SupervisionService(ctx),
         rectifications=RectificationService(ctx),
+        urgent=UrgentService(ctx),
         regulator=RegulatorStatisticsService(ctx, _regulator_codes(settings, ctx), reports),
         organisation=OrganisationService(ctx),
         health=HealthService(ctx),

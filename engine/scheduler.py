@@ -12,11 +12,13 @@ log = logging.getLogger("engine.scheduler")
 
 
 def sweep_once(engine: Any) -> dict[str, Any]:
-    """One sweep: fire due timers, apply the supervision rules, chase and supervise rectification notices, deliver
-    pending notice emails and customer notices."""
+    """One sweep: fire due timers, apply the supervision rules, chase and supervise rectification notices, chase
+    the urgent and group complaints' missed first contacts, task forces and days of progress, deliver pending notice
+    emails and customer notices."""
     result = engine.timers.sweep()
     supervised = engine.supervision.apply_rules()
     rectified = engine.rectifications.sweep()
+    urgent = engine.urgent.sweep()
     sent = engine.mailer.deliver_pending() if getattr(engine, "mailer", None) else 0
     told = engine.customer_notices.dispatch_due()
     engine.audit.anchor()
@@ -29,7 +31,8 @@ def sweep_once(engine: Any) -> dict[str, Any]:
     return {"fired_cases": result.fired_cases, "failed": result.failed, "supervised_by_rule": supervised,
             "emails_sent": sent, "customer_notices_sent": told.sent, "customer_notices_retrying": told.retrying,
             "customer_notices_failed": told.failed, "rectifications_chased": rectified.chased,
-            "rectifications_supervised": rectified.supervised}
+            "rectifications_supervised": rectified.supervised, "urgent_first_contacts_chased": urgent.first_contacts,
+            "urgent_task_forces_chased": urgent.task_forces, "urgent_progress_days_chased": urgent.progress_days}
 
 
 def _safe_sweep(engine: Any) -> None:

@@ -30,6 +30,7 @@ from webui.cli_oversight import add_commands as add_oversight_commands
 from webui.cli_oversight import print_regulator_code_problems
 from webui.cli_search import add_commands as add_search_commands
 from webui.cli_text import InputError, engine_error_text, moment_text
+from webui.cli_urgent import add_commands as add_urgent_commands
 from webui.clock_cli import add_clock_parser
 from webui.organisation_text import shell_gettext, shell_language
 
@@ -494,6 +495,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_audit)
     add_parsers(sub, knowledge_command(emit, user_actor, read_data), alerts_command(emit, user_actor))
     add_oversight_commands(sub)
+    add_urgent_commands(sub)
     return parser
 
 

@@ -33,6 +33,7 @@ NOT_FOUND = {
     "case_not_found": N_("未找到工单 %(case)s（或您无权查看）"),
     "task_not_found": N_("未找到任务 %(task)s（或您无权查看）"),
     "process_not_deployed": N_("流程 %(process)s 尚未部署"),
+    "urgent_not_found": N_("工单 %(case)s 不是紧急或群体性投诉"),
 }
 SOMETHING_NOT_FOUND = N_("未找到所要的对象（或您无权查看）")
 
@@ -45,6 +46,8 @@ CONFIGURATION = {
     "regulator_codes_missing": N_("监管统计编码文件缺失：%(file)s"),
     "sla_limit_order": N_("时限配置有误：%(file)s：[internal_reply_workdays] %(item)s = %(value)s 不得超过 "
                           "%(bound)s = %(limit)s"),
+    "sla_urgent_hours": N_("时限配置有误：%(file)s：[urgent] first_contact_hours = %(value)s 应为 1 至 %(max)s "
+                           "之间的整数小时"),
 }
 
 

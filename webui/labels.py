@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from engine.schemas.labels import N_
 from webui.clock_text import CLOCK_ACTION_LABELS, CLOCK_CONFLICTS
+from webui.urgent_text import URGENT_ACTION_LABELS, URGENT_CONFLICTS
 
 __all__ = ["N_"]
 
@@ -89,7 +90,7 @@ MIGRATION_BLOCKERS = {
     "case_changed": N_("迁移期间案件已变化，请重新预演"),
 }
 
-ACTION_LABELS |= CLOCK_ACTION_LABELS
+ACTION_LABELS |= CLOCK_ACTION_LABELS | URGENT_ACTION_LABELS
 
 # Conflicts the engine names by code (Conflict.code), with their parameters.
 CONFLICTS = {
@@ -124,9 +125,10 @@ CONFLICTS = {
                                "且在其监管时限 %(due)s 之前收到）"),
 }
 
-CONFLICTS |= CLOCK_CONFLICTS
+CONFLICTS |= CLOCK_CONFLICTS | URGENT_CONFLICTS
 
-NOTICE_KINDS = {"chase": N_("催办"), "supervision": N_("督办"), "mention": N_("备注提及"), "reassign": N_("改派")}
+NOTICE_KINDS = {"chase": N_("催办"), "supervision": N_("督办"), "mention": N_("备注提及"), "reassign": N_("改派"),
+                "task_force": N_("专项小组")}
 
 # Customer notices (客户告知): kinds, delivery channels and delivery states.
 CUSTOMER_NOTICE_KINDS = {"acknowledgement": N_("受理告知"), "extension": N_("延期告知"), "result": N_("处理结果告知")}

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from engine.domain.rectification import RectificationStatus
 from engine.domain.regulator_codes import RegulatorCodeProblem
 from webui.labels import N_
+from webui.urgent_text import URGENT_MESSAGES
 
 Gettext = Callable[[str], str]
 
@@ -45,8 +46,9 @@ STATUS_LABELS = {
 
 
 def coded_text(code: str, params: dict[str, str], gettext: Gettext) -> str | None:
-    """A rectification or regulator problem in the reader's language; None for a code not named here."""
-    template = RECTIFICATION_MESSAGES.get(code)
+    """A rectification, urgent-handling or regulator problem in the reader's language; None for a code not named
+    here."""
+    template = RECTIFICATION_MESSAGES.get(code) or URGENT_MESSAGES.get(code)
     return gettext(template) % params if template else None
 
 

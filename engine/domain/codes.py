@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.domain.errors import ConfigurationError
+from engine.domain.urgent import DEFAULT_FIRST_CONTACT_HOURS, MAX_FIRST_CONTACT_HOURS
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ class SlaTable:
     regulatory_second_extension: int
     task_chase: str = "chase_cycle(task_due)"
     task_supervise: str = "task_due"
+    # urgent and group complaints: the first contact is due this many clock hours after receipt
+    urgent_first_contact_hours: int = DEFAULT_FIRST_CONTACT_HOURS
 
     def internal_workdays(self, grade: str | None, is_complex: bool) -> int:
         """The internal reply limit for a grade and complexity, never above the case ceiling."""
@@ -80,6 +83,7 @@ class SlaTable:
         internal = dict(raw.get("internal_reply_workdays", {}))
         regulatory = raw.get("regulatory_days", {})
         timers = raw.get("task_timers", {})
+        urgent = raw.get("urgent", {})
         table = cls(
             by_grade={k: int(v) for k, v in internal.items() if k not in _NOT_GRADES},
             complex_days=int(internal.get("complex", 5)),
@@ -89,6 +93,8 @@ class SlaTable:
             regulatory_second_extension=int(regulatory.get("second_extension", 60)),
             task_chase=str(timers.get("chase", cls.task_chase)),
             task_supervise=str(timers.get("supervise", cls.task_supervise)),
+            urgent_first_contact_hours=_whole_hours(
+                urgent.get("first_contact_hours", DEFAULT_FIRST_CONTACT_HOURS), str(path)),
         )
         table.check_order(str(path))
         return table
@@ -99,7 +105,17 @@ class SlaTable:
         general = self.by_grade.get("general", self.max_days)
         bounds = [(grade, days, "general", general) for grade, days in self.by_grade.items() if grade != "general"]
         bounds += [("general", general, "3", _OUTLET_FOLLOW_UP), ("complex", self.complex_days, "max", self.max_days)]
+        if not 1 <= self.urgent_first_contact_hours <= MAX_FIRST_CONTACT_HOURS:
+            raise ConfigurationError("sla_urgent_hours", file=file, value=self.urgent_first_contact_hours,
+                                     max=MAX_FIRST_CONTACT_HOURS)
         for item, value, bound, limit in bounds:
             if value > limit:
                 raise ConfigurationError("sla_limit_order", file=file, item=item, value=value, bound=bound,
                                          limit=limit)
+
+
+def _whole_hours(value: object, file: str) -> int:
+    """`[urgent] first_contact_hours`: a whole number (a ConfigurationError naming the file otherwise)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigurationError("sla_urgent_hours", file=file, value=value, max=MAX_FIRST_CONTACT_HOURS)
+    return value

@@ -151,6 +151,8 @@ CONFIGURATION_MESSAGES: dict[str, str] = {
     "regulator_codes_missing": "regulator code list missing: {file}",
     "sla_limit_order": "time limits out of order: {file}: [internal_reply_workdays] {item} = {value} "
                        "must not exceed {bound} = {limit}",
+    "sla_urgent_hours": "time limits invalid: {file}: [urgent] first_contact_hours = {value} must be a whole "
+                        "number of hours from 1 to {max}",
     "attachment_storage": "attachment storage misconfigured: {message}",
     "pdf_font_missing": "no Chinese font for the PDF: {message}",
 }

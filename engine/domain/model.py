@@ -55,6 +55,7 @@ class NoticeKind(StrEnum):
     SUPERVISION = "supervision"
     MENTION = "mention"  # a comment on the case mentions the department
     REASSIGN = "reassign"  # a supervisor handed a task to someone: they are told
+    TASK_FORCE = "task_force"  # the department was made a member of an urgent case's task force (专项小组)
 
 
 SYSTEM = "system"

@@ -34,6 +34,7 @@ from engine.persistence.repositories import (
 from engine.persistence.sealing import Sealer
 from engine.persistence.search import CaseSearch
 from engine.persistence.sessions import SessionRepository
+from engine.persistence.urgent import UrgentRepository
 
 
 class UnitOfWork:
@@ -63,6 +64,7 @@ class UnitOfWork:
         self.links = CaseLinkRepository(self.session)
         self.clock = ClockRepository(self.session)
         self.rectifications = RectificationRepository(self.session)
+        self.urgent = UrgentRepository(self.session)
         self.comments = CommentRepository(self.session, self.sealer)
         self.attachments = AttachmentRepository(self.session)
         self.read = ReadQueries(self.session, self.sealer)

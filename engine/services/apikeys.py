@@ -28,6 +28,8 @@ SCOPES: dict[str, str] = {
     "notices": "list and mark notices",
     "rectifications:read": "list and read rectification notices",
     "rectifications:write": "issue rectification notices, submit measures and evidence, check them",
+    "urgent:read": "list and read the urgent handling of urgent and group complaints",
+    "urgent:write": "record first contacts, form task forces, report daily progress of urgent and group complaints",
     "definitions:read": "list deployed process definitions",
     "definitions:deploy": "deploy process definitions",
     "reports:read": "read head-office reports (supervisor, auditor or admin keys)",

@@ -39,6 +39,7 @@ from engine.services.customer_notices.compose import NoticeSubject, queue_custom
 from engine.services.failures import failure_of, note_failure
 from engine.services.projection import persist_workflow
 from engine.services.unit_of_work import UnitOfWork
+from engine.services.urgent.register import register_urgent
 
 
 def request_fingerprint(process_key: str, complaint: dict[str, Any], raw: dict[str, Any]) -> str:
@@ -80,7 +81,8 @@ def case_visible(uow: UnitOfWork, actor: Actor, case_id: int) -> bool:
     """The actor may see the case: it reached their queues or subtrees, or they touched it."""
     if authz.reads_everything(actor) and actor.oversees is None:
         return True
-    return authz.may_see_case(actor, uow.read.case_queues(case_id), uow.read.touched_by(actor.username, case_id))
+    queues = uow.read.case_queues(case_id) | uow.urgent.queues(case_id)  # an urgent case's task force too
+    return authz.may_see_case(actor, queues, uow.read.touched_by(actor.username, case_id))
 
 
 class CaseService:
@@ -242,6 +244,7 @@ class CaseService:
             stored = StoredCase(case_id, number, stored_def.id, stored_def.process_key, "open", 0, "", complaint,
                                 started.received, complaint.get("grade"), False, unit)
             persist_workflow(self.ctx, uow, stored, started.defn, started.workflow, started.fired)
+        register_urgent(self.ctx, uow, (case_id, number, unit), complaint, started.received)
         # 受理告知: the customer is told at once that the complaint was received, when to expect an answer
         # and whom to call (queued with the case; the dispatcher delivers it on its next run).
         queue_customer_notice(self.ctx, uow, CustomerNoticeKind.ACKNOWLEDGEMENT, NoticeSubject(

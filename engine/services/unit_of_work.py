@@ -48,6 +48,7 @@ from engine.domain.repeats import CaseLinks, SameCustomerCase
 from engine.domain.search import CaseCriteria, CaseScope
 from engine.domain.supervision import SupervisionCandidate, SupervisionThresholds
 from engine.domain.throttle import Counter
+from engine.services.urgent.store import UrgentRecords
 
 
 class Definitions(Protocol):
@@ -771,6 +772,9 @@ class UnitOfWork(Protocol):
 
     @property
     def rectifications(self) -> Rectifications: ...
+
+    @property
+    def urgent(self) -> UrgentRecords: ...
 
     @property
     def read(self) -> Reads: ...

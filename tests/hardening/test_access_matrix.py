@@ -145,6 +145,15 @@ POST rectifications.submit         own     ok     ok         deny          deny 
 POST rectifications.submit         other   deny   deny       deny          deny  deny    deny     login
 POST rectifications.check          own     deny   ok         deny          deny  deny    deny     login
 POST rectifications.check          other   deny   ok         deny          deny  deny    deny     login
+GET  urgent.index                   -       ok     ok         ok            ok    ok      ok       login
+GET  urgent.show                    own     ok     ok         deny          ok    ok      deny     login
+GET  urgent.show                    other   deny   ok         deny          ok    ok      deny     login
+POST urgent.contact                 own     ok     ok         deny          ok    deny    deny     login
+POST urgent.contact                 other   deny   ok         deny          ok    deny    deny     login
+POST urgent.task_force              own     deny   ok         deny          deny  deny    deny     login
+POST urgent.task_force              other   deny   ok         deny          deny  deny    deny     login
+POST urgent.progress                own     deny   deny       deny          deny  deny    deny     login
+POST urgent.progress                other   deny   deny       deny          deny  deny    deny     login
 GET  units.tree                    -       ok     ok         ok            ok    ok      ok       login
 GET  search.page                   -       ok     ok         ok            ok    ok      ok       login
 POST search.post                   -       ok     ok         ok            ok    ok      ok       login
@@ -236,6 +245,15 @@ POST /api/v1/rectifications/{notice_id}/submit own  ok     ok         deny      
 POST /api/v1/rectifications/{notice_id}/submit other deny  deny       deny          deny  deny    deny     401
 POST /api/v1/rectifications/{notice_id}/check own   deny   ok         deny          deny  deny    deny     401
 POST /api/v1/rectifications/{notice_id}/check other deny   ok         deny          deny  deny    deny     401
+GET  /api/v1/urgent                         -       ok     ok         ok            ok    ok      ok       401
+GET  /api/v1/urgent/{case_id}               own     ok     ok         deny          ok    ok      deny     401
+GET  /api/v1/urgent/{case_id}               other   deny   ok         deny          ok    ok      deny     401
+POST /api/v1/urgent/{case_id}/first-contact own     ok     ok         deny          ok    deny    deny     401
+POST /api/v1/urgent/{case_id}/first-contact other   deny   ok         deny          ok    deny    deny     401
+PUT  /api/v1/urgent/{case_id}/task-force    own     deny   ok         deny          deny  deny    deny     401
+PUT  /api/v1/urgent/{case_id}/task-force    other   deny   ok         deny          deny  deny    deny     401
+POST /api/v1/urgent/{case_id}/progress      own     deny   deny       deny          deny  deny    deny     401
+POST /api/v1/urgent/{case_id}/progress      other   deny   deny       deny          deny  deny    deny     401
 GET  /api/v1/units                          -       ok     ok         ok            ok    ok      ok       401
 GET  /api/v1/users                          -       deny   deny       deny          ok    deny    deny     401
 POST /api/v1/users/{username}/memberships   -       deny   deny       deny          ok    deny    deny     401
@@ -346,6 +364,13 @@ WEB_PROBES: dict[str, Probe] = {
     "POST rectifications.submit": Probe("/rectifications/{rectification}/submit", {"measures": "", "evidence": ""}),
     # permitted: the notice has no measures yet, so there is nothing to check (a flash and a redirect)
     "POST rectifications.check": Probe("/rectifications/{rectification}/check", {"decision": "accept"}),
+    "GET urgent.index": Probe("/urgent"),
+    "GET urgent.show": Probe("/cases/{case}/urgent"),
+    # permitted: refused as invalid (personal data in the note, 422), nothing is recorded
+    "POST urgent.contact": Probe("/cases/{case}/urgent/contact", {"method": "phone", "note": "13800001111"}),
+    # permitted: an unknown unit (422); the world's task forces are not formed, so nobody reports progress
+    "POST urgent.task_force": Probe("/cases/{case}/urgent/task-force", {"members": "XX9:office", "lead": "XX9:office"}),
+    "POST urgent.progress": Probe("/cases/{case}/urgent/progress", {"text": "矩阵进展"}),
     "GET units.tree": Probe("/units"),
     "GET search.page": Probe("/search?number={case}"),
     "POST search.post": Probe("/search", {"q": "{case}"}),
@@ -421,6 +446,13 @@ API_PROBES: dict[str, Probe] = {
                                                             {"measures": "矩阵", "evidence": "矩阵"}),
     "POST /api/v1/rectifications/{notice_id}/check": Probe("/api/v1/rectifications/{rectification}/check",
                                                            {"accepted": True}),
+    "GET /api/v1/urgent": Probe("/api/v1/urgent"),
+    "GET /api/v1/urgent/{case_id}": Probe("/api/v1/urgent/{case_id}"),
+    "POST /api/v1/urgent/{case_id}/first-contact": Probe("/api/v1/urgent/{case_id}/first-contact",
+                                                         {"method": "phone", "note": "13800001111"}),
+    "PUT /api/v1/urgent/{case_id}/task-force": Probe("/api/v1/urgent/{case_id}/task-force", {
+        "members": [{"unit": "XX9", "department": "office"}], "lead": {"unit": "XX9", "department": "office"}}),
+    "POST /api/v1/urgent/{case_id}/progress": Probe("/api/v1/urgent/{case_id}/progress", {"text": "矩阵进展"}),
     "GET /api/v1/units": Probe("/api/v1/units"),
     "GET /api/v1/users": Probe("/api/v1/users"),
     "POST /api/v1/users/{username}/memberships": Probe("/api/v1/users/m_staff/memberships",
@@ -590,7 +622,8 @@ def _strip(response: TestResponse, values: dict[str, Any]) -> str:
                  f"/rectifications/{values['rectification']}/", f"/rectifications/{values['rectification']}\"",
                  f"rectification {values['rectification']} ",
                  f"/attachments/{values['attachment']}?", f"/attachments/{values['attachment']}\"",
-                 f"attachment {values['attachment']} "):
+                 f"attachment {values['attachment']} ", f"/api/v1/urgent/{values['case_id']}",
+                 f"case {values['case_id']} "):
         body = body.replace(str(text), "<id>")
     return body
 

@@ -10,30 +10,17 @@ from pathlib import Path
 import pytest
 
 from engine.domain.rectification import RectificationStatus
+from tests.oversight.shell_support import shell_runner
 from tests.support.actors import ADMIN
 from tests.support.driver import open_case
-from tests.support.engines import PROCESSES, TEST_DATA_KEY, TEST_MATCH_KEY
-from webui.cli import main
+from tests.support.engines import PROCESSES
 
 
 @pytest.fixture
 def shell(engine, db_url, tmp_path, monkeypatch, capsys):
-    for name, value in (("DATABASE_URL", db_url), ("INSTANCE_DIR", str(tmp_path / "instance")),
-                        ("PROCESSES_DIR", str(PROCESSES)), ("SECRET_KEY", "test"), ("DATA_KEY", TEST_DATA_KEY),
-                        ("MATCH_KEY", TEST_MATCH_KEY), ("LANG", "zh_CN.UTF-8")):
-        monkeypatch.setenv(f"COMPLAINTFLOW_{name}" if name != "LANG" else name, value)
-    monkeypatch.delenv("LC_ALL", raising=False)
+    run = shell_runner(db_url, tmp_path, monkeypatch, capsys)
     engine.users.add("ho_gao", "correct-horse-battery", ["HO:complaint_mgmt"], ["staff", "supervisor"], ADMIN)
     engine.users.add("sh01_wu", "correct-horse-battery", ["SH01:branch_manager"], ["staff"], ADMIN)
-
-    def run(*argv):
-        try:
-            code = main(list(argv))
-        except SystemExit as exit_:  # commands that end the process with a status (audit verify, check-codes)
-            code = exit_.code
-        out, err = capsys.readouterr()
-        return code, out, err
-
     return run
 
 

@@ -71,13 +71,13 @@ def databases_on_one_worker(module: str) -> list[Any]:
 OWN_COMPLAINT = complaint(
     complainant_name="欧阳明远", contact_phone="13911112222", id_number="110101198803150019",
     account_ref="6222021234567890123", facts="本方事实：网点柜台多收手续费甲乙丙。", demand="本方诉求：退还手续费。",
-    reply_channel="letter",
+    reply_channel="letter", is_group=True,  # group complaints: the urgent handling's routes have targets
 )
 OTHER_COMPLAINT = complaint(
     organisation="card_center", channel="card_hotline", category="bank_card", cause="fees",
     complainant_name="司马青云", contact_phone="13722223333", id_number="440301197712120038",
     account_ref="4367420011112222", facts="他方事实：信用卡年费被重复扣收丁戊己。", demand="他方诉求：退还年费。",
-    reply_channel="letter",
+    reply_channel="letter", is_group=True,
 )
 
 

@@ -23,6 +23,7 @@ from webui.api import (
     search,
     tasks,
     units,
+    urgent,
     users,
 )
 from webui.api.auth import authenticate
@@ -32,7 +33,7 @@ from webui.context import engine
 from webui.security import csrf
 
 RESOURCES = (cases, case_links, evidence, search, clock, tasks, notices, definitions, reports, users, units,
-             knowledge, alerts, rectifications)
+             knowledge, alerts, rectifications, urgent)
 EXTENSION = "complaintflow_api"
 
 

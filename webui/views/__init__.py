@@ -24,10 +24,11 @@ from webui.views import (
     supervisor,
     task,
     units,
+    urgent,
 )
 
 AREAS = (auth, health, inbox, task, intake, case, case_links, evidence, clock, customer_notices, supervisor, notices,
-         owner, admin, units, knowledge, alerts, rectifications, search)
+         owner, admin, units, knowledge, alerts, rectifications, search, urgent)
 
 
 def register_blueprints(app: Flask) -> None:

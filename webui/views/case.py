@@ -40,6 +40,7 @@ def _render(detail: CaseDetail, revealed: bool) -> str:
         waiting_messages=waiting if authz.may_change(who) else [],
         clock=engine().clock.view(case, who),
         rectifications=engine().rectifications.find(who, case_id=case.id),
+        urgent=engine().urgent.for_case(case.id, who), now=engine().ctx.now(),
         may_issue_rectification=may_issue(who),
         rectification_statuses=STATUS_LABELS,
         may_curate=authz.may_curate_knowledge(who) and case.status.value == "closed",

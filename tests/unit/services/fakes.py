@@ -82,6 +82,16 @@ class _Repo:
         raise NotImplementedError(f"{type(self).__name__}.{name} is not faked; the fast tier does not need it")
 
 
+class FakeUrgent(_Repo):
+    """Urgent and group complaints are tested on the databases (tests/oversight/test_urgent.py): nothing kept."""
+
+    def add(self, urgent: object) -> None:
+        return None
+
+    def queues(self, case_id: int) -> set[Membership]:
+        return set()
+
+
 class FakeDefinitions(_Repo):
     def latest(self, process_key: str) -> StoredDefinition | None:
         versions = [d for d in self.store.definitions.values() if d.process_key == process_key]
@@ -323,6 +333,7 @@ class FakeUnitOfWork:
         self.customer_notices = FakeCustomerNotices(self.store)
         self.api_keys = self.idempotency = self.reports = self.typical_cases = self.alerts = _Repo(self.store)
         self.links = FakeCaseLinks(self.store)
+        self.urgent = FakeUrgent(self.store)
         self.read = FakeReads(self.store)
         return self
 

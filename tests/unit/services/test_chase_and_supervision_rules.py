@@ -108,8 +108,9 @@ def test_second_chase_unanswered(fake_engine):
     assert _supervisions(fake_engine, case.id) == [("second_chase_unanswered", "branch_manager")]
 
 
-@pytest.mark.parametrize(("grade", "supervised"), [("important", 1), ("urgent", 1), ("general", 0)])
-def test_no_progress_for_a_working_day_supervises_important_and_urgent_cases(fake_engine, grade, supervised):
+@pytest.mark.parametrize(("grade", "supervised"), [("important", 1), ("urgent", 0), ("general", 0)])
+def test_no_progress_for_a_working_day_supervises_important_cases(fake_engine, grade, supervised):
+    """Urgent cases are on the supervision list from intake (tests/oversight/test_urgent.py): no rule adds them."""
     case, _ = _investigating(fake_engine, grade=grade)
     assert _rules_at(fake_engine, at(2024, 9, 28, 12)) == 0  # Saturday is not a working day
     assert _rules_at(fake_engine, at(2024, 9, 29, 10, 59)) == 0
