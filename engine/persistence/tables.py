@@ -43,6 +43,7 @@ class CaseRow(Base):
         # The case search (engine/persistence/search.py): by the name's keyed hash, and its deadline sort.
         Index("ix_complaint_case_name_key", "name_key", "received_at"),
         Index("ix_complaint_case_regulatory_due", "regulatory_due_at"),
+        Index("ix_complaint_case_unit_received", "unit", "received_at"),  # one unit's cases by receipt day
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

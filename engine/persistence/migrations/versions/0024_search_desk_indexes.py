@@ -2,7 +2,9 @@
 starts from the case ids of their queues' tasks (unit, department, case_id: an index-only range per queue)
 instead of checking every case of the range for a task in the queue; head office's supervisor desk reads open
 tasks due before a time in list order from a partial index of the open tasks (due_at, created_at, id where
-status is ready or claimed) instead of sorting all of them
+status is ready or claimed) instead of sorting all of them; a search of one unit's cases by receipt day
+(a branch supervisor's open complaints of one outlet, last 30 days) reads (unit, received_at) in order instead
+of the whole range of days
 
 Revision ID: 0024
 Revises: 0023
@@ -21,6 +23,7 @@ OPEN = sa.text("status IN ('ready', 'claimed')")
 
 def upgrade() -> None:
     op.create_index('ix_human_task_queue_case', 'human_task', ['unit', 'department', 'case_id'])
+    op.create_index('ix_complaint_case_unit_received', 'complaint_case', ['unit', 'received_at'])
     op.create_index('ix_human_task_open_order', 'human_task',
                     ['due_at', 'created_at', 'id', 'status'],
                     postgresql_where=OPEN, sqlite_where=OPEN)
@@ -29,3 +32,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_human_task_open_order', table_name='human_task')
     op.drop_index('ix_human_task_queue_case', table_name='human_task')
+    op.drop_index('ix_complaint_case_unit_received', table_name='complaint_case')
