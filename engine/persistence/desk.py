@@ -2,9 +2,11 @@
 regulatory deadline passes before it.
 
 One query with `due_at < t OR EXISTS (late case)` checks the case of every open task in scope (100,000 for head
-office at 1M cases) and sorts them all. In the desk's order (soonest due first) the tasks due before `t` are a
-prefix: they are read first, in index order, and the page (and the count, capped) goes on to the tasks of late
-cases only when that prefix runs out (ReadQueries.tasks / count_tasks).
+office at 1M cases) and sorts them all. In the desk's order (soonest due first) the list is three runs: the
+tasks due before `t`, then those due later and then those without a due time whose case is late. Each is read in
+index order, and a page (and the count, capped) goes on to the next run only when one runs out
+(ReadQueries.tasks / count_tasks): the late cases' tasks are checked one by one in due order until the page is
+full, so their cost grows with the open tasks passed over, not with the cases.
 """
 
 from __future__ import annotations
@@ -26,7 +28,12 @@ class Part(Enum):
 
     ALL = "all"  # due before the time, or of a late case
     DUE = "due"  # due before the time
-    LATE = "late"  # not due before the time (later, or no due time), of a late case
+    LATER = "later"  # due at or after the time, of a late case
+    UNDATED = "undated"  # without a due time, of a late case
+
+
+# The desk's list in its default order is these parts one after another, each read in index order.
+PARTS = (Part.DUE, Part.LATER, Part.UNDATED)
 
 
 def splits(flt: TaskFilter) -> bool:
@@ -59,6 +66,14 @@ def due_condition(flt: TaskFilter, part: Part) -> ColumnElement[bool]:
     t, before = HumanTaskRow, flt.due_before
     if not flt.case_clocks or part is Part.DUE:
         return t.due_at < before
-    if part is Part.LATE:
-        return and_(or_(t.due_at >= before, t.due_at.is_(None)), _late_case(before))
+    if part is Part.LATER:
+        return and_(t.due_at >= before, _late_case(before))
+    if part is Part.UNDATED:
+        return and_(t.due_at.is_(None), _late_case(before))
     return or_(t.due_at < before, _late_case(before))
+
+
+def order(keys: tuple[Any, ...], part: Part) -> tuple[Any, ...]:
+    """The list order (due_at IS NULL, due_at, created_at) within a part: without its first key, which the
+    part's rows share, so that it is the order of ix_human_task_open_order."""
+    return keys if part is Part.ALL else keys[1:]

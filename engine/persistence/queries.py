@@ -156,11 +156,9 @@ class ReadQueries:
         return self._with_regulatory_due(rows)
 
     def _task_page(self, flt: TaskFilter, part: desk.Part = desk.Part.ALL) -> list[HumanTask]:
-        order = _task_order(flt)
-        if part is desk.Part.DUE:  # due before a time: never without one, so the desk's order from its 2nd key
-            order = order[1:]
+        order = desk.order(_task_order(flt), part)
         page = self._task_query(flt, part).order_by(*order).limit(flt.limit).offset(flt.offset)
-        if (flt.units is not None or part is desk.Part.DUE) and not flt.completed_by:
+        if (flt.units is not None or part is not desk.Part.ALL) and not flt.completed_by:
             # A subtree (many units): no index holds its tasks in list order, so the page is found by sorting
             # index entries (unit, status, order..., id) without reading rows, and only its rows are read.
             # The desk's due tasks likewise (without units: from ix_human_task_open_order, in order).
@@ -169,14 +167,16 @@ class ReadQueries:
         return [_task(r) for r in self.session.scalars(page)]
 
     def _desk_page(self, flt: TaskFilter) -> list[HumanTask]:
-        """A desk page (see engine/persistence/desk.py): the tasks due before the time, then those of late
-        cases."""
-        due = self._task_page(flt, desk.Part.DUE)
-        if len(due) == flt.limit:
-            return due
-        before = flt.offset + len(due) if due or not flt.offset else self._count(flt, flt.offset, desk.Part.DUE)
-        rest = replace(flt, limit=flt.limit - len(due), offset=max(0, flt.offset - before))
-        return due + self._task_page(rest, desk.Part.LATE)
+        """A desk page (see engine/persistence/desk.py): its parts one after another."""
+        rows: list[HumanTask] = []
+        skip = flt.offset
+        for part in desk.PARTS:
+            if len(rows) == flt.limit:
+                break
+            found = self._task_page(replace(flt, limit=flt.limit - len(rows), offset=skip), part)
+            skip = skip - self._count(flt, skip, part) if not found and skip else 0
+            rows += found
+        return rows
 
     def _with_regulatory_due(self, tasks: list[HumanTask]) -> list[HumanTask]:
         """The tasks with their cases' regulatory and internal deadlines (one look-up by primary key for the
@@ -194,10 +194,12 @@ class ReadQueries:
         """How many task rows match the filter (at most `cap`: counting stops there)."""
         if not desk.counts_in_parts(flt):
             return self._count(flt, cap)
-        due = self._count(flt, cap, desk.Part.DUE)
-        if cap is not None and due >= cap:
-            return due
-        return due + self._count(flt, None if cap is None else cap - due, desk.Part.LATE)
+        total = 0
+        for part in desk.PARTS:
+            if cap is not None and total >= cap:
+                break
+            total += self._count(flt, None if cap is None else cap - total, part)
+        return total
 
     def _count(self, flt: TaskFilter, cap: int | None, part: desk.Part = desk.Part.ALL) -> int:
         if cap is None:

@@ -43,7 +43,7 @@ class CaseRow(Base):
         # The case search (engine/persistence/search.py): by the name's keyed hash, and its deadline sort.
         Index("ix_complaint_case_name_key", "name_key", "received_at"),
         Index("ix_complaint_case_regulatory_due", "regulatory_due_at"),
-        Index("ix_complaint_case_unit_received", "unit", "received_at"),  # one unit's cases by receipt day
+        Index("ix_complaint_case_unit_status_received", "unit", "status", "received_at"),  # a unit's, by day
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -113,7 +113,7 @@ class HumanTaskRow(Base):
         # A staff member's case search starts from the case ids of their queues (engine/persistence/search.py).
         Index("ix_human_task_queue_case", "unit", "department", "case_id"),
         # The whole bank's open tasks due before a time, in list order (head office's supervisor desk, desk.py).
-        Index("ix_human_task_open_order", "due_at", "created_at", "id", "status",
+        Index("ix_human_task_open_order", "due_at", "created_at", "id", "status", "case_id",
               postgresql_where=text(OPEN_TASKS), sqlite_where=text(OPEN_TASKS)),
     )
 
