@@ -101,7 +101,19 @@ class CaseSearch:
         where = _where(criteria, scope)
         column = SORT_COLUMNS.get(page.sort, CaseRow.received_at)
         order = (column.desc(), CaseRow.id.desc()) if page.descending else (column, CaseRow.id)
+        if page.offset + page.size <= cap:
+            return self._counted_in_one_pass(where, order, page, cap)
         query: Select[Any] = select(CaseRow).where(*where).order_by(*order).limit(page.size).offset(page.offset)
         rows = [case_summary(row, self.sealer) for row in self.session.scalars(query)]
         first = select(CaseRow.id).where(*where).limit(cap).subquery()
         return rows, int(self.session.scalar(select(func.count()).select_from(first)) or 0)
+
+    def _counted_in_one_pass(self, where: list[ColumnElement[bool]], order: tuple[Any, ...], page: PageRequest,
+                             cap: int) -> tuple[list[CaseSummary], int]:
+        """A page within the first `cap` cases found: the ids of those, in order, are the count and the page's
+        ids at once (the cases are checked once, not once for the page and again for the count); then only the
+        page's rows are read."""
+        ids = list(self.session.scalars(select(CaseRow.id).where(*where).order_by(*order).limit(cap)))
+        chosen = ids[page.offset:page.offset + page.size]
+        rows = {row.id: row for row in self.session.scalars(select(CaseRow).where(CaseRow.id.in_(chosen)))}
+        return [case_summary(rows[i], self.sealer) for i in chosen], len(ids)
