@@ -115,5 +115,7 @@ class CaseSearch:
         page's rows are read."""
         ids = list(self.session.scalars(select(CaseRow.id).where(*where).order_by(*order).limit(cap)))
         chosen = ids[page.offset:page.offset + page.size]
+        if not chosen:
+            return [], len(ids)
         rows = {row.id: row for row in self.session.scalars(select(CaseRow).where(CaseRow.id.in_(chosen)))}
         return [case_summary(rows[i], self.sealer) for i in chosen], len(ids)
