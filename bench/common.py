@@ -59,6 +59,23 @@ def database(kind: str, workdir: Path, own_database: str | None = None) -> Itera
 
 
 @contextmanager
+def kept_database(kind: str, workdir: Path, name: str) -> Iterator[str]:
+    """The URL of a database kept between runs: the SQLite file workdir/`name`.db, or the PostgreSQL database
+    `name` (created when missing). Never dropped: drop it by hand when done."""
+    if kind == "sqlite":
+        yield f"sqlite:///{workdir / f'{name}.db'}"
+        return
+    server = make_url(postgres_url())
+    admin = create_engine(server.set(drivername="postgresql+psycopg"), poolclass=NullPool,
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    yield server.set(database=name).render_as_string(hide_password=False)
+
+
+@contextmanager
 def _own_postgres_database(name: str) -> Iterator[str]:
     """A new PostgreSQL database on the server of postgres_url(), dropped (connections and all) afterwards."""
     server = make_url(postgres_url())

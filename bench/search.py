@@ -4,6 +4,8 @@ result pages, for head office, a branch supervisor and an outlet's staff, with 1
     .venv/bin/python bench/search.py                              # 10,000 and 1,000,000 cases, both databases
     .venv/bin/python bench/search.py --sizes 10000,100000 --databases postgresql
     .venv/bin/python bench/search.py --smoke                      # a few thousand, to keep the script working (CI)
+    .venv/bin/python bench/search.py --sizes 1000000 --rounds 100 --keep /tmp/search-bench   # seed once, keep;
+        # the same command again finds the rows there and only upgrades the schema (migrations) and measures
 
 The bank and its rows are bench/inbox.py's (bench/support/bank.py: 300 outlets, 90 % of cases closed), each case
 of one of 700,000 customers (phone, ID number and a name shared by a few hundred customers, stored as keyed
@@ -34,9 +36,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import event, select, text  # noqa: E402
+from sqlalchemy import event, func, select, text  # noqa: E402
 
-from bench.common import database, emit, machine  # noqa: E402
+from bench.common import database, emit, kept_database, machine  # noqa: E402
 from bench.inbox import _check_columns, _plan, seed  # noqa: E402
 from bench.support import BENCH_DIAGRAMS, deploy, latency_ms, make_engine, scale_args  # noqa: E402
 from bench.support.bank import (  # noqa: E402
@@ -52,10 +54,10 @@ from bench.support.bank import (  # noqa: E402
 from engine.bootstrap import Engine  # noqa: E402
 from engine.domain.clock import FixedClock, to_china  # noqa: E402
 from engine.domain.model import Actor, Membership, Role  # noqa: E402
-from engine.domain.organisation import OrganisationTree, overseen_units  # noqa: E402
+from engine.domain.organisation import OrganisationTree, home_units, overseen_units  # noqa: E402
 from engine.domain.paging import Page, PageRequest  # noqa: E402
 from engine.domain.search import CaseQuery  # noqa: E402
-from engine.persistence.tables import ProcessDefinitionRow  # noqa: E402
+from engine.persistence.tables import CaseRow, ProcessDefinitionRow  # noqa: E402
 
 TARGETS = {"p95_ms_at_largest": 50}
 Call = tuple[Callable[[random.Random], Actor], Callable[[Actor, random.Random], Page[Any]]]
@@ -176,22 +178,33 @@ def statements(searches: Searches) -> dict[str, Any]:
     return out
 
 
-def run(kind: str, sizes: list[int], rounds: int, workdir: Path) -> dict[str, Any]:
-    """Grow one database through `sizes`, measuring at each."""
+def _existing(engine: Engine) -> tuple[int, int]:
+    """(definition id, cases) of a kept database (0, 0: empty)."""
+    with engine.ctx.db.read() as uow:
+        definition_id = int(uow.session.scalar(select(func.min(ProcessDefinitionRow.id))) or 0)
+        return definition_id, int(uow.session.scalar(select(func.count()).select_from(CaseRow)) or 0)
+
+
+def run(kind: str, sizes: list[int], rounds: int, workdir: Path, keep: bool = False) -> dict[str, Any]:
+    """Grow one database through `sizes`, measuring at each (kept: start from the rows already there; the
+    sizes below them are skipped)."""
     steps = []
     tree = bank_tree()
-    with database(kind, workdir, own_database="bench_search") as url:
+    place = kept_database(kind, workdir, "bench_search_kept") if keep else database(kind, workdir, "bench_search")
+    with place as url:
         engine = make_engine(url, workdir, clock=FixedClock(NOW))
         engine.ctx.organisation = tree  # the generated bank's units (the search checks a unit filter against it)
-        engine.init_db()
-        _check_columns()
-        deploy(engine, BENCH_DIAGRAMS)
-        with engine.ctx.db.read() as uow:
-            definition_id = int(uow.session.scalar(select(ProcessDefinitionRow.id)) or 0)
-        done = 0
+        engine.ctx.db.upgrade(home_units(tree), tree.root.code)  # init_db without its facts backfill (kept
+        _check_columns()                                          # cases have no facts rows: no report here)
+        definition_id, done = _existing(engine)
+        if not definition_id:
+            deploy(engine, BENCH_DIAGRAMS)
+            definition_id, done = _existing(engine)
         searches = Searches(engine, tree, 0)
         for size in sizes:
-            seeded = seed(engine, tree, done + 1, size, definition_id)
+            if size < done:
+                continue
+            seeded = seed(engine, tree, done + 1, size, definition_id) if size > done else {"kept": True}
             done = size
             searches = Searches(engine, tree, size)
             steps.append({"cases": size, **seeded, "load_average": os.getloadavg(),
@@ -203,9 +216,13 @@ def run(kind: str, sizes: list[int], rounds: int, workdir: Path) -> dict[str, An
 
 
 def main() -> None:
-    args = scale_args(__doc__.splitlines()[0], 200, "timed searches per kind and size")
-    with tempfile.TemporaryDirectory() as tmp:
-        runs = [run(kind, args.sizes, args.rounds, Path(tmp)) for kind in args.databases]
+    args = scale_args(__doc__.splitlines()[0], 200, "timed searches per kind and size", keep=True)
+    if args.keep is not None:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        runs = [run(kind, args.sizes, args.rounds, args.keep, keep=True) for kind in args.databases]
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            runs = [run(kind, args.sizes, args.rounds, Path(tmp)) for kind in args.databases]
     emit({"benchmark": "search", "smoke": args.smoke, "machine": machine(), "sizes": args.sizes, "runs": runs,
           "targets": TARGETS})
 

@@ -83,18 +83,24 @@ class ScaleArgs:
     sizes: list[int]
     rounds: int
     databases: list[str]
+    keep: Path | None = None
 
 
-def scale_args(description: str, rounds: int, rounds_help: str) -> ScaleArgs:
+def scale_args(description: str, rounds: int, rounds_help: str, keep: bool = False) -> ScaleArgs:
     """The command line shared by the benchmarks that seed banks of growing size (inbox, search)."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, to check the script works")
     parser.add_argument("--sizes", default="10000,1000000", help="comma-separated case counts, ascending")
     parser.add_argument("--rounds", type=int, default=rounds, help=rounds_help)
     parser.add_argument("--databases", default="sqlite,postgresql", help="sqlite, postgresql or both")
+    if keep:
+        parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
+                            help="keep the seeded databases (SQLite file and instance keys in DIR, PostgreSQL "
+                                 "database of a fixed name) and reuse them on the next run")
     args = parser.parse_args()
     sizes = [300, 3000] if args.smoke else [int(s) for s in args.sizes.split(",")]
-    return ScaleArgs(args.smoke, sizes, 10 if args.smoke else args.rounds, args.databases.split(","))
+    return ScaleArgs(args.smoke, sizes, 10 if args.smoke else args.rounds, args.databases.split(","),
+                     getattr(args, "keep", None))
 
 
 def percentile(values: list[float], pct: float) -> float:

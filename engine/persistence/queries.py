@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.domain.filters import TaskFilter
@@ -27,6 +27,7 @@ from engine.domain.model import (
 from engine.domain.paging import PageRequest
 from engine.domain.records import ReportScope
 from engine.domain.supervision import SupervisionCandidate, SupervisionThresholds
+from engine.persistence import desk
 from engine.persistence.sealing import Sealer
 from engine.persistence.tables import (
     AuditEventRow,
@@ -48,7 +49,7 @@ SUPERVISION_COLUMNS: dict[str, Any] = {
 WORK_ACTIONS = ("case_opened", "claim", "unclaim", "reassign", "complete")
 
 
-def _in_queues(queues: frozenset[Membership], table: type[HumanTaskRow | NoticeRow] = HumanTaskRow,
+def in_queues(queues: frozenset[Membership], table: type[HumanTaskRow | NoticeRow] = HumanTaskRow,
                ) -> ColumnElement[bool]:
     """Rows (tasks or notices) of these (unit, department) queues: plain equalities, so one queue is read
     in index order."""
@@ -121,7 +122,7 @@ def _audience_filter(audience: NoticeAudience) -> ColumnElement[bool]:
     """SQL for NoticeAudience.admits: the audience's rule with its departments, queues and units as parameters."""
     reached: ColumnElement[bool] = NoticeRow.department.in_(sorted(audience.departments))
     if audience.queues is not None:
-        reached = reached & _in_queues(audience.queues, NoticeRow)
+        reached = reached & in_queues(audience.queues, NoticeRow)
     if audience.units is not None:
         reached = reached & NoticeRow.unit.in_(sorted(audience.units))
     return or_(NoticeRow.addressee == audience.addressee, reached)
@@ -151,14 +152,31 @@ class ReadQueries:
     def tasks(self, flt: TaskFilter) -> list[HumanTask]:
         """Task rows matching the filter in the filter's order (default: soonest due first; completed ones:
         newest first)."""
-        order = _task_order(flt)
-        page = self._task_query(flt).order_by(*order).limit(flt.limit).offset(flt.offset)
-        if flt.units is not None and not flt.completed_by:
+        rows = self._desk_page(flt) if desk.splits(flt) else self._task_page(flt)
+        return self._with_regulatory_due(rows)
+
+    def _task_page(self, flt: TaskFilter, part: desk.Part = desk.Part.ALL) -> list[HumanTask]:
+        order = desk.order(_task_order(flt), part)
+        page = self._task_query(flt, part).order_by(*order).limit(flt.limit).offset(flt.offset)
+        if (flt.units is not None or part is not desk.Part.ALL) and not flt.completed_by:
             # A subtree (many units): no index holds its tasks in list order, so the page is found by sorting
             # index entries (unit, status, order..., id) without reading rows, and only its rows are read.
+            # The desk's due tasks likewise (without units: from ix_human_task_open_order, in order).
             page = select(HumanTaskRow).where(HumanTaskRow.id.in_(page.with_only_columns(HumanTaskRow.id)))
             page = page.order_by(*order)
-        return self._with_regulatory_due([_task(r) for r in self.session.scalars(page)])
+        return [_task(r) for r in self.session.scalars(page)]
+
+    def _desk_page(self, flt: TaskFilter) -> list[HumanTask]:
+        """A desk page (see engine/persistence/desk.py): its parts one after another."""
+        rows: list[HumanTask] = []
+        skip = flt.offset
+        for part in desk.PARTS:
+            if len(rows) == flt.limit:
+                break
+            found = self._task_page(replace(flt, limit=flt.limit - len(rows), offset=skip), part)
+            skip = skip - self._count(flt, skip, part) if not found and skip else 0
+            rows += found
+        return rows
 
     def _with_regulatory_due(self, tasks: list[HumanTask]) -> list[HumanTask]:
         """The tasks with their cases' regulatory and internal deadlines (one look-up by primary key for the
@@ -174,18 +192,28 @@ class ReadQueries:
 
     def count_tasks(self, flt: TaskFilter, cap: int | None = None) -> int:
         """How many task rows match the filter (at most `cap`: counting stops there)."""
+        if not desk.counts_in_parts(flt):
+            return self._count(flt, cap)
+        total = 0
+        for part in desk.PARTS:
+            if cap is not None and total >= cap:
+                break
+            total += self._count(flt, None if cap is None else cap - total, part)
+        return total
+
+    def _count(self, flt: TaskFilter, cap: int | None, part: desk.Part = desk.Part.ALL) -> int:
         if cap is None:
-            query = self._task_query(flt).with_only_columns(func.count())  # count(*): answered from the index
+            query = self._task_query(flt, part).with_only_columns(func.count())  # count(*): from the index
             return int(self.session.scalar(query) or 0)
-        first = self._task_query(flt).with_only_columns(HumanTaskRow.id).limit(cap).subquery()
+        first = self._task_query(flt, part).with_only_columns(HumanTaskRow.id).limit(cap).subquery()
         return int(self.session.scalar(select(func.count()).select_from(first)) or 0)
 
-    def _task_query(self, flt: TaskFilter) -> Select[Any]:
-        query = select(HumanTaskRow).where(HumanTaskRow.status.in_(flt.statuses))
+    def _task_query(self, flt: TaskFilter, part: desk.Part = desk.Part.ALL) -> Select[Any]:
+        query = select(HumanTaskRow).where(desk.statuses(flt))
         if flt.departments is not None:
             query = query.where(HumanTaskRow.department.in_(sorted(flt.departments)))
         if flt.queues is not None:
-            query = query.where(_in_queues(flt.queues))
+            query = query.where(in_queues(flt.queues))
         if flt.units is not None:
             query = query.where(HumanTaskRow.unit.in_(sorted(flt.units)))
         if flt.assignee is not None:
@@ -196,12 +224,8 @@ class ReadQueries:
             query = query.where(HumanTaskRow.grade == flt.grade)
         if flt.process_key:
             query = query.where(HumanTaskRow.process_key == flt.process_key)
-        if flt.due_before is not None and flt.case_clocks:
-            late_case = exists().where(CaseRow.id == HumanTaskRow.case_id, or_(
-                CaseRow.internal_due_at < flt.due_before, CaseRow.regulatory_due_at < flt.due_before))
-            query = query.where(or_(HumanTaskRow.due_at < flt.due_before, late_case))
-        elif flt.due_before is not None:
-            query = query.where(HumanTaskRow.due_at < flt.due_before)
+        if flt.due_before is not None:
+            query = query.where(desk.due_condition(flt, part))
         return query
 
     def task(self, task_id: str) -> HumanTask | None:

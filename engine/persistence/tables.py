@@ -43,6 +43,7 @@ class CaseRow(Base):
         # The case search (engine/persistence/search.py): by the name's keyed hash, and its deadline sort.
         Index("ix_complaint_case_name_key", "name_key", "received_at"),
         Index("ix_complaint_case_regulatory_due", "regulatory_due_at"),
+        Index("ix_complaint_case_unit_status_received", "unit", "status", "received_at"),  # a unit's, by day
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,6 +93,10 @@ class CaseRow(Base):
     name_key: Mapped[str | None] = mapped_column(String(32))
 
 
+# The open statuses as SQL text: a partial index is used only by a query naming the same literal condition.
+OPEN_TASKS = "status IN ('ready', 'claimed')"
+
+
 class HumanTaskRow(Base):
     """Inbox projection: one row per user task that was or is waiting for a person."""
 
@@ -105,6 +110,11 @@ class HumanTaskRow(Base):
         Index("ix_human_task_assignee_order", "assignee", "status", text("(due_at IS NULL)"), "due_at",
               "created_at"),
         Index("ix_human_task_done_by", "completed_by", "completed_at"),
+        # A staff member's case search starts from the case ids of their queues (engine/persistence/search.py).
+        Index("ix_human_task_queue_case", "unit", "department", "case_id"),
+        # The whole bank's open tasks due before a time, in list order (head office's supervisor desk, desk.py).
+        Index("ix_human_task_open_order", "due_at", "created_at", "id", "status", "case_id",
+              postgresql_where=text(OPEN_TASKS), sqlite_where=text(OPEN_TASKS)),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
