@@ -6,15 +6,15 @@ status is ready or claimed) instead of sorting all of them and checking each one
 (a branch supervisor's open complaints of one outlet, last 30 days) reads (unit, status, received_at) in order instead
 of the whole range of days
 
-Revision ID: 0024
-Revises: 0023
+Revision ID: 0025
+Revises: 0024
 Create Date: 2026-11-26
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0024'
-down_revision = '0023'
+revision = '0025'
+down_revision = '0024'
 branch_labels = None
 depends_on = None
 
