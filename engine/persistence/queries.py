@@ -57,7 +57,8 @@ def _in_queues(queues: frozenset[Membership], table: type[HumanTaskRow | NoticeR
     return or_(*(and_(table.unit == q.unit, table.department == q.department) for q in sorted(queues)))
 
 
-def _task(row: HumanTaskRow) -> HumanTask:
+def _task(row: Any) -> HumanTask:
+    """A task from its row (an ORM row or a Core row of the table)."""
     return HumanTask(
         id=row.id, case_id=row.case_id, case_number=row.case_number, process_key=row.process_key,
         bpmn_id=row.bpmn_id, title=row.title, unit=row.unit, department=row.department, lane=row.lane,
@@ -206,7 +207,7 @@ class ReadQueries:
 
     def task(self, task_id: str) -> HumanTask | None:
         """One task row."""
-        row = self.session.get(HumanTaskRow, task_id)
+        row = self.session.execute(select(HumanTaskRow.__table__).where(HumanTaskRow.id == task_id)).first()
         return _task(row) if row else None
 
     def case(self, case_id: int) -> CaseSummary | None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, null, select, update
+from sqlalchemy import Table, delete, func, insert, null, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -47,6 +47,20 @@ from engine.persistence.tables import (
     UserMembershipRow,
     UserRow,
 )
+
+# The tables themselves, for the write path's Core statements (no ORM unit-of-work bookkeeping).
+CASE = cast(Table, CaseRow.__table__)
+TASK = cast(Table, HumanTaskRow.__table__)
+TIMER = cast(Table, TimerRow.__table__)
+FACT = cast(Table, CaseFactRow.__table__)
+OPEN = ("ready", "claimed")
+_STORED_COLUMNS = (CASE.c.id, CASE.c.number, CASE.c.definition_id, CASE.c.process_key, CASE.c.status,
+                   CASE.c.version, CASE.c.state, CASE.c.complaint, CASE.c.received_at, CASE.c.grade,
+                   CASE.c.supervised, CASE.c.unit)
+
+
+def _timer_key(t: TimerProjection) -> tuple[str, str, str, str | None, datetime]:
+    return (t.task_id, t.bpmn_id, t.kind, t.attached_task_id, t.fire_at)
 
 
 def _definition(row: ProcessDefinitionRow) -> StoredDefinition:
@@ -133,14 +147,21 @@ class CaseRepository:
         return int(self.session.execute(upsert).scalar_one())
 
     def lock(self, case_id: int) -> None:
-        """Lock the case row until commit (writers of one case take turns), without loading its state."""
-        self.session.execute(select(CaseRow.id).where(CaseRow.id == case_id).with_for_update())
+        """Lock the case row until commit (writers of one case take turns), without loading its state.
+        SQLite's writers already take turns (BEGIN IMMEDIATE locks the database): nothing to do there."""
+        if self.session.get_bind().dialect.name != "sqlite":
+            self.session.execute(select(CASE.c.id).where(CASE.c.id == case_id).with_for_update())
 
     def load_for_update(self, case_id: int) -> StoredCase | None:
         """The case, locked against concurrent writers until commit."""
-        row = self.session.scalars(
-            select(CaseRow).where(CaseRow.id == case_id).with_for_update()
-        ).first()
+        return self._stored(CASE.c.id == case_id)
+
+    def load_for_update_by_task(self, task_id: str) -> StoredCase | None:
+        """The case of a task, locked as load_for_update (None when there is no such task)."""
+        return self._stored(CASE.c.id == select(TASK.c.case_id).where(TASK.c.id == task_id).scalar_subquery())
+
+    def _stored(self, where: Any) -> StoredCase | None:
+        row = self.session.execute(select(*_STORED_COLUMNS).where(where).with_for_update()).first()
         if row is None:
             return None
         return StoredCase(
@@ -162,10 +183,7 @@ class CaseRepository:
         if proj.supervised is not None:
             values["supervised"] = proj.supervised
         result = self.session.execute(
-            update(CaseRow)
-            .where(CaseRow.id == case_id, CaseRow.version == expected_version)
-            .values(**values)
-        )
+            update(CASE).where(CASE.c.id == case_id, CASE.c.version == expected_version).values(**values))
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrentUpdate(f"case {case_id} was changed by someone else; reload and retry")
         return expected_version + 1
@@ -204,43 +222,54 @@ class TaskRepository:
     def sync(
         self, case_id: int, case_number: str, process_key: str, grade: str | None,
         ready: Sequence[TaskProjection], now: datetime, completed: dict[str, str],
+        open_ids: Collection[str] | None = None,
     ) -> list[str]:
         """Make the rows of a case match its ready tasks; finished rows keep their history. Returns the ids
-        of the rows it created."""
-        ready_ids = {t.id for t in ready}
-        open_rows = self.session.scalars(
-            select(HumanTaskRow).where(
-                HumanTaskRow.case_id == case_id, HumanTaskRow.status.in_(("ready", "claimed"))
-            )
-        ).all()
-        existing = {row.id for row in open_rows}
+        of the rows it created. `open_ids`: the case's open rows when the caller knows them (no read then;
+        their element names are taken as unchanged). Raises ConcurrentUpdate when a row in `completed` is no
+        longer claimed by its completer (given back or handed on meanwhile)."""
         shown = {t.id: (t.bpmn_id, t.title, t.lane) for t in ready}
-        for row in open_rows:
-            if row.id in shown and (row.bpmn_id, row.title, row.lane) != shown[row.id]:  # moved to a new version
-                row.bpmn_id, row.title, row.lane = shown[row.id]
-            if row.id not in ready_ids:
-                by = completed.get(row.id)
-                row.status = "completed" if by else "cancelled"
-                row.completed_at = now
-                row.completed_by = by
+        existing = self._open_rows(case_id) if open_ids is None else dict.fromkeys(open_ids)
+        for task_id, names in existing.items():
+            if names is not None and task_id in shown and names != shown[task_id]:  # moved to a new version
+                bpmn_id, title, lane = shown[task_id]
+                self.session.execute(update(TASK).where(TASK.c.id == task_id)
+                                     .values(bpmn_id=bpmn_id, title=title, lane=lane))
+        finished = [task_id for task_id in existing if task_id not in shown]
+        for task_id in finished:
+            if task_id in completed:
+                self._complete(task_id, completed[task_id], now)
+        cancelled = [task_id for task_id in finished if task_id not in completed]
+        if cancelled:
+            self.session.execute(update(TASK).where(TASK.c.id.in_(cancelled), TASK.c.status.in_(OPEN))
+                                 .values(status="cancelled", completed_at=now, completed_by=None))
         created = [task for task in ready if task.id not in existing]
-        for task in created:
-            self.session.add(HumanTaskRow(
-                id=task.id, case_id=case_id, case_number=case_number, process_key=process_key,
-                bpmn_id=task.bpmn_id, title=task.title, unit=task.unit, department=task.department,
-                lane=task.lane, grade=grade, status="ready", assignee=None, created_at=now,
-                due_at=task.due_at, chase_count=0,
-            ))
+        if created:
+            self.session.execute(insert(TASK), [{
+                "id": task.id, "case_id": case_id, "case_number": case_number, "process_key": process_key,
+                "bpmn_id": task.bpmn_id, "title": task.title, "unit": task.unit, "department": task.department,
+                "lane": task.lane, "grade": grade, "status": "ready", "assignee": None, "created_at": now,
+                "due_at": task.due_at, "chase_count": 0} for task in created])
         return [task.id for task in created]
+
+    def _open_rows(self, case_id: int) -> dict[str, tuple[str, str, str | None] | None]:
+        rows = self.session.execute(select(TASK.c.id, TASK.c.bpmn_id, TASK.c.title, TASK.c.lane)
+                                    .where(TASK.c.case_id == case_id, TASK.c.status.in_(OPEN))).all()
+        return {row.id: (row.bpmn_id, row.title, row.lane) for row in rows}
+
+    def _complete(self, task_id: str, by: str, now: datetime) -> None:
+        done = self.session.execute(
+            update(TASK).where(TASK.c.id == task_id, TASK.c.status == "claimed", TASK.c.assignee == by)
+            .values(status="completed", completed_at=now, completed_by=by))
+        if done.rowcount != 1:  # type: ignore[attr-defined]
+            raise ConcurrentUpdate(f"task {task_id} was changed by someone else while it was completed")
 
     def set_assignee(self, task_id: str, assignee: str | None, expect: dict[str, Any]) -> bool:
         """Claim, unclaim or reassign if the row still looks like `expect`; False if it changed."""
-        conditions = [HumanTaskRow.id == task_id]
-        conditions += [getattr(HumanTaskRow, k) == v for k, v in expect.items()]
+        conditions = [TASK.c.id == task_id]
+        conditions += [TASK.c[k].is_(None) if v is None else TASK.c[k] == v for k, v in expect.items()]
         status = "claimed" if assignee else "ready"
-        result = self.session.execute(
-            update(HumanTaskRow).where(*conditions).values(assignee=assignee, status=status)
-        )
+        result = self.session.execute(update(TASK).where(*conditions).values(assignee=assignee, status=status))
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     def note_chase(self, task_id: str, at: datetime) -> None:
@@ -257,14 +286,24 @@ class TimerRepository:
     def __init__(self, session: Session):
         self.session = session
 
-    def replace(self, case_id: int, timers: Sequence[TimerProjection]) -> None:
-        """Make the case's armed timer rows match what the workflow waits for."""
-        self.session.execute(delete(TimerRow).where(TimerRow.case_id == case_id))
-        for t in timers:
-            self.session.add(TimerRow(
-                case_id=case_id, task_id=t.task_id, bpmn_id=t.bpmn_id, kind=t.kind,
-                attached_task_id=t.attached_task_id, fire_at=t.fire_at, status="armed", attempts=0,
-            ))
+    def replace(self, case_id: int, timers: Sequence[TimerProjection],
+                before: Collection[TimerProjection] | None = None) -> None:
+        """Make the case's armed timer rows match what the workflow waits for. `before`: the timers its rows
+        show when the caller knows them; then only the rows of timers that went or came are written."""
+        if before is None:
+            self.session.execute(delete(TIMER).where(TIMER.c.case_id == case_id))
+            gone, new = [], list(timers)
+        else:
+            was, now = {_timer_key(t) for t in before}, {_timer_key(t) for t in timers}
+            gone = [t.task_id for t in before if _timer_key(t) not in now]
+            new = [t for t in timers if _timer_key(t) not in was]
+        if gone:
+            self.session.execute(delete(TIMER).where(TIMER.c.case_id == case_id, TIMER.c.task_id.in_(gone)))
+        if new:
+            self.session.execute(insert(TIMER), [{
+                "case_id": case_id, "task_id": t.task_id, "bpmn_id": t.bpmn_id, "kind": t.kind,
+                "attached_task_id": t.attached_task_id, "fire_at": t.fire_at, "status": "armed", "attempts": 0}
+                for t in new])
 
     def lock_next_due(self, now: datetime, exclude: Sequence[int] = ()) -> DueTimer | None:
         """The earliest due armed timer, with its case row locked; other workers skip that case.
@@ -496,29 +535,44 @@ class UserRepository:
 
 
 class CaseFactRepository:
-    """The case_fact projection the reports read."""
+    """The case_fact projection the reports read: each row read at most once per unit of work, and written
+    only with what changed."""
 
     def __init__(self, session: Session):
         self.session = session
+        self._rows: dict[int, dict[str, Any] | None] = {}
 
     def kept(self, case_id: int) -> tuple[datetime | None, datetime | None, int] | None:
         """What a case's facts row keeps between saves: (replied_at, regulatory_due_at, regulatory_extensions)."""
-        row = self.session.execute(
-            select(CaseFactRow.replied_at, CaseFactRow.regulatory_due_at, CaseFactRow.regulatory_extensions)
-            .where(CaseFactRow.case_id == case_id)
-        ).first()
-        return None if row is None else (row[0], row[1], int(row[2] or 0))
+        row = self._row(case_id)
+        return None if row is None else (row["replied_at"], row["regulatory_due_at"],
+                                         int(row["regulatory_extensions"] or 0))
 
     def set_regulatory(self, case_id: int, due: datetime | None, extensions: int) -> None:
         """Record a case's current regulatory deadline and how often it was extended."""
-        self.session.execute(
-            update(CaseFactRow).where(CaseFactRow.case_id == case_id)
-            .values(regulatory_due_at=due, regulatory_extensions=extensions)
-        )
+        self._rows.pop(case_id, None)
+        self.session.execute(update(FACT).where(FACT.c.case_id == case_id)
+                             .values(regulatory_due_at=due, regulatory_extensions=extensions))
 
     def save(self, facts: CaseFactRecord) -> None:
-        """Insert or replace the facts row of a case."""
-        self.session.merge(CaseFactRow(**asdict(facts)))
+        """Insert the facts row of a case, or update the columns that changed (nothing when none did)."""
+        values = asdict(facts)
+        row = self._row(facts.case_id)
+        if row is None:
+            self.session.execute(insert(FACT).values(**values))
+        else:
+            changed = {k: v for k, v in values.items() if row[k] != v}
+            if changed:
+                self.session.execute(update(FACT).where(FACT.c.received_day == row["received_day"],
+                                                        FACT.c.case_id == facts.case_id).values(**changed))
+        self._rows[facts.case_id] = values
+
+    def _row(self, case_id: int) -> dict[str, Any] | None:
+        """The case's facts row as read once in this unit of work (and as this unit last wrote it)."""
+        if case_id not in self._rows:
+            row = self.session.execute(select(FACT).where(FACT.c.case_id == case_id)).first()
+            self._rows[case_id] = None if row is None else dict(row._mapping)
+        return self._rows[case_id]
 
     def bulk_insert(self, facts: Sequence[CaseFactRecord]) -> None:
         """Insert many new facts rows at once (seeding, benchmarks)."""
