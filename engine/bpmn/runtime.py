@@ -142,8 +142,9 @@ class WorkflowRuntime:
 
     def armed(self, defn: LoadedDefinition, workflow: BpmnWorkflow) -> Armed:
         """The ready user tasks and armed timers of the workflow as it is now (no expression is evaluated)."""
-        ready = frozenset(str(t.id) for t in workflow.get_tasks(state=TaskState.READY, manual=True))
-        return Armed(ready, frozenset(self._waiting_timers(defn, workflow)))
+        tasks = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
+        ready = frozenset(str(t.id) for t in tasks if t.state == TaskState.READY and t.task_spec.manual)
+        return Armed(ready, frozenset(self._waiting_timers(defn, workflow, tasks)))
 
     def stored_armed(self, workflow: BpmnWorkflow) -> Armed | None:
         """What the projection rows of the workflow's case show: the Armed of the state it was restored from
@@ -271,8 +272,11 @@ class WorkflowRuntime:
         return ReadyUserTask(str(task.id), task.task_spec.bpmn_id, parse_moment(due) if due else None, department,
                              self.script_engine.assignee_of(task), unit)
 
-    def _waiting_timers(self, defn: LoadedDefinition, workflow: BpmnWorkflow) -> Iterator[WaitingTimer]:
-        for task in workflow.get_tasks(state=TaskState.WAITING):
+    def _waiting_timers(self, defn: LoadedDefinition, workflow: BpmnWorkflow,
+                        tasks: Sequence[Any] | None = None) -> Iterator[WaitingTimer]:
+        for task in workflow.get_tasks(state=TaskState.WAITING) if tasks is None else tasks:
+            if task.state != TaskState.WAITING:
+                continue
             spec = defn.timers.get(getattr(task.task_spec, "bpmn_id", None) or "")
             fire_at = _timer_fire_at(task)
             if fire_at is None:

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.domain.filters import TaskFilter
@@ -55,6 +55,9 @@ def _in_queues(queues: frozenset[Membership], table: type[HumanTaskRow | NoticeR
     if not queues:
         return false()
     return or_(*(and_(table.unit == q.unit, table.department == q.department) for q in sorted(queues)))
+
+
+_TASK_BY_ID = select(HumanTaskRow.__table__).where(HumanTaskRow.id == bindparam("task_id"))
 
 
 def _task(row: Any) -> HumanTask:
@@ -207,7 +210,7 @@ class ReadQueries:
 
     def task(self, task_id: str) -> HumanTask | None:
         """One task row."""
-        row = self.session.execute(select(HumanTaskRow.__table__).where(HumanTaskRow.id == task_id)).first()
+        row = self.session.connection().execute(_TASK_BY_ID, {"task_id": task_id}).first()
         return _task(row) if row else None
 
     def case(self, case_id: int) -> CaseSummary | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 from marshmallow import ValidationError
@@ -33,6 +34,8 @@ from engine.services.task_context import acted_on
 from engine.services.unit_of_work import UnitOfWork
 
 MAX_RETRIES = 3
+# A form's schema is built once per form (a deployed version's forms never change).
+_form_schema = lru_cache(maxsize=512)(form_schema)
 
 
 @dataclass
@@ -330,7 +333,7 @@ class TaskService:
         if spec is None:
             raise NotFound(f"no form for task {task.bpmn_id}")
         try:
-            loaded = form_schema(spec.form).load(data)
+            loaded = _form_schema(spec.form).load(data)
         except ValidationError as err:
             raise ValidationFailed(field_errors(err.messages)) from err
         self._check_units(spec.form.fields, loaded)
