@@ -154,8 +154,10 @@ class TaskService:
             uow.commit()
             return task
 
-    def _visible_task(self, uow: UnitOfWork, task_id: str, actor: Actor, action: str) -> HumanTask:
-        task = uow.read.task(task_id)
+    def _visible_task(self, uow: UnitOfWork, task_id: str, actor: Actor, action: str,
+                      task: HumanTask | None = None) -> HumanTask:
+        """The task (read now unless given), if the actor may see it; else a refusal is audited and NotFound."""
+        task = task or uow.read.task(task_id)
         if task is None:
             raise NotFound(f"task {task_id} not found", code="task_not_found", params={"task": task_id})
         if not authz.may_see_task(actor, task):
@@ -302,8 +304,8 @@ class TaskService:
         """The case locked first, then the task read as it is now; each row read once, the definition from the
         cache, the workflow restored, run and saved once."""
         with self.ctx.db.write() as uow:
-            case = uow.cases.load_for_update_by_task(task_id)
-            task = self._visible_task(uow, task_id, actor, "complete")
+            case, task = uow.cases.load_task_for_update(task_id) or (None, None)
+            task = self._visible_task(uow, task_id, actor, "complete", task)
             if not authz.may_work_task(actor, task):
                 self._deny(uow, actor, task, "complete")
             if case is None:
