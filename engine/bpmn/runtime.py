@@ -93,7 +93,7 @@ class Armed:
     Comparing the Armed of the stored state with the new one tells which projection rows to write."""
 
     ready: frozenset[str]
-    timers: frozenset[WaitingTimer]
+    timers: frozenset[WaitingTimer] | None  # None: the timer rows may differ from the state (rewrite them)
 
 
 NOTHING_ARMED = Armed(frozenset(), frozenset())
@@ -232,7 +232,12 @@ class WorkflowRuntime:
         return problems, fired
 
     def refresh_timers(self, defn: LoadedDefinition, workflow: BpmnWorkflow) -> list[FiredTimer]:
-        """Let due timers fire (as of the clock) and run on; a cycle timer fires once however late."""
+        """Let due timers fire (as of the clock) and run on; a cycle timer fires once however late.
+        The sweep calls it for a timer row that is due; a row the workflow does not fire (moved by a retry, say)
+        must be rewritten from the workflow, so the timer rows are no longer taken to match the state."""
+        stored = self.stored_armed(workflow)
+        if stored is not None:
+            self.remember_stored(workflow, Armed(stored.ready, None))
         _collapse_missed_cycles(defn, workflow, self.clock.now())
         return self._run(defn, workflow, workflow.refresh_timers)
 

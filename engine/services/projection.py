@@ -83,9 +83,10 @@ def _save_tasks(ctx: EngineContext, uow: UnitOfWork, case: StoredCase, defn: Loa
 
 def _save_timers(uow: UnitOfWork, case: StoredCase, snap: Snapshot, stored: Armed | None) -> None:
     """The timer rows the sweep reads, written only when the set of armed timers changed."""
-    if stored is None or stored.timers != frozenset(snap.timers):
+    known = stored.timers if stored else None
+    if known is None or known != frozenset(snap.timers):
         uow.timers.replace(case.id, _timer_projections(snap.timers),
-                           _timer_projections(stored.timers) if stored else None)
+                           None if known is None else _timer_projections(known))
 
 
 def _save_facts(ctx: EngineContext, uow: UnitOfWork, case: StoredCase, snap: Snapshot, now: datetime) -> None:

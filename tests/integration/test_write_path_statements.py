@@ -8,13 +8,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, select, update
 
+from engine.persistence.tables import TimerRow
 from tests.support import complaints as forms
 from tests.support.actors import worker_for
-from tests.support.driver import assert_projection_matches_workflow, claim_and_complete, open_case, task_by_bpmn_id
+from tests.support.driver import (
+    assert_projection_matches_workflow,
+    audit_actions,
+    claim_and_complete,
+    open_case,
+    task_by_bpmn_id,
+)
 
 # Statements sent today: claim 6 on SQLite (BEGIN IMMEDIATE, the task, the guarded UPDATE, the chain head
 # read and moved, the audit INSERT), 6 on PostgreSQL (no BEGIN statement, the case lock instead);
@@ -96,3 +104,20 @@ def test_a_completion_that_leaves_the_timers_alone_does_not_touch_their_rows(eng
     deletes = [s for s in sent if s.upper().startswith("DELETE FROM TIMER")]
     assert all("task_id" in s.lower() for s in deletes), deletes  # only the timers that went, never the case's all
     assert_projection_matches_workflow(engine, case.id)
+
+
+def test_a_due_timer_row_the_workflow_does_not_fire_is_rewritten_from_the_workflow(engine):
+    """Timer rows are written only when the armed set changes; a row that no longer says what the state says
+    (its time moved, as a retry moves it) is put right by the sweep that finds it due, not checked forever."""
+    case = open_case(engine)
+    assert_projection_matches_workflow(engine, case.id)
+    timers = TimerRow.__table__
+    with engine.ctx.db.sql_engine.begin() as conn:  # one row moved into the past, behind the workflow's back
+        moved = conn.execute(select(timers.c.id).where(timers.c.case_id == case.id).limit(1)).scalar_one()
+        conn.execute(update(timers).where(timers.c.id == moved).values(fire_at=engine.ctx.now() - timedelta(days=1)))
+
+    engine.timers.sweep()
+    engine.timers.sweep()
+
+    assert_projection_matches_workflow(engine, case.id)
+    assert len(audit_actions(engine, case.id, "timer_checked")) == 1
