@@ -61,7 +61,7 @@ _TASK_BY_ID = select(HumanTaskRow.__table__).where(HumanTaskRow.id == bindparam(
 
 
 def _task(row: Any) -> HumanTask:
-    """A task from its row (an ORM row, a Core row of the table, or anything with its columns' attributes)."""
+    """A task from its row (an ORM row or a Core row of the table)."""
     return HumanTask(
         id=row.id, case_id=row.case_id, case_number=row.case_number, process_key=row.process_key,
         bpmn_id=row.bpmn_id, title=row.title, unit=row.unit, department=row.department, lane=row.lane,
@@ -69,9 +69,6 @@ def _task(row: Any) -> HumanTask:
         due_at=row.due_at, grade=row.grade, completed_at=row.completed_at,
         completed_by=row.completed_by, chase_count=row.chase_count,
     )
-
-
-task_of_row = _task
 
 
 def _case(row: CaseRow, version_no: int, sealer: Sealer) -> CaseSummary:

@@ -6,7 +6,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from functools import lru_cache
-from types import SimpleNamespace
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Executable, Table, bindparam, delete, func, insert, null, select, update
@@ -16,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.domain.errors import ConcurrentUpdate
-from engine.domain.model import ApiKey, CaseFailure, HumanTask, Membership, Notice
+from engine.domain.model import ApiKey, CaseFailure, Membership, Notice
 from engine.domain.records import (
     CaseFactRecord,
     CaseProjection,
@@ -33,7 +32,6 @@ from engine.domain.records import (
 from engine.persistence import audit_chain
 from engine.persistence.customer_notices import reseal_customer_notices
 from engine.persistence.evidence import reseal_comments
-from engine.persistence.queries import task_of_row
 from engine.persistence.resealing import seal_all
 from engine.persistence.sealing import Sealer
 from engine.persistence.tables import (
@@ -64,8 +62,8 @@ _STORED_COLUMNS = (CASE.c.id, CASE.c.number, CASE.c.definition_id, CASE.c.proces
 
 _LOCK_CASE = select(CASE.c.id).where(CASE.c.id == bindparam("case_id")).with_for_update()
 _LOAD_CASE = select(*_STORED_COLUMNS).where(CASE.c.id == bindparam("case_id")).with_for_update()
-_LOAD_TASK_AND_CASE = select(*_STORED_COLUMNS, *(c.label(f"task_{c.name}") for c in TASK.c)).join_from(
-    TASK, CASE, CASE.c.id == TASK.c.case_id).where(TASK.c.id == bindparam("task_id")).with_for_update()
+_LOAD_CASE_OF_TASK = select(*_STORED_COLUMNS).where(
+    CASE.c.id == select(TASK.c.case_id).where(TASK.c.id == bindparam("task_id")).scalar_subquery()).with_for_update()
 _SAVE_CASE = update(CASE).where(CASE.c.id == bindparam("_case_id"), CASE.c.version == bindparam("_expected")).values(
     failure=null())
 _COMPLETE_TASK = update(TASK).where(
@@ -188,20 +186,14 @@ class CaseRepository(_CoreWriter):
         """The case, locked against concurrent writers until commit."""
         return self._stored(_LOAD_CASE, {"case_id": case_id})
 
-    def load_task_for_update(self, task_id: str) -> tuple[StoredCase, HumanTask] | None:
-        """A task and its case in one statement, both rows locked as load_for_update (and read as they are once
-        the lock is held); None when there is no such task."""
-        row = self._execute(_LOAD_TASK_AND_CASE, {"task_id": task_id}).first()
-        if row is None:
-            return None
-        task = task_of_row(SimpleNamespace(**{c.name: row._mapping[f"task_{c.name}"] for c in TASK.c}))
-        return self._stored_case(row), task
+    def load_for_update_by_task(self, task_id: str) -> StoredCase | None:
+        """The case of a task, locked as load_for_update (None when there is no such task)."""
+        return self._stored(_LOAD_CASE_OF_TASK, {"task_id": task_id})
 
     def _stored(self, query: Executable, params: dict[str, Any]) -> StoredCase | None:
         row = self._execute(query, params).first()
-        return None if row is None else self._stored_case(row)
-
-    def _stored_case(self, row: Any) -> StoredCase:
+        if row is None:
+            return None
         return StoredCase(
             row.id, row.number or "", row.definition_id, row.process_key, row.status, row.version,
             self.sealer.open(row.state), self.sealer.open_fields(row.complaint), row.received_at, row.grade,

@@ -154,10 +154,8 @@ class TaskService:
             uow.commit()
             return task
 
-    def _visible_task(self, uow: UnitOfWork, task_id: str, actor: Actor, action: str,
-                      task: HumanTask | None = None) -> HumanTask:
-        """The task (read now unless given), if the actor may see it; else a refusal is audited and NotFound."""
-        task = task or uow.read.task(task_id)
+    def _visible_task(self, uow: UnitOfWork, task_id: str, actor: Actor, action: str) -> HumanTask:
+        task = uow.read.task(task_id)
         if task is None:
             raise NotFound(f"task {task_id} not found", code="task_not_found", params={"task": task_id})
         if not authz.may_see_task(actor, task):
@@ -301,11 +299,13 @@ class TaskService:
         return task.case_id
 
     def _complete_once(self, task_id: str, data: dict[str, Any], actor: Actor) -> HumanTask:
-        """The case locked first, then the task read as it is now; each row read once, the definition from the
-        cache, the workflow restored, run and saved once."""
+        """The case locked first (by the task's id), then the task read as it is now: each row read once, and
+        rows locked in the order every writer follows (case, then task; one statement locking both could take
+        them the other way round and deadlock with a claim). The definition from the cache; the workflow
+        restored, run and saved once."""
         with self.ctx.db.write() as uow:
-            case, task = uow.cases.load_task_for_update(task_id) or (None, None)
-            task = self._visible_task(uow, task_id, actor, "complete", task)
+            case = uow.cases.load_for_update_by_task(task_id)
+            task = self._visible_task(uow, task_id, actor, "complete")
             if not authz.may_work_task(actor, task):
                 self._deny(uow, actor, task, "complete")
             if case is None:

@@ -93,8 +93,8 @@ class Cases(Protocol):
         """The case, locked against concurrent writers until commit."""
         ...
 
-    def load_task_for_update(self, task_id: str) -> tuple[StoredCase, HumanTask] | None:
-        """A task and its case in one read, both locked as load_for_update; None when there is no such task."""
+    def load_for_update_by_task(self, task_id: str) -> StoredCase | None:
+        """The case of a task, locked as load_for_update (None when there is no such task)."""
         ...
 
     def save(self, case_id: int, expected_version: int, proj: CaseProjection) -> int:

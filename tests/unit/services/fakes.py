@@ -124,10 +124,9 @@ class FakeCases(_Repo):
         return StoredCase(case.id, case.number, new.definition_id, new.process_key, case.status, case.version,
                           case.state, dict(new.complaint), new.received_at, new.grade, case.supervised)
 
-    def load_task_for_update(self, task_id: str) -> tuple[StoredCase, HumanTask] | None:
+    def load_for_update_by_task(self, task_id: str) -> StoredCase | None:
         task = self.store.tasks.get(task_id)
-        case = self.load_for_update(task.case_id) if task else None
-        return (case, replace(task)) if task and case else None
+        return self.load_for_update(task.case_id) if task else None
 
     def save(self, case_id: int, expected_version: int, proj: CaseProjection) -> int:
         case = self.store.cases[case_id]
