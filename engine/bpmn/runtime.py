@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
+from weakref import WeakKeyDictionary
 
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventJoin
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
@@ -85,6 +87,18 @@ class Snapshot:
     current_elements: list[str]
 
 
+@dataclass(frozen=True)
+class Armed:
+    """What a workflow waits for, as the projections show it: its ready user tasks (by id) and armed timers.
+    Comparing the Armed of the stored state with the new one tells which projection rows to write."""
+
+    ready: frozenset[str]
+    timers: frozenset[WaitingTimer] | None  # None: the timer rows may differ from the state (rewrite them)
+
+
+NOTHING_ARMED = Armed(frozenset(), frozenset())
+
+
 @dataclass
 class _Run:
     fired: list[FiredTimer] = field(default_factory=list)
@@ -106,6 +120,9 @@ class WorkflowRuntime:
         self.script_engine = ComplaintScriptEngine(script_functions(calendar, clock), allow_scripts, self.limits,
                                                    reply_markers)
         self.codec = StateCodec()
+        # What the stored projections of each live workflow show (see `stored_armed`).
+        self._stored: WeakKeyDictionary[BpmnWorkflow, Armed] = WeakKeyDictionary()
+        self._stored_lock = threading.Lock()
 
     def start(self, defn: LoadedDefinition, data: dict[str, Any]) -> tuple[BpmnWorkflow, list[FiredTimer]]:
         """Create a workflow, give its start event `data`, and run it to its first wait."""
@@ -113,13 +130,36 @@ class WorkflowRuntime:
         start = workflow.get_next_task(state=TaskState.READY)
         if start is not None:
             start.data.update(data)
+        self.remember_stored(workflow, NOTHING_ARMED)  # a new case: no projection rows yet
         return workflow, self._run(defn, workflow, lambda: None)
 
     def restore(self, defn: LoadedDefinition, state: str) -> BpmnWorkflow:
         """A workflow from its saved state."""
         workflow = self.codec.loads(state, defn.spec, defn.subprocess_specs)
         workflow.script_engine = self.script_engine
+        self.remember_stored(workflow, self.armed(defn, workflow))
         return workflow
+
+    def armed(self, defn: LoadedDefinition, workflow: BpmnWorkflow) -> Armed:
+        """The ready user tasks and armed timers of the workflow as it is now (no expression is evaluated)."""
+        tasks = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
+        ready = frozenset(str(t.id) for t in tasks if t.state == TaskState.READY and t.task_spec.manual)
+        return Armed(ready, frozenset(self._waiting_timers(defn, workflow, tasks)))
+
+    def stored_armed(self, workflow: BpmnWorkflow) -> Armed | None:
+        """What the projection rows of the workflow's case show: the Armed of the state it was restored from
+        (nothing for a new workflow), or of the state last saved (`remember_stored`); None when unknown
+        (a migrated workflow: its rows show the old definition's elements)."""
+        with self._stored_lock:
+            return self._stored.get(workflow)
+
+    def remember_stored(self, workflow: BpmnWorkflow, armed: Armed | None) -> None:
+        """Note what the projection rows of the workflow's case now show (None: unknown)."""
+        with self._stored_lock:
+            if armed is None:
+                self._stored.pop(workflow, None)
+            else:
+                self._stored[workflow] = armed
 
     def set_variable(self, workflow: BpmnWorkflow, name: str, value: Any) -> None:
         """Change a variable the workflow already carries, in every task's data that holds it."""
@@ -178,6 +218,7 @@ class WorkflowRuntime:
         """Move the workflow onto `new` in place (see engine.bpmn.migration) and run on; or the reasons it
         cannot move (the workflow is then not to be saved)."""
         mapping = migration.with_attached_timers(mapping, old, new)
+        self.remember_stored(workflow, None)  # its task rows name the old definition's elements
         blockers = migration.blockers_of(workflow, old, new, mapping)
         if blockers:
             return blockers, []
@@ -191,7 +232,12 @@ class WorkflowRuntime:
         return problems, fired
 
     def refresh_timers(self, defn: LoadedDefinition, workflow: BpmnWorkflow) -> list[FiredTimer]:
-        """Let due timers fire (as of the clock) and run on; a cycle timer fires once however late."""
+        """Let due timers fire (as of the clock) and run on; a cycle timer fires once however late.
+        The sweep calls it for a timer row that is due; a row the workflow does not fire (moved by a retry, say)
+        must be rewritten from the workflow, so the timer rows are no longer taken to match the state."""
+        stored = self.stored_armed(workflow)
+        if stored is not None:
+            self.remember_stored(workflow, Armed(stored.ready, None))
         _collapse_missed_cycles(defn, workflow, self.clock.now())
         return self._run(defn, workflow, workflow.refresh_timers)
 
@@ -231,8 +277,11 @@ class WorkflowRuntime:
         return ReadyUserTask(str(task.id), task.task_spec.bpmn_id, parse_moment(due) if due else None, department,
                              self.script_engine.assignee_of(task), unit)
 
-    def _waiting_timers(self, defn: LoadedDefinition, workflow: BpmnWorkflow) -> Iterator[WaitingTimer]:
-        for task in workflow.get_tasks(state=TaskState.WAITING):
+    def _waiting_timers(self, defn: LoadedDefinition, workflow: BpmnWorkflow,
+                        tasks: Sequence[Any] | None = None) -> Iterator[WaitingTimer]:
+        for task in workflow.get_tasks(state=TaskState.WAITING) if tasks is None else tasks:
+            if task.state != TaskState.WAITING:
+                continue
             spec = defn.timers.get(getattr(task.task_spec, "bpmn_id", None) or "")
             fire_at = _timer_fire_at(task)
             if fire_at is None:

@@ -28,9 +28,9 @@ import os
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -38,6 +38,8 @@ from engine.domain.records import ChainReport
 from engine.persistence.tables import AuditAnchorRow, AuditChainRow, AuditEventRow
 
 GENESIS = "0" * 64
+HEADS = cast(Table, AuditChainRow.__table__)
+EVENTS = cast(Table, AuditEventRow.__table__)
 HEAD_ID = 1  # the first shard: the single chain of databases written before sharding
 SHARDS = 8
 ANCHOR_EVERY = timedelta(minutes=10)
@@ -71,32 +73,46 @@ def own_shard() -> int:
     return (os.getpid() * 31 + threading.get_ident()) % SHARDS + 1
 
 
-def _lock_head(session: Session) -> AuditChainRow:
-    """A shard head locked for this transaction: a free one if any (PostgreSQL), else this process's own."""
-    first = own_shard()
-    if session.get_bind().dialect.name == "postgresql":
-        order = (AuditChainRow.id - first + SHARDS) % SHARDS
-        free = session.scalars(select(AuditChainRow).order_by(order).limit(1)
-                               .with_for_update(skip_locked=True)).first()
+_HEAD_COLUMNS = (HEADS.c.id, HEADS.c.last_seq, HEADS.c.last_hash)
+_FREE_HEAD = select(*_HEAD_COLUMNS).order_by((HEADS.c.id - bindparam("first") + SHARDS) % SHARDS).limit(1) \
+    .with_for_update(skip_locked=True)
+_OWN_HEAD = select(*_HEAD_COLUMNS).where(HEADS.c.id == bindparam("first")).with_for_update()
+_MOVE_HEAD = update(HEADS).where(HEADS.c.id == bindparam("shard"))
+
+
+def _lock_head(conn: Connection) -> tuple[int, int, str, bool]:
+    """A shard head locked for this transaction: a free one if any (PostgreSQL), else this process's own.
+    Returns (shard, last seq, last hash, whether its row exists)."""
+    first = {"first": own_shard()}
+    if conn.dialect.name == "postgresql":
+        free = conn.execute(_FREE_HEAD, first).first()
         if free is not None:
-            return free
-    head = session.get(AuditChainRow, first, with_for_update=True)
+            return free.id, free.last_seq, free.last_hash, True
+    head = conn.execute(_OWN_HEAD, first).first()
     if head is None:  # a schema created without the shard rows (never by the migrations)
-        head = AuditChainRow(id=first, last_seq=0, last_hash=GENESIS)
-        session.add(head)
-    return head
+        return first["first"], 0, GENESIS, False
+    return head.id, head.last_seq, head.last_hash, True
 
 
-def seal(session: Session, rows: list[AuditEventRow]) -> None:
-    """Give `rows` (new events of this transaction, in order, not yet added) their place and hash; add them."""
-    if not rows:
+def seal(session: Session, events: list[dict[str, Any]]) -> None:
+    """Insert `events` (this transaction's, in order: at, actor, action, case_id, task_id, data) each once
+    with its place and hash, and move the shard's head past them."""
+    if not events:
         return
-    head = _lock_head(session)
-    for row in rows:
-        row.shard, row.seq, row.prev_hash = head.id, head.last_seq + 1, head.last_hash
-        row.hash = _row_hash(row)
-        head.last_seq, head.last_hash = row.seq, row.hash
-    session.add_all(rows)
+    conn = session.connection()
+    shard, seq, last, exists = _lock_head(conn)
+    rows = []
+    for event in events:
+        seq += 1
+        digest = event_hash(seq, last, event["at"], event["actor"], event["action"], event["case_id"],
+                            event["task_id"], event["data"])
+        rows.append(event | {"shard": shard, "seq": seq, "prev_hash": last, "hash": digest})
+        last = digest
+    if exists:
+        conn.execute(_MOVE_HEAD, {"shard": shard, "last_seq": seq, "last_hash": last})
+    else:
+        conn.execute(insert(HEADS).values(id=shard, last_seq=seq, last_hash=last))
+    conn.execute(insert(EVENTS), rows)
 
 
 def anchor(session: Session, now: datetime, every: timedelta = ANCHOR_EVERY) -> int | None:

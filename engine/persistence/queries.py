@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.domain.filters import TaskFilter
@@ -58,7 +58,11 @@ def in_queues(queues: frozenset[Membership], table: type[HumanTaskRow | NoticeRo
     return or_(*(and_(table.unit == q.unit, table.department == q.department) for q in sorted(queues)))
 
 
-def _task(row: HumanTaskRow) -> HumanTask:
+_TASK_BY_ID = select(HumanTaskRow.__table__).where(HumanTaskRow.id == bindparam("task_id"))
+
+
+def _task(row: Any) -> HumanTask:
+    """A task from its row (an ORM row or a Core row of the table)."""
     return HumanTask(
         id=row.id, case_id=row.case_id, case_number=row.case_number, process_key=row.process_key,
         bpmn_id=row.bpmn_id, title=row.title, unit=row.unit, department=row.department, lane=row.lane,
@@ -230,7 +234,7 @@ class ReadQueries:
 
     def task(self, task_id: str) -> HumanTask | None:
         """One task row."""
-        row = self.session.get(HumanTaskRow, task_id)
+        row = self.session.connection().execute(_TASK_BY_ID, {"task_id": task_id}).first()
         return _task(row) if row else None
 
     def case(self, case_id: int) -> CaseSummary | None:

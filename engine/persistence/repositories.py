@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, null, select, update
+from sqlalchemy import CursorResult, Executable, Table, bindparam, delete, func, insert, null, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -47,6 +48,49 @@ from engine.persistence.tables import (
     UserMembershipRow,
     UserRow,
 )
+
+# The tables themselves, for the write path's Core statements (no ORM unit-of-work bookkeeping).
+CASE = cast(Table, CaseRow.__table__)
+TASK = cast(Table, HumanTaskRow.__table__)
+TIMER = cast(Table, TimerRow.__table__)
+FACT = cast(Table, CaseFactRow.__table__)
+OPEN = ("ready", "claimed")
+_STORED_COLUMNS = (CASE.c.id, CASE.c.number, CASE.c.definition_id, CASE.c.process_key, CASE.c.status,
+                   CASE.c.version, CASE.c.state, CASE.c.complaint, CASE.c.received_at, CASE.c.grade,
+                   CASE.c.supervised, CASE.c.unit)
+
+
+_LOCK_CASE = select(CASE.c.id).where(CASE.c.id == bindparam("case_id")).with_for_update()
+_LOAD_CASE = select(*_STORED_COLUMNS).where(CASE.c.id == bindparam("case_id")).with_for_update()
+_LOAD_CASE_OF_TASK = select(*_STORED_COLUMNS).where(
+    CASE.c.id == select(TASK.c.case_id).where(TASK.c.id == bindparam("task_id")).scalar_subquery()).with_for_update()
+_SAVE_CASE = update(CASE).where(CASE.c.id == bindparam("_case_id"), CASE.c.version == bindparam("_expected")).values(
+    failure=null())
+_COMPLETE_TASK = update(TASK).where(
+    TASK.c.id == bindparam("task_id"), TASK.c.status == "claimed", TASK.c.assignee == bindparam("by")).values(
+    status="completed", completed_by=bindparam("by"))
+
+
+@lru_cache(maxsize=16)
+def _assign_task(guard: tuple[tuple[str, bool], ...]) -> Executable:
+    """The UPDATE that sets a task's assignee and status if its row still has the guarded values
+    ((column, is null) pairs; the values are the parameters `_<column>`)."""
+    return update(TASK).where(TASK.c.id == bindparam("_task_id"), *(
+        TASK.c[k].is_(None) if is_null else TASK.c[k] == bindparam(f"_{k}") for k, is_null in guard))
+
+
+def _timer_key(t: TimerProjection) -> tuple[str, str, str, str | None, datetime]:
+    return (t.task_id, t.bpmn_id, t.kind, t.attached_task_id, t.fire_at)
+
+
+class _CoreWriter:
+    """Runs the write path's Core statements on the session's connection: its rows are not ORM objects, so
+    the ORM's per-statement bookkeeping (autoflush, identity map) is skipped."""
+
+    session: Session
+
+    def _execute(self, statement: Executable, params: Any = None) -> CursorResult[Any]:
+        return self.session.connection().execute(statement, params)
 
 
 def _definition(row: ProcessDefinitionRow) -> StoredDefinition:
@@ -94,7 +138,7 @@ class DefinitionRepository:
             self.session.execute(select(func.pg_advisory_xact_lock(func.hashtext(process_key))))
 
 
-class CaseRepository:
+class CaseRepository(_CoreWriter):
     """Cases and their workflow state, with optimistic versioning; personal data sealed at rest."""
 
     def __init__(self, session: Session, sealer: Sealer):
@@ -133,14 +177,21 @@ class CaseRepository:
         return int(self.session.execute(upsert).scalar_one())
 
     def lock(self, case_id: int) -> None:
-        """Lock the case row until commit (writers of one case take turns), without loading its state."""
-        self.session.execute(select(CaseRow.id).where(CaseRow.id == case_id).with_for_update())
+        """Lock the case row until commit (writers of one case take turns), without loading its state.
+        SQLite's writers already take turns (BEGIN IMMEDIATE locks the database): nothing to do there."""
+        if self.session.get_bind().dialect.name != "sqlite":
+            self._execute(_LOCK_CASE, {"case_id": case_id})
 
     def load_for_update(self, case_id: int) -> StoredCase | None:
         """The case, locked against concurrent writers until commit."""
-        row = self.session.scalars(
-            select(CaseRow).where(CaseRow.id == case_id).with_for_update()
-        ).first()
+        return self._stored(_LOAD_CASE, {"case_id": case_id})
+
+    def load_for_update_by_task(self, task_id: str) -> StoredCase | None:
+        """The case of a task, locked as load_for_update (None when there is no such task)."""
+        return self._stored(_LOAD_CASE_OF_TASK, {"task_id": task_id})
+
+    def _stored(self, query: Executable, params: dict[str, Any]) -> StoredCase | None:
+        row = self._execute(query, params).first()
         if row is None:
             return None
         return StoredCase(
@@ -156,16 +207,12 @@ class CaseRepository:
             "process_data": self.sealer.seal_fields(proj.process_data),
             "completed_elements": proj.completed_elements,
             "current_elements": proj.current_elements, "updated_at": proj.now,
-            "version": expected_version + 1, "closed_at": proj.closed_at,
-            "failed_at": None, "failure": null(), **proj.extra,
+            "version": expected_version + 1, "closed_at": proj.closed_at, "failed_at": None, **proj.extra,
+            "_case_id": case_id, "_expected": expected_version,
         }
         if proj.supervised is not None:
             values["supervised"] = proj.supervised
-        result = self.session.execute(
-            update(CaseRow)
-            .where(CaseRow.id == case_id, CaseRow.version == expected_version)
-            .values(**values)
-        )
+        result = self._execute(_SAVE_CASE, values)
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise ConcurrentUpdate(f"case {case_id} was changed by someone else; reload and retry")
         return expected_version + 1
@@ -195,7 +242,7 @@ class CaseRepository:
         return cases
 
 
-class TaskRepository:
+class TaskRepository(_CoreWriter):
     """The human_task projection."""
 
     def __init__(self, session: Session):
@@ -204,43 +251,52 @@ class TaskRepository:
     def sync(
         self, case_id: int, case_number: str, process_key: str, grade: str | None,
         ready: Sequence[TaskProjection], now: datetime, completed: dict[str, str],
+        open_ids: Collection[str] | None = None,
     ) -> list[str]:
         """Make the rows of a case match its ready tasks; finished rows keep their history. Returns the ids
-        of the rows it created."""
-        ready_ids = {t.id for t in ready}
-        open_rows = self.session.scalars(
-            select(HumanTaskRow).where(
-                HumanTaskRow.case_id == case_id, HumanTaskRow.status.in_(("ready", "claimed"))
-            )
-        ).all()
-        existing = {row.id for row in open_rows}
+        of the rows it created. `open_ids`: the case's open rows when the caller knows them (no read then;
+        their element names are taken as unchanged). Raises ConcurrentUpdate when a row in `completed` is no
+        longer claimed by its completer (given back or handed on meanwhile)."""
         shown = {t.id: (t.bpmn_id, t.title, t.lane) for t in ready}
-        for row in open_rows:
-            if row.id in shown and (row.bpmn_id, row.title, row.lane) != shown[row.id]:  # moved to a new version
-                row.bpmn_id, row.title, row.lane = shown[row.id]
-            if row.id not in ready_ids:
-                by = completed.get(row.id)
-                row.status = "completed" if by else "cancelled"
-                row.completed_at = now
-                row.completed_by = by
+        existing = self._open_rows(case_id) if open_ids is None else dict.fromkeys(open_ids)
+        for task_id, names in existing.items():
+            if names is not None and task_id in shown and names != shown[task_id]:  # moved to a new version
+                bpmn_id, title, lane = shown[task_id]
+                self._execute(update(TASK).where(TASK.c.id == task_id)
+                                     .values(bpmn_id=bpmn_id, title=title, lane=lane))
+        finished = [task_id for task_id in existing if task_id not in shown]
+        for task_id in finished:
+            if task_id in completed:
+                self._complete(task_id, completed[task_id], now)
+        cancelled = [task_id for task_id in finished if task_id not in completed]
+        if cancelled:
+            self._execute(update(TASK).where(TASK.c.id.in_(cancelled), TASK.c.status.in_(OPEN))
+                                 .values(status="cancelled", completed_at=now, completed_by=None))
         created = [task for task in ready if task.id not in existing]
-        for task in created:
-            self.session.add(HumanTaskRow(
-                id=task.id, case_id=case_id, case_number=case_number, process_key=process_key,
-                bpmn_id=task.bpmn_id, title=task.title, unit=task.unit, department=task.department,
-                lane=task.lane, grade=grade, status="ready", assignee=None, created_at=now,
-                due_at=task.due_at, chase_count=0,
-            ))
+        if created:
+            self._execute(insert(TASK), [{
+                "id": task.id, "case_id": case_id, "case_number": case_number, "process_key": process_key,
+                "bpmn_id": task.bpmn_id, "title": task.title, "unit": task.unit, "department": task.department,
+                "lane": task.lane, "grade": grade, "status": "ready", "assignee": None, "created_at": now,
+                "due_at": task.due_at, "chase_count": 0} for task in created])
         return [task.id for task in created]
+
+    def _open_rows(self, case_id: int) -> dict[str, tuple[str, str, str | None] | None]:
+        rows = self._execute(select(TASK.c.id, TASK.c.bpmn_id, TASK.c.title, TASK.c.lane)
+                                    .where(TASK.c.case_id == case_id, TASK.c.status.in_(OPEN))).all()
+        return {row.id: (row.bpmn_id, row.title, row.lane) for row in rows}
+
+    def _complete(self, task_id: str, by: str, now: datetime) -> None:
+        done = self._execute(_COMPLETE_TASK, {"task_id": task_id, "by": by, "completed_at": now})
+        if done.rowcount != 1:  # type: ignore[attr-defined]
+            raise ConcurrentUpdate(f"task {task_id} was changed by someone else while it was completed")
 
     def set_assignee(self, task_id: str, assignee: str | None, expect: dict[str, Any]) -> bool:
         """Claim, unclaim or reassign if the row still looks like `expect`; False if it changed."""
-        conditions = [HumanTaskRow.id == task_id]
-        conditions += [getattr(HumanTaskRow, k) == v for k, v in expect.items()]
-        status = "claimed" if assignee else "ready"
-        result = self.session.execute(
-            update(HumanTaskRow).where(*conditions).values(assignee=assignee, status=status)
-        )
+        guard = tuple((k, v is None) for k, v in sorted(expect.items()))
+        params = {f"_{k}": v for k, v in expect.items() if v is not None}
+        result = self._execute(_assign_task(guard), params | {
+            "_task_id": task_id, "assignee": assignee, "status": "claimed" if assignee else "ready"})
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     def note_chase(self, task_id: str, at: datetime) -> None:
@@ -251,20 +307,30 @@ class TaskRepository:
         )
 
 
-class TimerRepository:
+class TimerRepository(_CoreWriter):
     """The timer table the worker sweeps."""
 
     def __init__(self, session: Session):
         self.session = session
 
-    def replace(self, case_id: int, timers: Sequence[TimerProjection]) -> None:
-        """Make the case's armed timer rows match what the workflow waits for."""
-        self.session.execute(delete(TimerRow).where(TimerRow.case_id == case_id))
-        for t in timers:
-            self.session.add(TimerRow(
-                case_id=case_id, task_id=t.task_id, bpmn_id=t.bpmn_id, kind=t.kind,
-                attached_task_id=t.attached_task_id, fire_at=t.fire_at, status="armed", attempts=0,
-            ))
+    def replace(self, case_id: int, timers: Sequence[TimerProjection],
+                before: Collection[TimerProjection] | None = None) -> None:
+        """Make the case's armed timer rows match what the workflow waits for. `before`: the timers its rows
+        show when the caller knows them; then only the rows of timers that went or came are written."""
+        if before is None:
+            self._execute(delete(TIMER).where(TIMER.c.case_id == case_id))
+            gone, new = [], list(timers)
+        else:
+            was, now = {_timer_key(t) for t in before}, {_timer_key(t) for t in timers}
+            gone = [t.task_id for t in before if _timer_key(t) not in now]
+            new = [t for t in timers if _timer_key(t) not in was]
+        if gone:
+            self._execute(delete(TIMER).where(TIMER.c.case_id == case_id, TIMER.c.task_id.in_(gone)))
+        if new:
+            self._execute(insert(TIMER), [{
+                "case_id": case_id, "task_id": t.task_id, "bpmn_id": t.bpmn_id, "kind": t.kind,
+                "attached_task_id": t.attached_task_id, "fire_at": t.fire_at, "status": "armed", "attempts": 0}
+                for t in new])
 
     def lock_next_due(self, now: datetime, exclude: Sequence[int] = ()) -> DueTimer | None:
         """The earliest due armed timer, with its case row locked; other workers skip that case.
@@ -325,15 +391,15 @@ class AuditRepository:
 
     def __init__(self, session: Session):
         self.session = session
-        self._unsealed: list[AuditEventRow] = []
+        self._unsealed: list[dict[str, Any]] = []
 
     def add(
         self, at: datetime, actor: str, action: str, case_id: int | None = None,
         task_id: str | None = None, data: dict[str, Any] | None = None,
     ) -> None:
         """Append one event (it is inserted, in the hash chain, when the unit of work commits)."""
-        self._unsealed.append(
-            AuditEventRow(at=at, actor=actor, action=action, case_id=case_id, task_id=task_id, data=data or {}))
+        self._unsealed.append({"at": at, "actor": actor, "action": action, "case_id": case_id, "task_id": task_id,
+                               "data": data or {}})
 
     def denied(
         self, at: datetime, actor: str, action: str, case_id: int | None = None, task_id: str | None = None,
@@ -495,30 +561,45 @@ class UserRepository:
         return [_user(r, memberships.get(r.id, [])) for r in rows]
 
 
-class CaseFactRepository:
-    """The case_fact projection the reports read."""
+class CaseFactRepository(_CoreWriter):
+    """The case_fact projection the reports read: each row read at most once per unit of work, and written
+    only with what changed."""
 
     def __init__(self, session: Session):
         self.session = session
+        self._rows: dict[int, dict[str, Any] | None] = {}
 
     def kept(self, case_id: int) -> tuple[datetime | None, datetime | None, int] | None:
         """What a case's facts row keeps between saves: (replied_at, regulatory_due_at, regulatory_extensions)."""
-        row = self.session.execute(
-            select(CaseFactRow.replied_at, CaseFactRow.regulatory_due_at, CaseFactRow.regulatory_extensions)
-            .where(CaseFactRow.case_id == case_id)
-        ).first()
-        return None if row is None else (row[0], row[1], int(row[2] or 0))
+        row = self._row(case_id)
+        return None if row is None else (row["replied_at"], row["regulatory_due_at"],
+                                         int(row["regulatory_extensions"] or 0))
 
     def set_regulatory(self, case_id: int, due: datetime | None, extensions: int) -> None:
         """Record a case's current regulatory deadline and how often it was extended."""
-        self.session.execute(
-            update(CaseFactRow).where(CaseFactRow.case_id == case_id)
-            .values(regulatory_due_at=due, regulatory_extensions=extensions)
-        )
+        self._rows.pop(case_id, None)
+        self._execute(update(FACT).where(FACT.c.case_id == case_id)
+                             .values(regulatory_due_at=due, regulatory_extensions=extensions))
 
     def save(self, facts: CaseFactRecord) -> None:
-        """Insert or replace the facts row of a case."""
-        self.session.merge(CaseFactRow(**asdict(facts)))
+        """Insert the facts row of a case, or update the columns that changed (nothing when none did)."""
+        values = asdict(facts)
+        row = self._row(facts.case_id)
+        if row is None:
+            self._execute(insert(FACT).values(**values))
+        else:
+            changed = {k: v for k, v in values.items() if row[k] != v}
+            if changed:
+                self._execute(update(FACT).where(FACT.c.received_day == row["received_day"],
+                                                        FACT.c.case_id == facts.case_id).values(**changed))
+        self._rows[facts.case_id] = values
+
+    def _row(self, case_id: int) -> dict[str, Any] | None:
+        """The case's facts row as read once in this unit of work (and as this unit last wrote it)."""
+        if case_id not in self._rows:
+            row = self._execute(select(FACT).where(FACT.c.case_id == case_id)).first()
+            self._rows[case_id] = None if row is None else dict(row._mapping)
+        return self._rows[case_id]
 
     def bulk_insert(self, facts: Sequence[CaseFactRecord]) -> None:
         """Insert many new facts rows at once (seeding, benchmarks)."""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from threading import Lock
+from typing import Any
 
 from engine.bpmn.definitions import LoadedDefinition, load_definition
 from engine.bpmn.runtime import WorkflowRuntime
@@ -20,17 +22,21 @@ from engine.domain.organisation import OrganisationTree
 from engine.domain.records import StoredDefinition
 from engine.domain.report_facts import FactsCatalogue
 from engine.services.customer_notices.templates import NoticeTemplates
-from engine.services.unit_of_work import Database
+from engine.services.unit_of_work import Database, UnitOfWork
 
 log = logging.getLogger("engine.services")
 
 
 class DefinitionCache:
-    """Parsed definitions per version id: parsing happens once per process per version."""
+    """Parsed definitions per version: a version is read and parsed once (versions never change); the
+    MAX_VERSIONS most recently used are kept."""
+
+    MAX_VERSIONS = 256
 
     def __init__(self, departments: DepartmentDirectory):
         self._departments = departments
-        self._loaded: dict[tuple[int, str], LoadedDefinition] = {}
+        self._loaded: OrderedDict[tuple[int, str], LoadedDefinition] = OrderedDict()
+        self._by_id: OrderedDict[int, LoadedDefinition] = OrderedDict()
         self._lock = Lock()
 
     def get(self, stored: StoredDefinition) -> LoadedDefinition:
@@ -41,8 +47,31 @@ class DefinitionCache:
             if hit is None:
                 files = {name: text.encode("utf-8") for name, text in stored.files.items()}
                 hit = load_definition(files, stored.process_key, self._departments)
-                self._loaded[key] = hit
+            _keep(self._loaded, key, hit, self.MAX_VERSIONS)
             return hit
+
+    def version(self, uow: UnitOfWork, definition_id: int) -> LoadedDefinition | None:
+        """The runnable definition of version `definition_id`, read from `uow` only the first time."""
+        with self._lock:
+            hit = self._by_id.get(definition_id)
+            if hit is not None:
+                self._by_id.move_to_end(definition_id)
+                return hit
+        stored = uow.definitions.get(definition_id)
+        if stored is None:
+            return None
+        loaded = self.get(stored)
+        with self._lock:
+            _keep(self._by_id, definition_id, loaded, self.MAX_VERSIONS)
+        return loaded
+
+
+def _keep(cache: OrderedDict[Any, LoadedDefinition], key: Any, value: LoadedDefinition, size: int) -> None:
+    """Put `value` last (most recently used) and drop the oldest entries beyond `size`."""
+    cache[key] = value
+    cache.move_to_end(key)
+    while len(cache) > size:
+        cache.popitem(last=False)
 
 
 @dataclass

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from engine.bpmn.definitions import LoadedDefinition
-from engine.bpmn.runtime import FiredTimer, ReadyUserTask
+from engine.bpmn.runtime import Armed, FiredTimer, ReadyUserTask, Snapshot, WaitingTimer
 from engine.domain.customer_notices import CustomerNoticeKind
 from engine.domain.errors import WorkflowError
 from engine.domain.model import SYSTEM, TimerKind, UserTaskSpec
@@ -33,47 +35,71 @@ def persist_workflow(
     fired: list[FiredTimer],
     completed: dict[str, str] | None = None,
 ) -> int:
-    """Save state + human_task + timer projections; apply fired timers. Returns the new version."""
+    """Save state + human_task + timer projections; apply fired timers. Returns the new version.
+    Each projection is written as the statements that change it: the rows are compared with what the
+    stored state showed (`WorkflowRuntime.stored_armed`), not read back and rewritten."""
     now = ctx.now()
     snap = ctx.runtime.snapshot(defn, workflow)
+    stored = ctx.runtime.stored_armed(workflow)
+    version = _save_case(ctx, uow, case, workflow, snap, fired, now)
+    _save_tasks(ctx, uow, case, defn, snap, now, completed or {}, stored)
+    _save_timers(uow, case, snap, stored)
+    ctx.runtime.remember_stored(workflow, Armed(frozenset(t.id for t in snap.ready), frozenset(snap.timers)))
+    for timer in fired:
+        apply_fired_timer(ctx, uow, case, timer)
+    _save_facts(ctx, uow, case, snap, now)
+    if snap.finished:
+        uow.audit.add(now, SYSTEM, "case_closed", case.id)
+    return version
+
+
+def _save_case(ctx: EngineContext, uow: UnitOfWork, case: StoredCase, workflow: Any, snap: Snapshot,
+               fired: list[FiredTimer], now: datetime) -> int:
+    """The case row: state, status and the process data projection, if the version is still ours."""
     supervised = case.supervised or any(f.kind == TimerKind.SUPERVISE for f in fired)
-    version = uow.cases.save(
-        case.id,
-        case.version,
-        CaseProjection(
-            state=ctx.runtime.dumps(workflow),
-            status="closed" if snap.finished else "open",
-            process_data=_json_safe(snap.data),
-            completed_elements=snap.completed_elements,
-            current_elements=snap.current_elements,
-            now=now,
-            closed_at=now if snap.finished else None,
-            supervised=supervised,
-        ),
-    )
+    return uow.cases.save(case.id, case.version, CaseProjection(
+        state=ctx.runtime.dumps(workflow),
+        status="closed" if snap.finished else "open",
+        process_data=_json_safe(snap.data),
+        completed_elements=snap.completed_elements,
+        current_elements=snap.current_elements,
+        now=now,
+        closed_at=now if snap.finished else None,
+        supervised=supervised,
+    ))
+
+
+def _save_tasks(ctx: EngineContext, uow: UnitOfWork, case: StoredCase, defn: LoadedDefinition, snap: Snapshot,
+                now: datetime, completed: dict[str, str], stored: Armed | None) -> None:
+    """The human_task rows: new ready tasks inserted (and assigned as the diagram names), finished ones closed."""
     ready = [_task_projection(ctx, defn, t, case.unit) for t in snap.ready]
-    created = uow.tasks.sync(case.id, case.number, case.process_key, case.grade, ready, now, completed or {})
+    created = uow.tasks.sync(case.id, case.number, case.process_key, case.grade, ready, now, completed,
+                             stored.ready if stored else None)
     named = {t.id: t.assignee for t in snap.ready if t.assignee}
     for task in ready:
         if task.id in created and task.id in named:
             assign_from_diagram(ctx, uow, case.id, task, named[task.id])
-    uow.timers.replace(
-        case.id,
-        [
-            TimerProjection(t.task_id, t.bpmn_id, t.kind.value, t.attached_task_id, t.fire_at)
-            for t in snap.timers
-        ],
-    )
-    for timer in fired:
-        apply_fired_timer(ctx, uow, case, timer)
+
+
+def _save_timers(uow: UnitOfWork, case: StoredCase, snap: Snapshot, stored: Armed | None) -> None:
+    """The timer rows the sweep reads, written only when the set of armed timers changed."""
+    known = stored.timers if stored else None
+    if known is None or known != frozenset(snap.timers):
+        uow.timers.replace(case.id, _timer_projections(snap.timers),
+                           None if known is None else _timer_projections(known))
+
+
+def _save_facts(ctx: EngineContext, uow: UnitOfWork, case: StoredCase, snap: Snapshot, now: datetime) -> None:
+    """The report facts row (written when a fact changed), and the result notice when this step replied."""
     replied = record_case_facts(ctx, uow, case, snap.data, now, snap.finished)
     if replied is not None:  # 处理结果告知: the result was told (the reply recorded) in this step
         queue_customer_notice(ctx, uow, CustomerNoticeKind.RESULT, NoticeSubject(
             case.id, case.number, case.unit, case.complaint, case.received_at,
             moment_or_none(snap.data.get("internal_due")), replied[1]))
-    if snap.finished:
-        uow.audit.add(now, SYSTEM, "case_closed", case.id)
-    return version
+
+
+def _timer_projections(timers: Iterable[WaitingTimer]) -> list[TimerProjection]:
+    return [TimerProjection(t.task_id, t.bpmn_id, t.kind.value, t.attached_task_id, t.fire_at) for t in timers]
 
 
 def _task_projection(ctx: EngineContext, defn: LoadedDefinition, ready: ReadyUserTask,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 from marshmallow import ValidationError
@@ -34,6 +35,8 @@ from engine.services.task_context import acted_on
 from engine.services.unit_of_work import UnitOfWork
 
 MAX_RETRIES = 3
+# A form's schema is built once per form (a deployed version's forms never change).
+_form_schema = lru_cache(maxsize=512)(form_schema)
 
 
 @dataclass
@@ -166,12 +169,11 @@ class TaskService:
         """The task's form with defaults and current case data as initial values."""
         with self.ctx.db.read() as uow:
             task = self._visible_task(uow, task_id, actor, "view_task")
-            stored_def = uow.definitions.get(self._definition_id(uow, task.case_id))
+            defn = self.ctx.definitions.version(uow, self._definition_id(uow, task.case_id))
             data = uow.read.case_elements(task.case_id)[2]
             done = sorted((t for t in uow.read.case_tasks(task.case_id) if t.completed_at is not None),
                           key=lambda t: t.completed_at or task.created_at)
-        assert stored_def is not None
-        defn = self.ctx.definitions.get(stored_def)
+        assert defn is not None
         step = defn.user_tasks[task.bpmn_id]
         values = {f.id: data.get(f.id, f.default) for f in step.form.fields}
         return TaskForm(task, step.form, values, acted_on(defn, task.bpmn_id, data, [t.bpmn_id for t in done]),
@@ -197,20 +199,22 @@ class TaskService:
         return self._assign(task_id, actor, to_user, "reassign")
 
     def _assign(self, task_id: str, actor: Actor, to_user: str | None, action: str) -> HumanTask:
+        """One guarded UPDATE of the task row (it must still look as it was read) and the audit event; a
+        change that got in first (a claim, a completion) makes the UPDATE miss and says what it was."""
         with self.ctx.db.write() as uow:
             task = self._visible_task(uow, task_id, actor, action)
-            uow.cases.lock(task.case_id)  # wait for a completion in flight, then re-read
-            uow.expire()
-            task = uow.read.task(task_id) or task
+            uow.cases.lock(task.case_id)  # a completion in flight finishes first; then the UPDATE sees its end
             expect = self._check_assign(uow, task, actor, to_user, action)
             if not uow.tasks.set_assignee(task_id, to_user, expect):
                 raise self._changed(uow, task_id)
             uow.audit.add(self.ctx.now(), actor.username, action, task.case_id, task_id,
                           {"assignee": to_user, "previous": task.assignee})
+            assigned = replace(task, assignee=to_user, status=TaskStatus.CLAIMED if to_user else TaskStatus.READY)
             if action == "reassign":  # the new assignee is told (and emailed, when mail is configured)
                 record_notice(self.ctx, uow, NoticeKind.REASSIGN, (task.case_id, task.case_number, task.unit),
-                              replace(task, assignee=to_user), task.department, task.title, sender=actor.username)
-            return self._commit_returning(uow, task_id)
+                              assigned, task.department, task.title, sender=actor.username)
+            uow.commit()
+            return assigned
 
     def reassign_choices(self, task: HumanTask, actor: Actor) -> list[tuple[str, str]]:
         """(user name, display name) of the active members of the task's queue the actor may hand it to (none
@@ -232,7 +236,7 @@ class TaskService:
             if task.status == TaskStatus.CLAIMED:
                 raise Conflict(f"already claimed by {task.assignee}", code="task_claimed_by",
                                params={"user": task.assignee})
-            return {"status": "ready"}
+            return {"status": "ready", "assignee": None}
         if action == "unclaim":
             if task.status == TaskStatus.READY and authz.may_work_task(actor, task):
                 # Already given back (another tab, a supervisor): a race, not an access violation.
@@ -296,35 +300,30 @@ class TaskService:
         return task.case_id
 
     def _complete_once(self, task_id: str, data: dict[str, Any], actor: Actor) -> HumanTask:
+        """The case locked first (by the task's id), then the task read as it is now: each row read once, and
+        rows locked in the order every writer follows (case, then task; one statement locking both could take
+        them the other way round and deadlock with a claim). The definition from the cache; the workflow
+        restored, run and saved once."""
         with self.ctx.db.write() as uow:
+            case = uow.cases.load_for_update_by_task(task_id)
             task = self._visible_task(uow, task_id, actor, "complete")
             if not authz.may_work_task(actor, task):
                 self._deny(uow, actor, task, "complete")
-            case = uow.cases.load_for_update(task.case_id)
             if case is None:
                 raise NotFound(f"case {task.case_id} not found")
-            uow.expire()
-            task = uow.read.task(task_id) or task
             self._check_completable(uow, task, actor)
-            stored_def = uow.definitions.get(case.definition_id)
-            assert stored_def is not None
-            defn = self.ctx.definitions.get(stored_def)
+            defn = self.ctx.definitions.version(uow, case.definition_id)
+            assert defn is not None
             values = self._validated(defn, task, data)
             workflow = self.ctx.runtime.restore(defn, case.state)
             fired = self.ctx.runtime.complete(defn, workflow, task_id, values)
             persist_workflow(self.ctx, uow, case, defn, workflow, fired, {task_id: actor.username})
             create_step_records(self.ctx, uow, defn.user_tasks.get(task.bpmn_id), task, values, actor)
-            uow.audit.add(self.ctx.now(), actor.username, "complete", case.id, task_id,
+            now = self.ctx.now()
+            uow.audit.add(now, actor.username, "complete", case.id, task_id,
                           {"task": task.bpmn_id, "title": task.title, "data": values})
-            return self._commit_returning(uow, task_id)
-
-    @staticmethod
-    def _commit_returning(uow: UnitOfWork, task_id: str) -> HumanTask:
-        """Commit, and the task row as this transaction left it (no second transaction to read it)."""
-        task = uow.read.task(task_id)
-        uow.commit()
-        assert task is not None
-        return task
+            uow.commit()
+            return replace(task, status=TaskStatus.COMPLETED, completed_at=now, completed_by=actor.username)
 
     def _check_completable(self, uow: UnitOfWork, task: HumanTask, actor: Actor) -> None:
         if task.status == TaskStatus.CLAIMED and task.assignee == actor.username:
@@ -338,7 +337,7 @@ class TaskService:
         if spec is None:
             raise NotFound(f"no form for task {task.bpmn_id}")
         try:
-            loaded = form_schema(spec.form).load(data)
+            loaded = _form_schema(spec.form).load(data)
         except ValidationError as err:
             raise ValidationFailed(field_errors(err.messages)) from err
         self._check_units(spec.form.fields, loaded)

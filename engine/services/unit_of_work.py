@@ -94,6 +94,10 @@ class Cases(Protocol):
         """The case, locked against concurrent writers until commit."""
         ...
 
+    def load_for_update_by_task(self, task_id: str) -> StoredCase | None:
+        """The case of a task, locked as load_for_update (None when there is no such task)."""
+        ...
+
     def save(self, case_id: int, expected_version: int, proj: CaseProjection) -> int:
         """Write the new state and projections if nobody else did first; returns the new version."""
         ...
@@ -121,9 +125,11 @@ class Tasks(Protocol):
     def sync(
         self, case_id: int, case_number: str, process_key: str, grade: str | None,
         ready: Sequence[TaskProjection], now: datetime, completed: dict[str, str],
+        open_ids: Collection[str] | None = None,
     ) -> list[str]:
         """Make the rows of a case match its ready tasks; finished rows keep their history. Returns the ids
-        of the rows it created."""
+        of the rows it created. `open_ids`: the case's open rows when the caller knows them (no read then).
+        Raises ConcurrentUpdate when a row in `completed` is no longer claimed by its completer."""
         ...
 
     def set_assignee(self, task_id: str, assignee: str | None, expect: dict[str, Any]) -> bool:
@@ -138,8 +144,10 @@ class Tasks(Protocol):
 class Timers(Protocol):
     """The timer table the worker sweeps."""
 
-    def replace(self, case_id: int, timers: Sequence[TimerProjection]) -> None:
-        """Make the case's armed timer rows match what the workflow waits for."""
+    def replace(self, case_id: int, timers: Sequence[TimerProjection],
+                before: Collection[TimerProjection] | None = None) -> None:
+        """Make the case's armed timer rows match what the workflow waits for. `before`: the timers its rows
+        show when the caller knows them; then only the rows of timers that went or came are written."""
         ...
 
     def lock_next_due(self, now: datetime, exclude: Sequence[int] = ()) -> DueTimer | None:
@@ -401,7 +409,7 @@ class CaseFacts(Protocol):
         ...
 
     def save(self, facts: CaseFactRecord) -> None:
-        """Insert or replace the facts row of a case."""
+        """Insert the facts row of a case, or write the columns that changed (nothing when none did)."""
         ...
 
 

@@ -5,6 +5,7 @@ one rolls back. Only what the services under test ask for is implemented; the re
 from __future__ import annotations
 
 import copy
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import TracebackType
@@ -133,6 +134,10 @@ class FakeCases(_Repo):
         return StoredCase(case.id, case.number, new.definition_id, new.process_key, case.status, case.version,
                           case.state, dict(new.complaint), new.received_at, new.grade, case.supervised)
 
+    def load_for_update_by_task(self, task_id: str) -> StoredCase | None:
+        task = self.store.tasks.get(task_id)
+        return self.load_for_update(task.case_id) if task else None
+
     def save(self, case_id: int, expected_version: int, proj: CaseProjection) -> int:
         case = self.store.cases[case_id]
         if case.version != expected_version:
@@ -160,7 +165,8 @@ class FakeCases(_Repo):
 
 class FakeTasks(_Repo):
     def sync(self, case_id: int, case_number: str, process_key: str, grade: str | None,
-             ready: list[TaskProjection], now: datetime, completed: dict[str, str]) -> list[str]:
+             ready: list[TaskProjection], now: datetime, completed: dict[str, str],
+             open_ids: Collection[str] | None = None) -> list[str]:
         ready_ids = {t.id for t in ready}
         open_tasks = [t for t in self.store.tasks.values()
                       if t.case_id == case_id and t.status in (TaskStatus.READY, TaskStatus.CLAIMED)]
@@ -189,7 +195,8 @@ class FakeTasks(_Repo):
 
 
 class FakeTimers(_Repo):
-    def replace(self, case_id: int, timers: list[TimerProjection]) -> None:
+    def replace(self, case_id: int, timers: list[TimerProjection],
+                before: Collection[TimerProjection] | None = None) -> None:
         self.store.timers[case_id] = list(timers)
 
 

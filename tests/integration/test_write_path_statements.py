@@ -1,0 +1,123 @@
+"""The lean write path, pinned by the SQL it sends: a claim is one guarded UPDATE (plus the audit event in its
+chain), a completion reads the case and the task once each and writes only the projection rows that changed.
+The bounds are a little above what is sent today, so that a regression (a row read twice, a projection
+rewritten whole, an ORM flush per row) fails here instead of going unnoticed in a benchmark."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import event, select, update
+
+from engine.persistence.tables import TimerRow
+from tests.support import complaints as forms
+from tests.support.actors import worker_for
+from tests.support.driver import (
+    assert_projection_matches_workflow,
+    audit_actions,
+    claim_and_complete,
+    open_case,
+    task_by_bpmn_id,
+)
+
+# Statements sent today: claim 6 on SQLite (BEGIN IMMEDIATE, the task, the guarded UPDATE, the chain head
+# read and moved, the audit INSERT), 6 on PostgreSQL (no BEGIN statement, the case lock instead);
+# completion 12 / 11 for this step (Task_Investigate -> Task_Notify). Before the lean write path: 9 and 20.
+CLAIM_AT_MOST = 7
+COMPLETE_AT_MOST = 14
+
+
+@contextmanager
+def statements(engine: Any) -> Iterator[list[str]]:
+    """Every SQL statement the engine sends inside the block, whitespace collapsed."""
+    sent: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        sent.append(re.sub(r"\s+", " ", statement).strip())
+
+    sql = engine.ctx.db.sql_engine
+    event.listen(sql, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(sql, "before_cursor_execute", record)
+
+
+def _count(sent: list[str], start: str) -> int:
+    return sum(1 for s in sent if s.upper().startswith(start))
+
+
+def test_a_claim_is_one_guarded_update_and_its_audit_event(engine):
+    case = open_case(engine)
+    claim_and_complete(engine, case.id, "Task_OnSpot", forms.NOT_ON_SPOT)
+    task = task_by_bpmn_id(engine, case.id, "Task_Investigate")
+    actor = worker_for(task.department)
+
+    with statements(engine) as sent:
+        claimed = engine.tasks.claim(task.id, actor)
+
+    assert claimed.assignee == actor.username and claimed.status.value == "claimed"
+    assert len(sent) <= CLAIM_AT_MOST, sent
+    assert _count(sent, "UPDATE HUMAN_TASK") == 1 and _count(sent, "SELECT HUMAN_TASK.") == 1, sent
+    guarded = next(s for s in sent if s.upper().startswith("UPDATE HUMAN_TASK"))
+    assert "status" in guarded.split(" WHERE ", 1)[1], guarded  # the UPDATE itself refuses a lost race
+    assert _count(sent, "INSERT INTO AUDIT_EVENT") == 1 and _count(sent, "UPDATE AUDIT_EVENT") == 0, sent
+
+
+def test_a_completion_reads_each_row_once_and_writes_what_changed(engine):
+    case = open_case(engine)
+    claim_and_complete(engine, case.id, "Task_OnSpot", forms.NOT_ON_SPOT)
+    task = task_by_bpmn_id(engine, case.id, "Task_Investigate")
+    actor = worker_for(task.department)
+    engine.tasks.claim(task.id, actor)
+
+    with statements(engine) as sent:
+        done = engine.tasks.complete(task.id, forms.INVESTIGATED_NO_FAULT, actor)
+
+    assert done.status.value == "completed" and done.completed_by == actor.username
+    assert len(sent) <= COMPLETE_AT_MOST, sent
+    assert _count(sent, "SELECT COMPLAINT_CASE.") == 1, sent  # the case, locked (by the task's id), read once
+    assert _count(sent, "SELECT HUMAN_TASK.") == 1, sent  # the task, read once (after the lock: as it is now)
+    assert not [s for s in sent if "process_definition" in s], sent  # the version comes from the cache
+    assert _count(sent, "SELECT CASE_FACT.") <= 1, sent
+    assert _count(sent, "UPDATE HUMAN_TASK") == 1 and _count(sent, "INSERT INTO HUMAN_TASK") == 1, sent
+    assert _count(sent, "UPDATE AUDIT_EVENT") == 0, sent
+    assert_projection_matches_workflow(engine, case.id)  # rows written as differences still match the state
+
+
+def test_a_completion_that_leaves_the_timers_alone_does_not_touch_their_rows(engine):
+    case = open_case(engine)
+    task = task_by_bpmn_id(engine, case.id, "Task_OnSpot")
+    actor = worker_for(task.department)
+    engine.tasks.claim(task.id, actor)
+    # Giving the task back and claiming it again changes nothing in the workflow: no timer statement at all.
+    with statements(engine) as sent:
+        engine.tasks.unclaim(task.id, actor)
+        engine.tasks.claim(task.id, actor)
+    assert not [s for s in sent if " timer" in s.lower()], sent
+    with statements(engine) as sent:
+        engine.tasks.complete(task.id, forms.NOT_ON_SPOT, actor)
+    deletes = [s for s in sent if s.upper().startswith("DELETE FROM TIMER")]
+    assert all("task_id" in s.lower() for s in deletes), deletes  # only the timers that went, never the case's all
+    assert_projection_matches_workflow(engine, case.id)
+
+
+def test_a_due_timer_row_the_workflow_does_not_fire_is_rewritten_from_the_workflow(engine):
+    """Timer rows are written only when the armed set changes; a row that no longer says what the state says
+    (its time moved, as a retry moves it) is put right by the sweep that finds it due, not checked forever."""
+    case = open_case(engine)
+    assert_projection_matches_workflow(engine, case.id)
+    timers = TimerRow.__table__
+    with engine.ctx.db.sql_engine.begin() as conn:  # one row moved into the past, behind the workflow's back
+        moved = conn.execute(select(timers.c.id).where(timers.c.case_id == case.id).limit(1)).scalar_one()
+        conn.execute(update(timers).where(timers.c.id == moved).values(fire_at=engine.ctx.now() - timedelta(days=1)))
+
+    engine.timers.sweep()
+    engine.timers.sweep()
+
+    assert_projection_matches_workflow(engine, case.id)
+    assert len(audit_actions(engine, case.id, "timer_checked")) == 1
