@@ -70,9 +70,9 @@ def _worker(url: str, workdir: str, name: str, start: Any, results: Any) -> None
 
     event.listen(engine.ctx.db.sql_engine, "before_cursor_execute", count)
     start.wait()
-    began = time.time()
+    began, cpu = time.time(), time.process_time()
     result = engine.timers.sweep()
-    results.put({"began": began, "ended": time.time(), "fired": result.fired_cases,
+    results.put({"began": began, "ended": time.time(), "cpu": time.process_time() - cpu, "fired": result.fired_cases,
                  "failed": len(result.failed), "statements": statements[0]})
     engine.dispose()
 
@@ -97,6 +97,7 @@ def sweep(url: str, workdir: Path, workers: int) -> dict[str, Any]:
     return {"workers": workers, "seconds": round(seconds, 3), "timers_fired": timers_fired,
             "timers_per_second": round(timers_fired / seconds, 1), "cases_per_worker": [d["fired"] for d in done],
             "statements_per_case": round(sum(d["statements"] for d in done) / max(fired, 1), 1),
+            "worker_cpu_seconds": [round(d["cpu"], 2) for d in done],
             "failed": sum(d["failed"] for d in done), "left_due": left_due}
 
 
