@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from engine.domain.model import Membership
 
@@ -103,7 +103,7 @@ class TimerProjection:
 
 @dataclass
 class DueTimer:
-    """A timer row the sweep has locked."""
+    """A due timer row the sweep found, with the version of its case when it was read."""
 
     id: int
     case_id: int
@@ -111,6 +111,12 @@ class DueTimer:
     kind: str
     attempts: int
     fire_at: datetime
+    case_version: int
+
+
+Claim = Literal["held", "changed", "claimed"]
+"""What the sweep's claim on a due timer's case got: another transaction holds the case (skip it), the case or
+the timer changed since the timer was read (read it again), or the case is locked for this transaction."""
 
 
 @dataclass

@@ -20,6 +20,7 @@ from engine.domain.records import (
     CaseFactRecord,
     CaseProjection,
     ChainReport,
+    Claim,
     DueTimer,
     NewCase,
     StoredCase,
@@ -332,39 +333,47 @@ class TimerRepository(_CoreWriter):
                 "attached_task_id": t.attached_task_id, "fire_at": t.fire_at, "status": "armed", "attempts": 0}
                 for t in new])
 
-    def lock_next_due(self, now: datetime, exclude: Sequence[int] = ()) -> DueTimer | None:
-        """The earliest due armed timer, with its case row locked; other workers skip that case.
-
-        The lock is on the case, not the timer: a case with two due timers must not be fired by two
-        workers at once (each holding one timer row and waiting for the other's case lock: deadlock).
-        Case first is the order every writer follows.
-        """
+    def due_batch(self, now: datetime, limit: int, exclude: Sequence[int] = ()) -> list[DueTimer]:
+        """The earliest due armed timer of each case among the first `limit` due timers (earliest first), with
+        the case's version as read: what a sweep claims next, case by case (`claim`). No lock is taken: two
+        workers may read the same batch; `claim` gives each case to one of them."""
         query = (
-            select(TimerRow)
+            select(TimerRow.id, TimerRow.case_id, TimerRow.bpmn_id, TimerRow.kind, TimerRow.attempts,
+                   TimerRow.fire_at, CaseRow.version)
             .join(CaseRow, CaseRow.id == TimerRow.case_id)
             .where(TimerRow.status == "armed", TimerRow.fire_at < now, CaseRow.clock_paused_at.is_(None))
             .order_by(TimerRow.fire_at, TimerRow.id)
-            .limit(1)
-            .with_for_update(skip_locked=True, of=CaseRow)
+            .limit(limit)
         )
         if exclude:
             query = query.where(TimerRow.case_id.not_in(list(exclude)))
-        row = self.session.scalars(query).first()
+        first: dict[int, DueTimer] = {}
+        for row in self.session.execute(query):
+            first.setdefault(row.case_id, DueTimer(*row))
+        return list(first.values())
+
+    def claim(self, due: DueTimer, now: datetime) -> Claim:
+        """Lock the due timer's case for this transaction unless another transaction holds it (`held`: skipped,
+        not waited for); `changed` when the case was saved or its clock paused since `due` was read, or the
+        timer is no longer due (the caller lets it go); else `claimed`.
+
+        The lock is on the case, not the timer: a case with two due timers must not be fired by two workers at
+        once, and case first is the order every writer follows. PostgreSQL (READ COMMITTED) returns the newest
+        version of a row it locks but evaluates the subquery on the statement's snapshot: a save committed
+        meanwhile shows in the version, a failure recorded on the timer row before the statement in the EXISTS.
+        """
+        still_due = select(TimerRow.id).where(TimerRow.id == due.id, TimerRow.status == "armed",
+                                              TimerRow.fire_at < now).exists()
+        row = self.session.execute(
+            select(CaseRow.version, CaseRow.clock_paused_at, still_due.label("due"))
+            .where(CaseRow.id == due.case_id)
+            .with_for_update(skip_locked=True, of=CaseRow)
+        ).first()
         if row is None:
-            return None
-        return DueTimer(row.id, row.case_id, row.bpmn_id, row.kind, row.attempts, row.fire_at)
-
-    def is_due(self, timer_id: int, now: datetime) -> bool:
-        """Whether the timer row is (still) armed and due, as committed now (a fresh read)."""
-        query = select(TimerRow.id).where(TimerRow.id == timer_id, TimerRow.status == "armed",
-                                          TimerRow.fire_at < now)
-        return self.session.execute(query.execution_options(populate_existing=True)).first() is not None
-
-    def case_has_due(self, case_id: int, now: datetime) -> bool:
-        """Whether any armed timer of the case is due."""
-        query = select(TimerRow.id).where(TimerRow.case_id == case_id, TimerRow.status == "armed",
-                                          TimerRow.fire_at < now).limit(1)
-        return self.session.execute(query).first() is not None
+            return "held"
+        if row.version != due.case_version or row.clock_paused_at is not None or not row.due:
+            return "changed"
+        return "claimed"
 
     def record_failure(self, timer_id: int, error: str, retry_at: datetime | None) -> None:
         """Count a failed attempt; retry later, or keep it as failed when retry_at is None."""

@@ -1,4 +1,10 @@
-"""The timer sweep: fire due timers case by case, each in its own transaction; failures back off."""
+"""The timer sweep: fire due timers case by case, each in its own transaction; failures back off.
+
+A sweep reads the due timers a batch at a time (one query, no lock), then claims their cases one by one, each in
+its own transaction: a case another transaction holds is skipped (PostgreSQL `SKIP LOCKED`), one that changed
+since the batch was read is read again with the next batch. Two workers reading the same batch so take turns
+over it, each case fired by one of them; a failing case rolls back only its own transaction.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import traceback
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from engine.bpmn.definitions import LoadedDefinition
 from engine.domain.errors import WorkflowError
 from engine.domain.model import SYSTEM
 from engine.domain.records import DueTimer
@@ -17,6 +24,8 @@ from engine.services.unit_of_work import UnitOfWork
 
 log = logging.getLogger("engine.timers")
 
+BATCH = 64  # due timers read per query
+
 
 @dataclass
 class SweepResult:
@@ -26,69 +35,97 @@ class SweepResult:
     failed: list[str] = field(default_factory=list)
 
 
+@dataclass
+class _Sweep:
+    """The cases one sweep has met: each case is fired at most once per sweep (a timer that stays due waits for
+    the next); `again`: those met that came back due, left out of the next reads; `changed`: those that changed
+between being read and claimed."""
+
+    limit: int | None
+    result: SweepResult = field(default_factory=SweepResult)
+    met: set[int] = field(default_factory=set)
+    again: list[int] = field(default_factory=list)
+    changed: set[int] = field(default_factory=set)
+
+    def full(self) -> bool:
+        return self.limit is not None and self.result.fired_cases + len(self.result.failed) >= self.limit
+
+
 class TimerService:
     """Fires due timers; one broken case never stops the sweep."""
 
     def __init__(self, ctx: EngineContext, worker_name: str = "worker"):
         self.ctx = ctx
         self.worker_name = worker_name
+        self._definitions: dict[int, LoadedDefinition] = {}  # a deployed version never changes
 
     def sweep(self, limit: int | None = None) -> SweepResult:
         """Fire every timer due now (up to `limit` cases)."""
-        result = SweepResult()
-        skip: list[int] = []
-        while limit is None or result.fired_cases + len(result.failed) < limit:
-            outcome = self._fire_next(skip)
-            if outcome is None:
+        run = _Sweep(limit)
+        while not run.full():
+            batch = self._next_batch(run)
+            if not batch:
                 break
-            case_id, error, fired, still_due = outcome
-            if still_due:
-                skip.append(case_id)  # each case once per sweep: a timer that stays due waits for the next
-            if error:
-                result.failed.append(error)
-            elif fired:
-                result.fired_cases += 1
-        return result
+            for due in batch:
+                if run.full():
+                    break
+                self._fire_one(run, due)
+        return run.result
 
-    def _fire_next(self, skip: list[int]) -> tuple[int, str | None, bool, bool] | None:
+    def _next_batch(self, run: _Sweep) -> list[DueTimer]:
+        """The next due timers of cases this sweep has not met yet."""
+        with self.ctx.db.read() as uow:
+            while True:
+                batch = uow.timers.due_batch(self.ctx.now(), BATCH, run.again)
+                run.again.extend(d.case_id for d in batch if d.case_id in run.met)
+                fresh = [d for d in batch if d.case_id not in run.met]
+                if fresh or not batch:
+                    return fresh
+
+    def _fire_one(self, run: _Sweep, due: DueTimer) -> None:
         now = self.ctx.now()
         with self.ctx.db.write() as uow:
-            due = uow.timers.lock_next_due(now, skip)
-            if due is None:
-                return None
+            claim = uow.timers.claim(due, now)
+            if claim == "changed" and due.case_id not in run.changed:
+                run.changed.add(due.case_id)
+                return  # the next read finds it again if it is still due (once: a sweep always ends)
+            run.met.add(due.case_id)
+            if claim != "claimed":
+                return  # another worker (or writer) has it
             try:
-                fired = self._fire_case(uow, due, now)
-                still_due = uow.timers.case_has_due(due.case_id, now)
+                self._fire_case(uow, due)
                 uow.commit()
-                return due.case_id, None, fired, still_due
+                run.result.fired_cases += 1
+                return
             except Exception as err:  # noqa: BLE001 - one broken case must not stop the sweep
                 uow.rollback()
                 error = f"{type(err).__name__}: {err}"
                 log.error("timer of case %s failed: %s\n%s", due.case_id, error, traceback.format_exc())
                 failed = err
         self._record_failure(due, error, now, failed)
-        return due.case_id, f"case {due.case_id} timer {due.bpmn_id}: {error}", False, True
+        run.result.failed.append(f"case {due.case_id} timer {due.bpmn_id}: {error}")
 
-    def _fire_case(self, uow: UnitOfWork, due: DueTimer, now: datetime) -> bool:
-        """Run the case's due timers; False when another worker got there first."""
+    def _fire_case(self, uow: UnitOfWork, due: DueTimer) -> None:
+        """Run the claimed case's due timers and save it."""
         case = uow.cases.load_for_update(due.case_id)
-        if not uow.timers.is_due(due.id, now):
-            # Found through a snapshot taken before another worker committed this case
-            # (PostgreSQL READ COMMITTED re-checks only the locked case row): nothing left to do.
-            return False
         if case is None or case.status != "open":
             uow.timers.replace(due.case_id, [])
-            return True
-        stored_def = uow.definitions.get(case.definition_id)
-        assert stored_def is not None
-        defn = self.ctx.definitions.get(stored_def)
+            return
+        defn = self._definition(uow, case.definition_id)
         workflow = self.ctx.runtime.restore(defn, case.state)
         fired = self.ctx.runtime.refresh_timers(defn, workflow)
         persist_workflow(self.ctx, uow, case, defn, workflow, fired)
         if not fired:
             uow.audit.add(self.ctx.now(), SYSTEM, "timer_checked", case.id, None,
                           {"timer": due.bpmn_id, "worker": self.worker_name})
-        return True
+
+    def _definition(self, uow: UnitOfWork, definition_id: int) -> LoadedDefinition:
+        defn = self._definitions.get(definition_id)
+        if defn is None:
+            stored = uow.definitions.get(definition_id)
+            assert stored is not None
+            defn = self._definitions[definition_id] = self.ctx.definitions.get(stored)
+        return defn
 
     def _record_failure(self, due: DueTimer, error: str, now: datetime, err: Exception) -> None:
         """Back off and retry, or give up at once when retrying cannot help (an expression over a limit)."""

@@ -32,6 +32,7 @@ from engine.domain.records import (
     CaseFactRecord,
     CaseProjection,
     ChainReport,
+    Claim,
     DueTimer,
     NewCase,
     ReportScope,
@@ -150,16 +151,14 @@ class Timers(Protocol):
         show when the caller knows them; then only the rows of timers that went or came are written."""
         ...
 
-    def lock_next_due(self, now: datetime, exclude: Sequence[int] = ()) -> DueTimer | None:
-        """The earliest due armed timer, with its case row locked; other workers skip that case."""
+    def due_batch(self, now: datetime, limit: int, exclude: Sequence[int] = ()) -> list[DueTimer]:
+        """The earliest due armed timer of each case among the first `limit` due ones, with its case's version;
+        no lock taken (see `claim`)."""
         ...
 
-    def is_due(self, timer_id: int, now: datetime) -> bool:
-        """Whether the timer row is (still) armed and due, as committed now (a fresh read)."""
-        ...
-
-    def case_has_due(self, case_id: int, now: datetime) -> bool:
-        """Whether any armed timer of the case is due."""
+    def claim(self, due: DueTimer, now: datetime) -> Claim:
+        """Lock the due timer's case unless another transaction holds it (`held`); `changed` when the case or
+        the timer changed since `due` was read; else `claimed`."""
         ...
 
     def record_failure(self, timer_id: int, error: str, retry_at: datetime | None) -> None:

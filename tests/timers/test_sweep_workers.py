@@ -18,10 +18,10 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.bootstrap import Engine
-from engine.persistence.tables import AuditEventRow, NoticeRow, TimerRow
+from engine.persistence.tables import AuditEventRow, CaseRow, NoticeRow, TimerRow
 from tests.support.concurrency import race
 from tests.support.driver import open_case
-from tests.support.engines import REPO_ROOT, at, make_engine
+from tests.support.engines import REPO_ROOT, at, make_engine, sql_engine_of
 
 SWEEP_AT = at(2024, 10, 8, 11)
 
@@ -77,6 +77,48 @@ def test_two_workers_fire_1000_due_timers_exactly_once(probe_engine, db_url, tmp
     fired = [r.fired_cases for r in results.values()]
     assert sum(fired) == 500
     assert min(fired) > 0, f"one worker did all the work: {fired}"  # they really ran side by side
+    _assert_each_case_once(probe_engine, cases)
+
+
+def test_cases_another_worker_fired_after_the_batch_was_read_are_not_fired_again(
+        probe_engine, db_url, tmp_path, monkeypatch):
+    """Two workers read the same batch of due timers: the cases one fired are not fired again by the other."""
+    cases = _open_probe_cases(probe_engine, 3)
+    late, early = (make_engine(db_url, tmp_path, SWEEP_AT, worker_name=name) for name in ("late", "early"))
+    read_batch = late.timers._next_batch
+    early_fired: list[int] = []
+
+    def batch_then_the_other_sweeps(run):
+        batch = read_batch(run)
+        if batch and not early_fired:
+            early_fired.append(early.timers.sweep().fired_cases)
+        return batch
+
+    monkeypatch.setattr(late.timers, "_next_batch", batch_then_the_other_sweeps)
+    try:
+        result = late.timers.sweep()
+    finally:
+        late.dispose()
+        early.dispose()
+    assert early_fired == [3]
+    assert (result.fired_cases, result.failed) == (0, [])
+    _assert_each_case_once(probe_engine, cases)
+
+
+@pytest.mark.parametrize("db_kind", ["postgresql"])
+def test_a_case_another_transaction_holds_is_skipped_not_waited_for(probe_engine, db_url, tmp_path):
+    cases = _open_probe_cases(probe_engine, 3)
+    worker = make_engine(db_url, tmp_path, SWEEP_AT, worker_name="worker")
+    try:
+        with sql_engine_of(probe_engine).connect() as holder:
+            holder.execute(select(CaseRow.id).where(CaseRow.id == cases[1]).with_for_update())
+            while_held = worker.timers.sweep()
+            holder.rollback()
+        after = worker.timers.sweep()
+    finally:
+        worker.dispose()
+    assert (while_held.fired_cases, while_held.failed) == (2, [])
+    assert (after.fired_cases, after.failed) == (1, [])
     _assert_each_case_once(probe_engine, cases)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from engine.bpmn.runtime import FiredTimer
-from engine.domain.model import SYSTEM, NoticeKind, TimerKind
+from engine.domain.model import SYSTEM, HumanTask, NoticeKind, TimerKind
 from engine.domain.records import StoredCase
 from engine.services.context import EngineContext
 from engine.services.oversight.record import record_notice
@@ -21,17 +21,17 @@ def apply_fired_timer(ctx: EngineContext, uow: UnitOfWork, case: StoredCase, tim
                       {"timer": timer.bpmn_id})
         return
     attached = timer.attached_task_id
-    if attached and uow.read.task(attached) is None:
+    task = uow.read.task(attached) if attached else None
+    if attached and task is None:
         # a multi-instance task: each open instance; none open (an empty list passes at once): nobody to notify
         for instance in timer.instance_task_ids:
-            _apply_to_task(ctx, uow, case, timer, instance)
+            _apply_to_task(ctx, uow, case, timer, instance, uow.read.task(instance))
         return
-    _apply_to_task(ctx, uow, case, timer, attached)
+    _apply_to_task(ctx, uow, case, timer, attached, task)
 
 
 def _apply_to_task(ctx: EngineContext, uow: UnitOfWork, case: StoredCase, timer: FiredTimer,
-                   task_id: str | None) -> None:
-    task = uow.read.task(task_id) if task_id else None
+                   task_id: str | None, task: HumanTask | None) -> None:
     if timer.kind == TimerKind.CHASE and not should_auto_chase(ctx, uow, task_id):
         return
     kind = NoticeKind.CHASE if timer.kind == TimerKind.CHASE else NoticeKind.SUPERVISION
