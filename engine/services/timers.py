@@ -13,7 +13,6 @@ import traceback
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from engine.bpmn.definitions import LoadedDefinition
 from engine.domain.errors import WorkflowError
 from engine.domain.model import SYSTEM
 from engine.domain.records import DueTimer
@@ -57,7 +56,6 @@ class TimerService:
     def __init__(self, ctx: EngineContext, worker_name: str = "worker"):
         self.ctx = ctx
         self.worker_name = worker_name
-        self._definitions: dict[int, LoadedDefinition] = {}  # a deployed version never changes
 
     def sweep(self, limit: int | None = None) -> SweepResult:
         """Fire every timer due now (up to `limit` cases)."""
@@ -111,21 +109,14 @@ class TimerService:
         if case is None or case.status != "open":
             uow.timers.replace(due.case_id, [])
             return
-        defn = self._definition(uow, case.definition_id)
+        defn = self.ctx.definitions.version(uow, case.definition_id)  # cached per version
+        assert defn is not None
         workflow = self.ctx.runtime.restore(defn, case.state)
         fired = self.ctx.runtime.refresh_timers(defn, workflow)
         persist_workflow(self.ctx, uow, case, defn, workflow, fired)
         if not fired:
             uow.audit.add(self.ctx.now(), SYSTEM, "timer_checked", case.id, None,
                           {"timer": due.bpmn_id, "worker": self.worker_name})
-
-    def _definition(self, uow: UnitOfWork, definition_id: int) -> LoadedDefinition:
-        defn = self._definitions.get(definition_id)
-        if defn is None:
-            stored = uow.definitions.get(definition_id)
-            assert stored is not None
-            defn = self._definitions[definition_id] = self.ctx.definitions.get(stored)
-        return defn
 
     def _record_failure(self, due: DueTimer, error: str, now: datetime, err: Exception) -> None:
         """Back off and retry, or give up at once when retrying cannot help (an expression over a limit)."""
