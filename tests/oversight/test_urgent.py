@@ -28,6 +28,7 @@ from tests.oversight.urgent_support import (
     SERVICE_SH,
     THREE,
     sweep,
+    system_notice_ids,
     urgent_notices,
 )
 from tests.support import complaints as forms
@@ -87,9 +88,14 @@ def test_group_complaint_first_contact_in_hours_task_force_of_three_and_a_missed
     engine.urgent.record_progress(case.id, "已退还手续费，客户代表认可", MANAGER_SH01)
     assert sweep(engine, at(2024, 10, 9, 9)) == (0, 0, 0)  # Tuesday had its entry
     assert [c.id for c in engine.supervision.supervision_list(COMPLAINT_MGMT_HO)] == [case.id]  # throughout
-    actions = [e.action for e in audit_actions(engine, case.id) if e.action.startswith("urgent")]
-    assert actions == ["urgent_registered", "urgent_first_contact_missed", "urgent_first_contact",
-                       "urgent_task_force", "urgent_progress", "urgent_progress_chase", "urgent_progress"]
+    events = [e for e in audit_actions(engine, case.id) if e.action.startswith("urgent")]
+    assert [e.action for e in events] == ["urgent_registered", "urgent_first_contact_missed", "urgent_first_contact",
+                                          "urgent_task_force", "urgent_progress", "urgent_progress_chase",
+                                          "urgent_progress"]
+    # each event names the system notices it sent (the crash tests pair every notice with its event): the
+    # registration's supervision, the missed first contact's chase to the outlet and supervision, the missed day
+    linked = [n for e in events for n in e.data.get("notices", ())]
+    assert len(linked) == len(set(linked)) == 4 and set(linked) <= set(system_notice_ids(engine, case.id))
 
 
 def test_task_force_not_formed_is_chased_on_working_days_once_a_day(engine):

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from engine.domain.model import Membership, NoticeKind
+from sqlalchemy import select
+
+from engine.domain.model import SYSTEM, Membership, NoticeKind
 from engine.domain.urgent import NewTaskForce
+from engine.persistence.tables import NoticeRow
 from engine.scheduler import sweep_once
 from tests.oversight.rectification_support import ISSUER, member
 from tests.support.engines import clock_of
@@ -29,6 +32,13 @@ def sweep(engine, moment: datetime) -> tuple[int, int, int]:
     result = sweep_once(engine)
     return (result["urgent_first_contacts_chased"], result["urgent_task_forces_chased"],
             result["urgent_progress_days_chased"])
+
+
+def system_notice_ids(engine, case_id: int) -> list[int]:
+    """The ids of the notices the system (not a person) sent about the case."""
+    with engine.ctx.db.read() as uow:
+        return sorted(uow.session.scalars(select(NoticeRow.id).where(NoticeRow.case_id == case_id,
+                                                                     NoticeRow.sender == SYSTEM)))
 
 
 def urgent_notices(engine, actor, case_number: str) -> list[tuple[NoticeKind, str, str]]:

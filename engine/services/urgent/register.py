@@ -31,8 +31,8 @@ def register_urgent(ctx: EngineContext, uow: UnitOfWork, case: tuple[int, str, s
     uow.urgent.add(urgent)
     uow.cases.update_fields(case_id, supervised=True)
     reason = registered_reason(urgent, now.tzinfo)
-    record_notice(ctx, uow, NoticeKind.SUPERVISION, case, None, SUPERVISING_DEPARTMENT, reason)
-    uow.audit.add(now, SYSTEM, "urgent_registered", case_id, None, {
+    notice = record_notice(ctx, uow, NoticeKind.SUPERVISION, case, None, SUPERVISING_DEPARTMENT, reason)
+    uow.audit.add(now, SYSTEM, "urgent_registered", case_id, None, {"notices": [notice],
         "group": group, "grade": grade, "first_contact_due_at": urgent.first_contact_due_at.isoformat(),
         "task_force_due_at": urgent.task_force_due_at.isoformat(), "manager": str(urgent.manager),
         "reason": reason})

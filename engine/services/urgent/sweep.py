@@ -85,37 +85,40 @@ def _chase(ctx: EngineContext, uow: UnitOfWork, urgent: UrgentCase, now: datetim
     tz = now.tzinfo
     if urgent.first_contact_overdue(now) and urgent.first_contact_chased_at is None:
         reason = first_contact_reason(urgent, tz)
-        _to_handlers(ctx, uow, urgent, reason)
-        record_notice(ctx, uow, NoticeKind.SUPERVISION, case, None, SUPERVISING_DEPARTMENT, reason)
-        _audit(ctx, uow, urgent, "urgent_first_contact_missed", reason)
+        notices = _to_handlers(ctx, uow, urgent, reason)
+        notices.append(record_notice(ctx, uow, NoticeKind.SUPERVISION, case, None, SUPERVISING_DEPARTMENT, reason))
+        _audit(ctx, uow, urgent, "urgent_first_contact_missed", reason, notices)
         values["first_contact_chased_at"], counts[0] = now, 1
     if urgent.task_force_overdue(now) and chase_allowed_now(ctx, urgent.task_force_chased_at):
         reason = task_force_reason(urgent, tz)
-        record_notice(ctx, uow, NoticeKind.CHASE, case, None, urgent.manager.department, reason,
-                      unit=urgent.manager.unit)
-        _audit(ctx, uow, urgent, "urgent_task_force_chase", reason)
+        notice = record_notice(ctx, uow, NoticeKind.CHASE, case, None, urgent.manager.department, reason,
+                               unit=urgent.manager.unit)
+        _audit(ctx, uow, urgent, "urgent_task_force_chase", reason, [notice])
         values["task_force_chased_at"], counts[1] = now, 1
     progress = _progress_days(ctx, urgent, now)
     if progress is not None and urgent.lead is not None:
         through, missed = progress
         for day in missed:
             reason = progress_reason(urgent, day)
-            record_notice(ctx, uow, NoticeKind.CHASE, case, None, urgent.lead.department, reason,
-                          unit=urgent.lead.unit)
-            _audit(ctx, uow, urgent, "urgent_progress_chase", reason, day=day.isoformat())
+            notice = record_notice(ctx, uow, NoticeKind.CHASE, case, None, urgent.lead.department, reason,
+                                   unit=urgent.lead.unit)
+            _audit(ctx, uow, urgent, "urgent_progress_chase", reason, [notice], day=day.isoformat())
         values["progress_checked_through"], counts[2] = through, len(missed)
     return values, counts
 
 
-def _to_handlers(ctx: EngineContext, uow: UnitOfWork, urgent: UrgentCase, reason: str) -> None:
-    """A chase to each open task of the case (its department and assignee); complaint management if none."""
+def _to_handlers(ctx: EngineContext, uow: UnitOfWork, urgent: UrgentCase, reason: str) -> list[int]:
+    """A chase to each open task of the case (its department and assignee); complaint management if none.
+    Returns the notices' ids."""
     case = (urgent.case_id, urgent.case_number, urgent.unit)
     tasks = [t for t in uow.read.case_tasks(urgent.case_id) if t.status.value in ("ready", "claimed")]
-    for task in tasks:
-        record_notice(ctx, uow, NoticeKind.CHASE, case, task, task.department, reason)
     if not tasks:
-        record_notice(ctx, uow, NoticeKind.CHASE, case, None, SUPERVISING_DEPARTMENT, reason)
+        return [record_notice(ctx, uow, NoticeKind.CHASE, case, None, SUPERVISING_DEPARTMENT, reason)]
+    return [record_notice(ctx, uow, NoticeKind.CHASE, case, task, task.department, reason) for task in tasks]
 
 
-def _audit(ctx: EngineContext, uow: UnitOfWork, urgent: UrgentCase, action: str, reason: str, **more: Any) -> None:
-    uow.audit.add(ctx.now(), SYSTEM, action, urgent.case_id, None, {"reason": reason, **more})
+def _audit(ctx: EngineContext, uow: UnitOfWork, urgent: UrgentCase, action: str, reason: str, notices: list[int],
+           **more: Any) -> None:
+    """The step's audit event; `notices` names the notices it sent (one event, several notices: the link lets the
+    crash tests pair every system notice with the event that sent it)."""
+    uow.audit.add(ctx.now(), SYSTEM, action, urgent.case_id, None, {"reason": reason, "notices": notices, **more})
