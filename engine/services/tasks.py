@@ -27,6 +27,7 @@ from engine.domain.paging import COUNT_CAP, Page, PageRequest, counted
 from engine.schemas.errors import field_errors
 from engine.schemas.forms import dump_form_values, form_schema
 from engine.services.context import EngineContext
+from engine.services.denials import record_denied
 from engine.services.failures import record_failure
 from engine.services.oversight.record import record_notice
 from engine.services.oversight.step_records import create_step_records
@@ -149,11 +150,19 @@ class TaskService:
 
     # -- one task ------------------------------------------------------------
     def get(self, task_id: str, actor: Actor) -> HumanTask:
-        """A task the actor may see."""
-        with self.ctx.db.write() as uow:
-            task = self._visible_task(uow, task_id, actor, "view_task")
-            uow.commit()
-            return task
+        """A task the actor may see (read without a write lock; only a refusal is written)."""
+        with self.ctx.db.read() as uow:
+            return self._seen_task(uow, task_id, actor, "view_task")
+
+    def _seen_task(self, uow: UnitOfWork, task_id: str, actor: Actor, action: str) -> HumanTask:
+        """_visible_task for a reading unit of work: a refusal is recorded in a writing one of its own."""
+        task = uow.read.task(task_id)
+        if task is not None and not authz.may_see_task(actor, task):
+            record_denied(self.ctx, actor, action, task.case_id, task_id)
+            task = None
+        if task is None:
+            raise NotFound(f"task {task_id} not found", code="task_not_found", params={"task": task_id})
+        return task
 
     def _visible_task(self, uow: UnitOfWork, task_id: str, actor: Actor, action: str) -> HumanTask:
         task = uow.read.task(task_id)
@@ -168,7 +177,7 @@ class TaskService:
     def form(self, task_id: str, actor: Actor) -> TaskForm:
         """The task's form with defaults and current case data as initial values."""
         with self.ctx.db.read() as uow:
-            task = self._visible_task(uow, task_id, actor, "view_task")
+            task = self._seen_task(uow, task_id, actor, "view_task")
             defn = self.ctx.definitions.version(uow, self._definition_id(uow, task.case_id))
             data = uow.read.case_elements(task.case_id)[2]
             done = sorted((t for t in uow.read.case_tasks(task.case_id) if t.completed_at is not None),
