@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import lru_cache
@@ -116,21 +117,18 @@ class TaskService:
         Counting stops at NAV_COUNT_CAP: the page says "999+", and a huge queue costs no more than that."""
         now = self.ctx.now()
         depts = frozenset(actor.departments)
-        with self.ctx.db.read() as uow:
-            def count(flt: TaskFilter) -> int:
-                return uow.read.count_tasks(flt, cap=NAV_COUNT_CAP)
-
-            queues = authz.queues_of(actor)
-            counts = {
-                "queue": count(TaskFilter(departments=depts, queues=queues, statuses=("ready",))),
-                "inbox": count(TaskFilter(assignee=actor.username, statuses=("claimed",))),
-                "overdue": count(TaskFilter(departments=depts, queues=queues, due_before=now)),
-            }
-            if len(depts) > 1:
-                counts |= {f"queue:{d}": count(TaskFilter(departments=frozenset({d}), queues=self._queues(actor, d),
-                                                          statuses=("ready",)))
-                           for d in sorted(depts)}
-            return counts
+        queues = authz.queues_of(actor)
+        wanted = {
+            "queue": TaskFilter(departments=depts, queues=queues, statuses=("ready",)),
+            "inbox": TaskFilter(assignee=actor.username, statuses=("claimed",)),
+            "overdue": TaskFilter(departments=depts, queues=queues, due_before=now),
+        }
+        if len(depts) > 1:
+            wanted |= {f"queue:{d}": TaskFilter(departments=frozenset({d}), queues=self._queues(actor, d),
+                                                statuses=("ready",)) for d in sorted(depts)}
+        with self.ctx.db.read() as uow:  # one statement for them all
+            counted = uow.read.count_tasks_together(list(wanted.values()), NAV_COUNT_CAP)
+        return dict(zip(wanted, counted, strict=True))
 
     def _scope(self, actor: Actor, department: str | None) -> frozenset[str]:
         if department is None:
@@ -233,6 +231,18 @@ class TaskService:
         with self.ctx.db.read() as uow:
             members = uow.users.in_department(task.department, unit=task.unit)
         return [(u.username, u.display_name) for u in members if u.username != task.assignee]
+
+    def reassign_choices_of(self, tasks: Sequence[HumanTask], actor: Actor) -> dict[str, list[tuple[str, str]]]:
+        """reassign_choices of each task of a list (the supervisor desk), each queue's members read once."""
+        handed = [t for t in tasks if authz.may_reassign(actor, t)]
+        with self.ctx.db.read() as uow:
+            members = {q: uow.users.in_department(q[1], unit=q[0])
+                       for q in sorted({(t.unit, t.department) for t in handed})}
+        choices: dict[str, list[tuple[str, str]]] = {t.id: [] for t in tasks}
+        for t in handed:
+            choices[t.id] = [(u.username, u.display_name) for u in members[(t.unit, t.department)]
+                             if u.username != t.assignee]
+        return choices
 
     def _check_assign(
         self, uow: UnitOfWork, task: HumanTask, actor: Actor, to_user: str | None, action: str
