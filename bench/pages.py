@@ -5,22 +5,28 @@ the supervisor desk, with the demo data plus 10,000 extra cases, on SQLite and P
     .venv/bin/python bench/pages.py --smoke    # demo data + 50 cases (CI)
 
 Server time is measured around the WSGI call (Flask's test client: routing, services, queries,
-templates; no network, no browser). The extra cases are copies of real cases bulk-inserted with
-fresh task ids: a third waiting at the front desk, a third claimed by the complaint manager, a third
-closed, so queue, inbox and desk all have thousands of rows to choose from.
+templates; no network, no browser), with the process's CPU time and the SQL statements each request sends.
+The lists ask for pages of 100 rows (`?size=100`, the largest page size). The extra cases are copies of
+real cases bulk-inserted with fresh task ids: a third waiting at the front desk, a third claimed by the
+complaint manager, a third closed, so queue, inbox and desk all have thousands of rows to choose from.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import event  # noqa: E402
 
 from bench.common import database, emit, machine  # noqa: E402
 from bench.support import (  # noqa: E402
@@ -82,16 +88,36 @@ def _signed_in(app: Any, username: str) -> Any:
     return client
 
 
-def _time(client: Any, path: str) -> dict[str, float]:
+def _time(engine: Engine, client: Any, path: str) -> dict[str, float]:
     first = client.get(path)
     assert first.status_code == 200, f"{path}: {first.status_code}"
-    seconds = []
+    seconds, cpu = [], []
+    with statements(engine) as sent:
+        client.get(path)
     for _ in range(REPEATS):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get(path)
         seconds.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
         assert response.status_code == 200
-    return latency_ms(seconds) | {"bytes": len(first.data)}
+    return latency_ms(seconds) | {"cpu_ms_median": round(statistics.median(cpu) * 1000, 2),
+                                  "statements": len(sent), "bytes": len(first.data)}
+
+
+@contextmanager
+def statements(engine: Engine) -> Iterator[list[str]]:
+    """The SQL statements sent inside the block (BEGIN included where the driver sends it)."""
+    sent: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        sent.append(statement)
+
+    sql = engine.ctx.db.sql_engine
+    event.listen(sql, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(sql, "before_cursor_execute", record)
 
 
 def run(kind: str, extra: int, workdir: Path) -> dict[str, Any]:
@@ -107,10 +133,10 @@ def run(kind: str, extra: int, workdir: Path) -> dict[str, Any]:
         teller, manager = _signed_in(app, "teller"), _signed_in(app, "manager")
         supervisor = _signed_in(app, "supervisor")
         pages = {
-            "queue /queue/branch_front": _time(teller, "/queue/branch_front"),
-            "inbox /inbox": _time(manager, "/inbox"),
-            "case /cases/<number>": _time(manager, f"/cases/{number}"),
-            "supervisor desk /supervisor/": _time(supervisor, "/supervisor/"),
+            "queue /queue/branch_front?size=100": _time(engine, teller, "/queue/branch_front?size=100"),
+            "inbox /inbox?size=100": _time(engine, manager, "/inbox?size=100"),
+            "case /cases/<number>": _time(engine, manager, f"/cases/{number}"),
+            "supervisor desk /supervisor/?size=100": _time(engine, supervisor, "/supervisor/?size=100"),
         }
         engine.dispose()
     return {"database": kind, "extra_cases": extra, "seed_seconds": round(seeded, 1), "pages_ms": pages}
@@ -120,12 +146,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, to check the script works")
     parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--databases", default="sqlite,postgresql")
     args = parser.parse_args()
     extra = 50 if args.smoke else args.cases
     with tempfile.TemporaryDirectory() as tmp:
-        runs = [run(kind, extra, Path(tmp)) for kind in ("sqlite", "postgresql")]
+        runs = [run(kind, extra, Path(tmp)) for kind in args.databases.split(",")]
     emit({"benchmark": "web_pages", "smoke": args.smoke, "machine": machine(), "repeats": REPEATS,
-          "measured": "server time per request (WSGI call), ms", "runs": runs})
+          "measured": "server time per request (WSGI call), ms; CPU ms of this process; statements per request",
+          "runs": runs})
 
 
 if __name__ == "__main__":

@@ -77,11 +77,12 @@ def days_text(due: datetime | None) -> str:
     if left is None:
         return ""
     if left >= 0:
-        return gettext("剩余 %(days)s 个工作日", days=_days(left))
-    return gettext("逾期 %(days)s 个工作日", days=_days(-left))
+        return gettext("剩余 %(days)s 个工作日", days=day_count(left))
+    return gettext("逾期 %(days)s 个工作日", days=day_count(-left))
 
 
-def _days(value: float) -> str:
+def day_count(value: float) -> str:
+    """A number of working days as the lists print it: one decimal at most (`1.5`, `2`)."""
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 

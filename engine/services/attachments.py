@@ -20,6 +20,7 @@ from engine.domain.evidence import Attachment, AttachmentLimits, FileType, NewAt
 from engine.domain.model import Actor
 from engine.services.cases import CaseService, case_visible
 from engine.services.context import EngineContext
+from engine.services.denials import record_denied
 from engine.services.unit_of_work import UnitOfWork
 from engine.storage.blobs import BlobStore
 from engine.storage.sniff import detect
@@ -114,12 +115,11 @@ class AttachmentService:
     def for_case(self, ref: str | int, actor: Actor) -> list[Attachment]:
         """A case's attachments, oldest first, if the actor may see the case."""
         case_id = self.cases.resolve_id(ref)
-        with self.ctx.db.write() as uow:
-            try:
-                self._visible(uow, case_id, actor, "view_attachments")
-            except NotFound:
-                raise NotFound(f"case {ref} not found") from None
-            return uow.attachments.for_case(case_id)
+        with self.ctx.db.read() as uow:
+            if uow.read.case(case_id) is not None and case_visible(uow, actor, case_id):
+                return uow.attachments.for_case(case_id)
+        record_denied(self.ctx, actor, "view_attachments", case_id)
+        raise NotFound(f"case {ref} not found")
 
     def download(self, attachment_id: int, actor: Actor) -> Download:
         """An attachment's bytes, checked against its recorded checksum; the download is audited."""

@@ -36,6 +36,7 @@ from engine.schemas.complaint import complaint_schema_class, workflow_variables
 from engine.schemas.errors import field_errors
 from engine.services.context import EngineContext
 from engine.services.customer_notices.compose import NoticeSubject, queue_customer_notice
+from engine.services.denials import record_denied
 from engine.services.failures import failure_of, note_failure
 from engine.services.projection import persist_workflow
 from engine.services.unit_of_work import UnitOfWork
@@ -300,32 +301,34 @@ class CaseService:
     def detail(self, ref: str | int, actor: Actor, reveal_personal_data: bool = False) -> CaseDetail:
         """Everything the case page shows, if the actor may see the case."""
         case_id = self.resolve_id(ref)
-        with self.ctx.db.write() as uow:
+        reveal = reveal_personal_data and authz.may_see_personal_data(actor)
+        # Only a reveal writes (its audit event); a page view reads without SQLite's write lock.
+        with self.ctx.db.write() if reveal else self.ctx.db.read() as uow:
             case = uow.read.case(case_id)
-            if case is None or not case_visible(uow, actor, case_id):
-                self._deny(uow, actor, "view_case", case_id)
-                uow.commit()
-                raise NotFound(f"case {ref} not found", code="case_not_found", params={"case": ref})
-            reveal = reveal_personal_data and authz.may_see_personal_data(actor)
-            customer_notices = uow.customer_notices.for_case(case_id)
-            if reveal:
-                uow.audit.add(self.ctx.now(), actor.username, "personal_data_viewed", case_id)
-                uow.commit()
-            else:
-                name = str(case.complaint.get("complainant_name") or "")
-                customer_notices = [masked(n, name) for n in customer_notices]
-                case.complaint = mask_complaint(case.complaint)
-            completed, current, _data = uow.read.case_elements(case_id)
-            return CaseDetail(
-                case=case, tasks=uow.read.case_tasks(case_id), timeline=uow.read.timeline(case_id),
-                notices=uow.read.notices(case_id=case_id), completed_elements=completed,
-                current_elements=current, customer_notices=customer_notices,
-            )
+            visible = case is not None and case_visible(uow, actor, case_id)
+            if visible:
+                return self._detail(uow, case, actor, reveal)
+        record_denied(self.ctx, actor, "view_case", case_id)
+        raise NotFound(f"case {ref} not found", code="case_not_found", params={"case": ref})
+
+    def _detail(self, uow: UnitOfWork, case: CaseSummary, actor: Actor, reveal: bool) -> CaseDetail:
+        case_id = case.id
+        customer_notices = uow.customer_notices.for_case(case_id)
+        if reveal:
+            uow.audit.add(self.ctx.now(), actor.username, "personal_data_viewed", case_id)
+            uow.commit()
+        else:
+            name = str(case.complaint.get("complainant_name") or "")
+            customer_notices = [masked(n, name) for n in customer_notices]
+            case.complaint = mask_complaint(case.complaint)
+        completed, current, _data = uow.read.case_elements(case_id)
+        return CaseDetail(
+            case=case, tasks=uow.read.case_tasks(case_id), timeline=uow.read.timeline(case_id),
+            notices=uow.read.notices(case_id=case_id), completed_elements=completed,
+            current_elements=current, customer_notices=customer_notices,
+        )
 
     def process_data(self, case_id: int) -> dict[str, Any]:
         """The latest workflow data of a case (projection; no workflow load)."""
         with self.ctx.db.read() as uow:
             return uow.read.case_elements(case_id)[2]
-
-    def _deny(self, uow: UnitOfWork, actor: Actor, action: str, case_id: int | None) -> None:
-        uow.audit.denied(self.ctx.now(), actor.username, action, case_id)

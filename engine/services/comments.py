@@ -9,6 +9,7 @@ from engine.domain.evidence import Comment
 from engine.domain.model import Actor, NoticeKind
 from engine.services.cases import CaseService, case_visible
 from engine.services.context import EngineContext
+from engine.services.denials import record_denied
 from engine.services.oversight.record import record_notice
 
 MAX_COMMENT_LENGTH = 4000
@@ -25,12 +26,11 @@ class CommentService:
     def for_case(self, ref: str | int, actor: Actor) -> list[Comment]:
         """A case's comments, oldest first, if the actor may see the case (else NotFound, audited)."""
         case_id = self.cases.resolve_id(ref)
-        with self.ctx.db.write() as uow:
-            if uow.read.case(case_id) is None or not case_visible(uow, actor, case_id):
-                uow.audit.denied(self.ctx.now(), actor.username, "view_comments", case_id)
-                uow.commit()
-                raise NotFound(f"case {ref} not found")
-            return uow.comments.for_case(case_id)
+        with self.ctx.db.read() as uow:
+            if uow.read.case(case_id) is not None and case_visible(uow, actor, case_id):
+                return uow.comments.for_case(case_id)
+        record_denied(self.ctx, actor, "view_comments", case_id)
+        raise NotFound(f"case {ref} not found")
 
     def post(self, ref: str | int, body: str, actor: Actor, mentions: tuple[str, ...] = ()) -> Comment:
         """Add a comment (and a notice to each mentioned department) in one transaction with its audit event."""

@@ -156,9 +156,9 @@ class DeployService:
     def process_names(self) -> dict[str, str]:
         """Each deployed process's name as its latest version's diagram writes it, by key (for filters)."""
         with self.ctx.db.read() as uow:
-            keys = sorted({d.process_key for d in uow.read.definitions()})
-            stored = [uow.definitions.latest(key) for key in keys]
-        return {s.process_key: self.ctx.definitions.get(s).name for s in stored if s is not None}
+            latest = uow.read.latest_definition_ids()
+            loaded = {key: self.ctx.definitions.version(uow, definition_id) for key, definition_id in latest.items()}
+        return {key: definition.name for key, definition in sorted(loaded.items()) if definition is not None}
 
     def definition_files(self, definition_id: int, actor: Actor) -> dict[str, str]:
         """The files of one deployed version (for the diagram view)."""

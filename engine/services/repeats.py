@@ -20,6 +20,7 @@ from engine.domain.model import Actor, CaseStatus, CaseSummary
 from engine.domain.repeats import REPEAT_WINDOW_DAYS, CaseLinks, SameCustomerCase, may_merge_into
 from engine.services.cases import CaseService, case_visible
 from engine.services.context import EngineContext
+from engine.services.denials import record_denied
 from engine.services.unit_of_work import UnitOfWork
 
 
@@ -33,7 +34,7 @@ class RepeatService:
     def same_customer(self, ref: str | int, actor: Actor) -> list[SameCustomerCase]:
         """The open and recent (REPEAT_WINDOW_DAYS) cases of the case's complainant that the actor may see."""
         case_id = self.cases.resolve_id(ref)
-        with self.ctx.db.write() as uow:
+        with self.ctx.db.read() as uow:
             self._visible_or_deny(uow, actor, case_id, "same_customer", ref)
             phone, id_number = uow.links.keys_of(case_id)
             return self._visible(uow, actor, phone, id_number, case_id)
@@ -41,15 +42,15 @@ class RepeatService:
     def links(self, ref: str | int, actor: Actor) -> CaseLinks:
         """The links of a case the actor may see: merged into / review of, repeats merged in, review cases."""
         case_id = self.cases.resolve_id(ref)
-        with self.ctx.db.write() as uow:
+        with self.ctx.db.read() as uow:
             self._visible_or_deny(uow, actor, case_id, "case_links", ref)
             return uow.links.links(case_id)
 
     def _visible_or_deny(self, uow: UnitOfWork, actor: Actor, case_id: int, action: str, ref: object) -> None:
-        """NotFound (the refusal audited) unless the case exists and the actor may see it."""
+        """NotFound (the refusal audited, in a writing unit of its own: `uow` only reads) unless the case exists and
+        the actor may see it."""
         if uow.read.case(case_id) is None or not case_visible(uow, actor, case_id):
-            uow.audit.denied(self.ctx.now(), actor.username, action, case_id)
-            uow.commit()
+            record_denied(self.ctx, actor, action, case_id)
             raise NotFound(f"case {ref} not found")
 
     def same_customer_as(self, complaint: dict[str, Any], actor: Actor) -> list[SameCustomerCase]:

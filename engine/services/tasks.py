@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import lru_cache
@@ -27,6 +28,7 @@ from engine.domain.paging import COUNT_CAP, Page, PageRequest, counted
 from engine.schemas.errors import field_errors
 from engine.schemas.forms import dump_form_values, form_schema
 from engine.services.context import EngineContext
+from engine.services.denials import record_denied
 from engine.services.failures import record_failure
 from engine.services.oversight.record import record_notice
 from engine.services.oversight.step_records import create_step_records
@@ -115,21 +117,18 @@ class TaskService:
         Counting stops at NAV_COUNT_CAP: the page says "999+", and a huge queue costs no more than that."""
         now = self.ctx.now()
         depts = frozenset(actor.departments)
-        with self.ctx.db.read() as uow:
-            def count(flt: TaskFilter) -> int:
-                return uow.read.count_tasks(flt, cap=NAV_COUNT_CAP)
-
-            queues = authz.queues_of(actor)
-            counts = {
-                "queue": count(TaskFilter(departments=depts, queues=queues, statuses=("ready",))),
-                "inbox": count(TaskFilter(assignee=actor.username, statuses=("claimed",))),
-                "overdue": count(TaskFilter(departments=depts, queues=queues, due_before=now)),
-            }
-            if len(depts) > 1:
-                counts |= {f"queue:{d}": count(TaskFilter(departments=frozenset({d}), queues=self._queues(actor, d),
-                                                          statuses=("ready",)))
-                           for d in sorted(depts)}
-            return counts
+        queues = authz.queues_of(actor)
+        wanted = {
+            "queue": TaskFilter(departments=depts, queues=queues, statuses=("ready",)),
+            "inbox": TaskFilter(assignee=actor.username, statuses=("claimed",)),
+            "overdue": TaskFilter(departments=depts, queues=queues, due_before=now),
+        }
+        if len(depts) > 1:
+            wanted |= {f"queue:{d}": TaskFilter(departments=frozenset({d}), queues=self._queues(actor, d),
+                                                statuses=("ready",)) for d in sorted(depts)}
+        with self.ctx.db.read() as uow:  # one statement for them all
+            counted = uow.read.count_tasks_together(list(wanted.values()), NAV_COUNT_CAP)
+        return dict(zip(wanted, counted, strict=True))
 
     def _scope(self, actor: Actor, department: str | None) -> frozenset[str]:
         if department is None:
@@ -149,11 +148,19 @@ class TaskService:
 
     # -- one task ------------------------------------------------------------
     def get(self, task_id: str, actor: Actor) -> HumanTask:
-        """A task the actor may see."""
-        with self.ctx.db.write() as uow:
-            task = self._visible_task(uow, task_id, actor, "view_task")
-            uow.commit()
-            return task
+        """A task the actor may see (read without a write lock; only a refusal is written)."""
+        with self.ctx.db.read() as uow:
+            return self._seen_task(uow, task_id, actor, "view_task")
+
+    def _seen_task(self, uow: UnitOfWork, task_id: str, actor: Actor, action: str) -> HumanTask:
+        """_visible_task for a reading unit of work: a refusal is recorded in a writing one of its own."""
+        task = uow.read.task(task_id)
+        if task is not None and not authz.may_see_task(actor, task):
+            record_denied(self.ctx, actor, action, task.case_id, task_id)
+            task = None
+        if task is None:
+            raise NotFound(f"task {task_id} not found", code="task_not_found", params={"task": task_id})
+        return task
 
     def _visible_task(self, uow: UnitOfWork, task_id: str, actor: Actor, action: str) -> HumanTask:
         task = uow.read.task(task_id)
@@ -168,7 +175,7 @@ class TaskService:
     def form(self, task_id: str, actor: Actor) -> TaskForm:
         """The task's form with defaults and current case data as initial values."""
         with self.ctx.db.read() as uow:
-            task = self._visible_task(uow, task_id, actor, "view_task")
+            task = self._seen_task(uow, task_id, actor, "view_task")
             defn = self.ctx.definitions.version(uow, self._definition_id(uow, task.case_id))
             data = uow.read.case_elements(task.case_id)[2]
             done = sorted((t for t in uow.read.case_tasks(task.case_id) if t.completed_at is not None),
@@ -224,6 +231,18 @@ class TaskService:
         with self.ctx.db.read() as uow:
             members = uow.users.in_department(task.department, unit=task.unit)
         return [(u.username, u.display_name) for u in members if u.username != task.assignee]
+
+    def reassign_choices_of(self, tasks: Sequence[HumanTask], actor: Actor) -> dict[str, list[tuple[str, str]]]:
+        """reassign_choices of each task of a list (the supervisor desk), each queue's members read once."""
+        handed = [t for t in tasks if authz.may_reassign(actor, t)]
+        with self.ctx.db.read() as uow:
+            members = {q: uow.users.in_department(q[1], unit=q[0])
+                       for q in sorted({(t.unit, t.department) for t in handed})}
+        choices: dict[str, list[tuple[str, str]]] = {t.id: [] for t in tasks}
+        for t in handed:
+            choices[t.id] = [(u.username, u.display_name) for u in members[(t.unit, t.department)]
+                             if u.username != t.assignee]
+        return choices
 
     def _check_assign(
         self, uow: UnitOfWork, task: HumanTask, actor: Actor, to_user: str | None, action: str

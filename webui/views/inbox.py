@@ -16,6 +16,7 @@ from webui.conflicts import conflict_text
 from webui.context import actor, engine
 from webui.forms import field_errors
 from webui.paging import requested_page
+from webui.task_rows import task_rows
 from webui.views.task import render_task
 
 bp = Blueprint("inbox", __name__)
@@ -50,7 +51,8 @@ def _process_names() -> dict[str, str]:
 def _render(mode: str, result: Page[HumanTask], raw: dict[str, str], department: str | None = None) -> str:
     queue_units = sorted({m.unit for m in actor().memberships if m.department == department},
                          key=list(engine().ctx.organisation.units).index) if department else []
-    return render_template("inbox/list.html", mode=mode, result=result, tasks=result.items, filters=raw,
+    rows = task_rows(result.items, with_clocks=mode != "archive")
+    return render_template("inbox/list.html", mode=mode, result=result, rows=rows, filters=raw,
                            department=department, queue_units=queue_units, processes=_process_names(),
                            grades=engine().ctx.codes.labels("grades"))
 

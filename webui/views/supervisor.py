@@ -19,6 +19,7 @@ from webui.forms import field_errors
 from webui.labels import NOTICE_KINDS
 from webui.messages import WORDED
 from webui.paging import requested_page
+from webui.task_rows import task_rows
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
 
@@ -37,9 +38,10 @@ def _render(status: int = 200, task_id: str = "", errors: dict[str, list[str]] |
     within = eng.ctx.calendar.add_workdays(now, 1) - now + timedelta(seconds=1)  # due_before is strict
     result = eng.tasks.desk(who, within, requested_page(TASK_SORTING))
     page = render_template(
-        "supervisor/desk.html", result=result, tasks=result.items, may_chase=authz.may_chase(who),
+        "supervisor/desk.html", result=result, rows=task_rows(result.items, internal=True),
+        may_chase=authz.may_chase(who),
         failed_task=task_id, errors=errors or {}, conflict=conflict, reason=reason,
-        choices={t.id: eng.tasks.reassign_choices(t, who) for t in result.items},
+        choices=eng.tasks.reassign_choices_of(result.items, who),
         listed=any(t.id == task_id for t in result.items), failed_cases=eng.cases.failed_cases(who),
     )
     return page, status
