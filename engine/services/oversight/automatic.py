@@ -91,8 +91,3 @@ def chase_allowed_now(ctx: EngineContext, last_chase: datetime | None) -> bool:
     if not ctx.calendar.is_workday(now.date()):
         return False
     return last_chase is None or last_chase.astimezone(now.tzinfo).date() != now.date()
-
-
-def apply_fired_timer(ctx: EngineContext, uow: UnitOfWork, case: StoredCase, timer: FiredTimer) -> None:
-    """One fired timer (see `apply_fired_timers`)."""
-    apply_fired_timers(ctx, uow, case, [timer])
