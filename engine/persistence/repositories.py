@@ -8,7 +8,8 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Executable, Table, bindparam, delete, func, insert, null, select, update
+from sqlalchemy import CursorResult, Executable, Table, and_, bindparam, delete, func, insert, null, select, update
+from sqlalchemy import case as sql_case
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -311,9 +312,13 @@ class TaskRepository(_CoreWriter):
         self._execute(_NOTE_CHASE, {"task_id": task_id, "at": at})
 
 
-_STILL_DUE = select(TIMER.c.id).where(TIMER.c.id == bindparam("timer_id"), TIMER.c.status == "armed",
-                                      TIMER.c.fire_at < bindparam("now")).exists()
-_CLAIM_CASE = (select(*_STORED_COLUMNS, CASE.c.clock_paused_at, _STILL_DUE.label("due"))
+# The case of a due timer, locked unless another transaction holds it; its state read only when the claim holds
+# (the version as read with the timer, the clock running, the timer still due): a case another worker has just
+# fired costs no read of its state.
+_CLAIMABLE = and_(CASE.c.version == bindparam("version"), CASE.c.clock_paused_at.is_(None), select(TIMER.c.id).where(
+    TIMER.c.id == bindparam("timer_id"), TIMER.c.status == "armed", TIMER.c.fire_at < bindparam("now")).exists())
+_CLAIM_CASE = (select(*(sql_case((_CLAIMABLE, c), else_=null()).label(c.name) if c is CASE.c.state else c
+                        for c in _STORED_COLUMNS), _CLAIMABLE.label("claimable"))
                .where(CASE.c.id == bindparam("case_id")).with_for_update(skip_locked=True, of=CASE))
 
 
@@ -373,10 +378,11 @@ class TimerRepository(_CoreWriter):
         version of a row it locks but evaluates the subquery on the statement's snapshot: a save committed
         meanwhile shows in the version, a failure recorded on the timer row before the statement in the EXISTS.
         """
-        row = self._execute(_CLAIM_CASE, {"case_id": due.case_id, "timer_id": due.id, "now": now}).first()
+        row = self._execute(_CLAIM_CASE, {"case_id": due.case_id, "version": due.case_version, "timer_id": due.id,
+                                          "now": now}).first()
         if row is None:
             return "held", None
-        if row.version != due.case_version or row.clock_paused_at is not None or not row.due:
+        if not row.claimable:
             return "changed", None
         return "claimed", _stored_case(row, self.sealer)
 
