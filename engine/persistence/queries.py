@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine.domain.filters import TaskFilter
 from engine.domain.model import (
+    SYSTEM,
     AuditEvent,
     CaseFailure,
     CaseStatus,
@@ -59,6 +60,13 @@ def in_queues(queues: frozenset[Membership], table: type[HumanTaskRow | NoticeRo
 
 
 _TASK_BY_ID = select(HumanTaskRow.__table__).where(HumanTaskRow.id == bindparam("task_id"))
+# When the system last chased a task: through the case's notices (indexed), not a scan of every notice.
+_LAST_AUTO_CHASE = (select(func.max(NoticeRow.created_at))
+                    .where(NoticeRow.case_id == HumanTaskRow.case_id, NoticeRow.task_id == HumanTaskRow.id,
+                           NoticeRow.kind == NoticeKind.CHASE.value, NoticeRow.sender == SYSTEM)
+                    .correlate(HumanTaskRow).scalar_subquery())
+_WATCHED_TASKS = select(HumanTaskRow.__table__, _LAST_AUTO_CHASE.label("last_auto_chase")).where(
+    HumanTaskRow.case_id == bindparam("case_id"), HumanTaskRow.id.in_(bindparam("task_ids", expanding=True)))
 
 
 def _task(row: Any, regulatory_due_at: datetime | None = None, internal_due_at: datetime | None = None) -> HumanTask:
@@ -250,6 +258,12 @@ class ReadQueries:
         """One task row."""
         row = self.session.connection().execute(_TASK_BY_ID, {"task_id": task_id}).first()
         return _task(row) if row else None
+
+    def watched_tasks(self, case_id: int, task_ids: Sequence[str]) -> dict[str, tuple[HumanTask, datetime | None]]:
+        """The case's task rows among `task_ids` (those its fired timers watch), each with when the system last
+        chased it (None: never), in one statement."""
+        rows = self.session.connection().execute(_WATCHED_TASKS, {"case_id": case_id, "task_ids": list(task_ids)})
+        return {row.id: (_task(row), row.last_auto_chase) for row in rows}
 
     def case(self, case_id: int) -> CaseSummary | None:
         """One case's summary."""

@@ -8,7 +8,8 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Executable, Table, bindparam, delete, func, insert, null, select, update
+from sqlalchemy import CursorResult, Executable, Table, and_, bindparam, delete, func, insert, null, select, update
+from sqlalchemy import case as sql_case
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -55,6 +56,7 @@ CASE = cast(Table, CaseRow.__table__)
 TASK = cast(Table, HumanTaskRow.__table__)
 TIMER = cast(Table, TimerRow.__table__)
 FACT = cast(Table, CaseFactRow.__table__)
+NOTICE = cast(Table, NoticeRow.__table__)
 OPEN = ("ready", "claimed")
 _STORED_COLUMNS = (CASE.c.id, CASE.c.number, CASE.c.definition_id, CASE.c.process_key, CASE.c.status,
                    CASE.c.version, CASE.c.state, CASE.c.complaint, CASE.c.received_at, CASE.c.grade,
@@ -67,6 +69,8 @@ _LOAD_CASE_OF_TASK = select(*_STORED_COLUMNS).where(
     CASE.c.id == select(TASK.c.case_id).where(TASK.c.id == bindparam("task_id")).scalar_subquery()).with_for_update()
 _SAVE_CASE = update(CASE).where(CASE.c.id == bindparam("_case_id"), CASE.c.version == bindparam("_expected")).values(
     failure=null())
+_NOTE_CHASE = update(TASK).where(TASK.c.id == bindparam("task_id")).values(
+    chase_count=TASK.c.chase_count + 1, last_chased_at=bindparam("at"))
 _COMPLETE_TASK = update(TASK).where(
     TASK.c.id == bindparam("task_id"), TASK.c.status == "claimed", TASK.c.assignee == bindparam("by")).values(
     status="completed", completed_by=bindparam("by"))
@@ -78,6 +82,15 @@ def _assign_task(guard: tuple[tuple[str, bool], ...]) -> Executable:
     ((column, is null) pairs; the values are the parameters `_<column>`)."""
     return update(TASK).where(TASK.c.id == bindparam("_task_id"), *(
         TASK.c[k].is_(None) if is_null else TASK.c[k] == bindparam(f"_{k}") for k, is_null in guard))
+
+
+def _stored_case(row: Any, sealer: Sealer) -> StoredCase:
+    """The case of a row holding `_STORED_COLUMNS`, its state and complaint opened."""
+    return StoredCase(
+        row.id, row.number or "", row.definition_id, row.process_key, row.status, row.version,
+        sealer.open(row.state), sealer.open_fields(row.complaint), row.received_at, row.grade, row.supervised,
+        row.unit,
+    )
 
 
 def _timer_key(t: TimerProjection) -> tuple[str, str, str, str | None, datetime]:
@@ -193,13 +206,7 @@ class CaseRepository(_CoreWriter):
 
     def _stored(self, query: Executable, params: dict[str, Any]) -> StoredCase | None:
         row = self._execute(query, params).first()
-        if row is None:
-            return None
-        return StoredCase(
-            row.id, row.number or "", row.definition_id, row.process_key, row.status, row.version,
-            self.sealer.open(row.state), self.sealer.open_fields(row.complaint), row.received_at, row.grade,
-            row.supervised, row.unit,
-        )
+        return None if row is None else _stored_case(row, self.sealer)
 
     def save(self, case_id: int, expected_version: int, proj: CaseProjection) -> int:
         """Write the new state and projections if nobody else did first; returns the new version."""
@@ -302,17 +309,25 @@ class TaskRepository(_CoreWriter):
 
     def note_chase(self, task_id: str, at: datetime) -> None:
         """Count a chase on the task row."""
-        self.session.execute(
-            update(HumanTaskRow).where(HumanTaskRow.id == task_id)
-            .values(chase_count=HumanTaskRow.chase_count + 1, last_chased_at=at)
-        )
+        self._execute(_NOTE_CHASE, {"task_id": task_id, "at": at})
+
+
+# The case of a due timer, locked unless another transaction holds it; its state read only when the claim holds
+# (the version as read with the timer, the clock running, the timer still due): a case another worker has just
+# fired costs no read of its state.
+_CLAIMABLE = and_(CASE.c.version == bindparam("version"), CASE.c.clock_paused_at.is_(None), select(TIMER.c.id).where(
+    TIMER.c.id == bindparam("timer_id"), TIMER.c.status == "armed", TIMER.c.fire_at < bindparam("now")).exists())
+_CLAIM_CASE = (select(*(sql_case((_CLAIMABLE, c), else_=null()).label(c.name) if c is CASE.c.state else c
+                        for c in _STORED_COLUMNS), _CLAIMABLE.label("claimable"))
+               .where(CASE.c.id == bindparam("case_id")).with_for_update(skip_locked=True, of=CASE))
 
 
 class TimerRepository(_CoreWriter):
     """The timer table the worker sweeps."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, sealer: Sealer):
         self.session = session
+        self.sealer = sealer
 
     def replace(self, case_id: int, timers: Sequence[TimerProjection],
                 before: Collection[TimerProjection] | None = None) -> None:
@@ -352,28 +367,24 @@ class TimerRepository(_CoreWriter):
             first.setdefault(row.case_id, DueTimer(*row))
         return list(first.values())
 
-    def claim(self, due: DueTimer, now: datetime) -> Claim:
+    def claim(self, due: DueTimer, now: datetime) -> tuple[Claim, StoredCase | None]:
         """Lock the due timer's case for this transaction unless another transaction holds it (`held`: skipped,
         not waited for); `changed` when the case was saved or its clock paused since `due` was read, or the
-        timer is no longer due (the caller lets it go); else `claimed`.
+        timer is no longer due (the caller lets it go); else `claimed`, with the case as `load_for_update`
+        reads it (the same statement: a sweep reads each case once).
 
         The lock is on the case, not the timer: a case with two due timers must not be fired by two workers at
         once, and case first is the order every writer follows. PostgreSQL (READ COMMITTED) returns the newest
         version of a row it locks but evaluates the subquery on the statement's snapshot: a save committed
         meanwhile shows in the version, a failure recorded on the timer row before the statement in the EXISTS.
         """
-        still_due = select(TimerRow.id).where(TimerRow.id == due.id, TimerRow.status == "armed",
-                                              TimerRow.fire_at < now).exists()
-        row = self.session.execute(
-            select(CaseRow.version, CaseRow.clock_paused_at, still_due.label("due"))
-            .where(CaseRow.id == due.case_id)
-            .with_for_update(skip_locked=True, of=CaseRow)
-        ).first()
+        row = self._execute(_CLAIM_CASE, {"case_id": due.case_id, "version": due.case_version, "timer_id": due.id,
+                                          "now": now}).first()
         if row is None:
-            return "held"
-        if row.version != due.case_version or row.clock_paused_at is not None or not row.due:
-            return "changed"
-        return "claimed"
+            return "held", None
+        if not row.claimable:
+            return "changed", None
+        return "claimed", _stored_case(row, self.sealer)
 
     def record_failure(self, timer_id: int, error: str, retry_at: datetime | None) -> None:
         """Count a failed attempt; retry later, or keep it as failed when retry_at is None."""
@@ -458,6 +469,14 @@ class NoticeRepository:
         self.session.add(row)
         self.session.flush()
         return row.id
+
+    def add_all(self, notices: Sequence[Notice], email: bool) -> None:
+        """Store notices in one statement (their emails queued when `email`), without ORM bookkeeping."""
+        self.session.connection().execute(insert(NOTICE), [{
+            "kind": n.kind.value, "case_id": n.case_id, "case_number": n.case_number, "task_id": n.task_id,
+            "department": n.department, "unit": n.unit, "addressee": n.addressee, "sender": n.sender,
+            "reason": n.reason, "created_at": n.created_at, "email_status": "pending" if email else "none"}
+            for n in notices])
 
     def last_for_task(self, task_id: str, kind: str, sender: str | None = None) -> datetime | None:
         """When the latest notice of this kind (and sender, if given) was sent for a task."""

@@ -49,7 +49,7 @@ class UnitOfWork:
         self.definitions = DefinitionRepository(self.session)
         self.cases = CaseRepository(self.session, self.sealer)
         self.tasks = TaskRepository(self.session)
-        self.timers = TimerRepository(self.session)
+        self.timers = TimerRepository(self.session, self.sealer)
         self.audit = AuditRepository(self.session)
         self.notices = NoticeRepository(self.session)
         self.customer_notices = CustomerNoticeRepository(self.session, self.sealer)

@@ -22,7 +22,7 @@ from engine.services.assignment import assign_from_diagram
 from engine.services.context import EngineContext
 from engine.services.customer_notices.compose import NoticeSubject, queue_customer_notice
 from engine.services.facts import moment_or_none, record_case_facts
-from engine.services.oversight.automatic import apply_fired_timer
+from engine.services.oversight.automatic import apply_fired_timers
 from engine.services.unit_of_work import UnitOfWork
 
 
@@ -45,8 +45,7 @@ def persist_workflow(
     _save_tasks(ctx, uow, case, defn, snap, now, completed or {}, stored)
     _save_timers(uow, case, snap, stored)
     ctx.runtime.remember_stored(workflow, Armed(frozenset(t.id for t in snap.ready), frozenset(snap.timers)))
-    for timer in fired:
-        apply_fired_timer(ctx, uow, case, timer)
+    apply_fired_timers(ctx, uow, case, fired)
     _save_facts(ctx, uow, case, snap, now)
     if snap.finished:
         uow.audit.add(now, SYSTEM, "case_closed", case.id)

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from engine.domain.errors import WorkflowError
 from engine.domain.model import SYSTEM
-from engine.domain.records import DueTimer
+from engine.domain.records import DueTimer, StoredCase
 from engine.services.context import EngineContext
 from engine.services.failures import failure_of, note_failure
 from engine.services.projection import persist_workflow
@@ -83,15 +83,15 @@ class TimerService:
     def _fire_one(self, run: _Sweep, due: DueTimer) -> None:
         now = self.ctx.now()
         with self.ctx.db.write() as uow:
-            claim = uow.timers.claim(due, now)
+            claim, case = uow.timers.claim(due, now)
             if claim == "changed" and due.case_id not in run.changed:
                 run.changed.add(due.case_id)
                 return  # the next read finds it again if it is still due (once: a sweep always ends)
             run.met.add(due.case_id)
-            if claim != "claimed":
+            if case is None:
                 return  # another worker (or writer) has it
             try:
-                self._fire_case(uow, due)
+                self._fire_case(uow, due, case)
                 uow.commit()
                 run.result.fired_cases += 1
                 return
@@ -103,10 +103,9 @@ class TimerService:
         self._record_failure(due, error, now, failed)
         run.result.failed.append(f"case {due.case_id} timer {due.bpmn_id}: {error}")
 
-    def _fire_case(self, uow: UnitOfWork, due: DueTimer) -> None:
+    def _fire_case(self, uow: UnitOfWork, due: DueTimer, case: StoredCase) -> None:
         """Run the claimed case's due timers and save it."""
-        case = uow.cases.load_for_update(due.case_id)
-        if case is None or case.status != "open":
+        if case.status != "open":
             uow.timers.replace(due.case_id, [])
             return
         defn = self.ctx.definitions.version(uow, case.definition_id)  # cached per version

@@ -156,9 +156,9 @@ class Timers(Protocol):
         no lock taken (see `claim`)."""
         ...
 
-    def claim(self, due: DueTimer, now: datetime) -> Claim:
+    def claim(self, due: DueTimer, now: datetime) -> tuple[Claim, StoredCase | None]:
         """Lock the due timer's case unless another transaction holds it (`held`); `changed` when the case or
-        the timer changed since `due` was read; else `claimed`."""
+        the timer changed since `due` was read; else `claimed`, with the case as `load_for_update` reads it."""
         ...
 
     def record_failure(self, timer_id: int, error: str, retry_at: datetime | None) -> None:
@@ -201,6 +201,10 @@ class Notices(Protocol):
 
     def add(self, notice: Notice, email: bool) -> int:
         """Store a notice (its email queued when `email`); returns its id."""
+        ...
+
+    def add_all(self, notices: Sequence[Notice], email: bool) -> None:
+        """Store notices in one statement (their emails queued when `email`)."""
         ...
 
     def last_for_task(self, task_id: str, kind: str, sender: str | None = None) -> datetime | None:
@@ -491,6 +495,10 @@ class Reads(Protocol):
 
     def task(self, task_id: str) -> HumanTask | None:
         """One task row."""
+        ...
+
+    def watched_tasks(self, case_id: int, task_ids: Sequence[str]) -> dict[str, tuple[HumanTask, datetime | None]]:
+        """The case's task rows among `task_ids`, each with when the system last chased it (None: never)."""
         ...
 
     def case(self, case_id: int) -> CaseSummary | None:

@@ -5,7 +5,7 @@ one rolls back. Only what the services under test ask for is implemented; the re
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import TracebackType
@@ -217,6 +217,10 @@ class FakeNotices(_Repo):
         self.store.notices.append((stored, email))
         return stored.id
 
+    def add_all(self, notices: Sequence[Notice], email: bool) -> None:
+        for notice in notices:
+            self.add(notice, email)
+
     def last_for_task(self, task_id: str, kind: str, sender: str | None = None) -> datetime | None:
         times = [n.created_at for n, _ in self.store.notices
                  if n.task_id == task_id and n.kind.value == kind and sender in (None, n.sender)]
@@ -270,6 +274,11 @@ class FakeReads(_Repo):
     def task(self, task_id: str) -> HumanTask | None:
         task = self.store.tasks.get(task_id)
         return replace(task) if task else None
+
+    def watched_tasks(self, case_id: int, task_ids: Sequence[str]) -> dict[str, tuple[HumanTask, datetime | None]]:
+        chases = FakeNotices(self.store)
+        return {t.id: (replace(t), chases.last_for_task(t.id, NoticeKind.CHASE.value, SYSTEM))
+                for i in task_ids if (t := self.store.tasks.get(i)) is not None and t.case_id == case_id}
 
     def case(self, case_id: int) -> CaseSummary | None:
         case = self.store.cases.get(case_id)
