@@ -25,7 +25,7 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DeployedTemp
 
 
 def _schema_of(url: str) -> str:
-    return url.rsplit("search_path%3D", 1)[1].split("&", 1)[0]
+    return url.rsplit("search_path%3D", 1)[1].split("%20", 1)[0].split("&", 1)[0]
 
 
 def _state(url: str) -> tuple[object, ...]:

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 URL_ENV = "COMPLAINTFLOW_TEST_DATABASE_URL"
 SCHEMA_PREFIX = "cft"
@@ -60,12 +60,20 @@ def _driver_url(url: str) -> str:
     return url
 
 
-def with_search_path(url: str, schema: str) -> str:
-    """`url` whose connections use `schema` first: ?options=-csearch_path%3D<schema>."""
+def with_search_path(url: str, schema: str, *settings: str) -> str:
+    """`url` whose connections use `schema` first: ?options=-csearch_path%3D<schema> (and `settings`, each
+    `name=value`)."""
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query) if k != "options"]
-    query.append(("options", f"-csearch_path={schema}"))
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    query.append(("options", " ".join(f"-c{setting}" for setting in (f"search_path={schema}", *settings))))
+    return urlunsplit(parts._replace(query=urlencode(query, quote_via=quote)))
+
+
+def schema_url(url: str, schema: str) -> str:
+    """The URL tests use for `schema`: its connections do not wait for the WAL to reach the disk when they
+    commit (synchronous_commit=off: what they commit is seen by every other connection at once all the same;
+    only a crash of the server itself could lose it, and no test crashes the server)."""
+    return with_search_path(url, schema, "synchronous_commit=off")
 
 
 @contextmanager
@@ -79,7 +87,7 @@ def temporary_postgres_schema(base_url: str) -> Iterator[str]:
     try:
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        yield with_search_path(base_url, schema)
+        yield schema_url(base_url, schema)
     finally:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
@@ -160,7 +168,7 @@ class PostgresSchemas:
 
     def url(self, name: str) -> str:
         """The URL whose connections work in schema `name`."""
-        return with_search_path(self.base_url, name)
+        return schema_url(self.base_url, name)
 
     def snapshot(self, name: str) -> str:
         """The SQL that rebuilds schema `name` with its rows, its own name replaced by SCHEMA_PLACEHOLDER."""
