@@ -19,12 +19,19 @@ from pathlib import Path
 import pytest
 
 from engine.bootstrap import Engine
+from engine.services import users
 from tests.support.databases import postgres_base_or_skip, temporary_postgres_schema
 from tests.support.engines import CHINA_START, DeployedTemplates, make_engine
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PROCESSES = REPO_ROOT / "processes"
 FAST_TIER = REPO_ROOT / "tests" / "unit"
+
+# Password hashes made by tests cost 1,000 PBKDF2 rounds, not production's 240,000 (a quarter to half a second
+# each on the CI machine; the suite signs in thousands of times). tests/unit/test_password_hashing.py checks the
+# production cost itself.
+TEST_HASH_ITERATIONS = 1_000
+users.HASH_ITERATIONS = TEST_HASH_ITERATIONS
 
 DATABASES = [
     pytest.param("sqlite", id="sqlite"),

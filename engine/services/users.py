@@ -20,14 +20,19 @@ from engine.services.throttle import audit_once_per_window
 
 MIN_PASSWORD = 12
 SIGN_IN = "signin"  # counter kind: attempts per user name
-_ITERATIONS = 240_000
+# PBKDF2 rounds of a new password hash. The test suite alone lowers HASH_ITERATIONS (tests/conftest.py: a
+# password hashed with the production cost takes a quarter of a second on the CI machine, and the suite hashes
+# thousands); a stored hash names its own rounds, so checking one never depends on this setting.
+PRODUCTION_HASH_ITERATIONS = 240_000
+HASH_ITERATIONS = PRODUCTION_HASH_ITERATIONS
 
 
 def hash_password(password: str) -> str:
-    """PBKDF2-SHA256 with a random salt, in a self-describing string."""
+    """PBKDF2-SHA256 with a random salt, in a self-describing string (HASH_ITERATIONS rounds)."""
     salt = secrets.token_hex(16)
-    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), _ITERATIONS).hex()
-    return f"pbkdf2_sha256${_ITERATIONS}${salt}${digest}"
+    iterations = HASH_ITERATIONS
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), iterations).hex()
+    return f"pbkdf2_sha256${iterations}${salt}${digest}"
 
 
 def check_password(password: str, stored: str) -> bool:

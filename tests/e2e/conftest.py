@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from tests.e2e.support import (
     seed_database,
     serve,
 )
-from tests.support.databases import postgres_base_or_skip, temporary_postgres_schema
+from tests.support.engines import DeployedTemplates
 
 CHROMIUM = Path(os.environ.get("COMPLAINTFLOW_CHROMIUM", "/usr/bin/chromium"))
 REQUIRE_ENV = "COMPLAINTFLOW_REQUIRE_BROWSER"
@@ -68,9 +69,15 @@ def seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "seed.db"
 
 
+def _seeded(db_url: str, instance_dir: Path, start: datetime) -> None:
+    """The template of the browser tests' PostgreSQL copies (tests/support/engines.py, DeployedTemplates)."""
+    assert start == START
+    seed_database(db_url, instance_dir)
+
+
 @pytest.fixture(params=["sqlite"])
 def e2e_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """The database of the served app: a copy of the seeded SQLite file, or a fresh PostgreSQL schema.
+    """The database of the served app: a copy of the seeded SQLite file, or of a seeded PostgreSQL schema.
 
     Tests run on SQLite by default; `@pytest.mark.parametrize("e2e_db_url", ["sqlite", "postgresql"],
     indirect=True)` runs one on PostgreSQL too.
@@ -80,8 +87,8 @@ def e2e_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         shutil.copyfile(seeded, tmp_path / "app.db")
         yield f"sqlite:///{tmp_path / 'app.db'}"
         return
-    with temporary_postgres_schema(postgres_base_or_skip()) as url:
-        seed_database(url, tmp_path)
+    templates: DeployedTemplates = request.getfixturevalue("deployed_templates")
+    with templates.copy("postgresql", tmp_path, START, _seeded) as url:
         yield url
 
 

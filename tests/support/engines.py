@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -13,7 +14,6 @@ from engine.domain.clock import CHINA_TZ, FixedClock
 from tests.support.databases import (
     PostgresSchemas,
     checkpoint_sqlite,
-    cloned_postgres_schema,
     copy_sqlite,
     postgres_base_or_skip,
     sqlite_url,
@@ -82,18 +82,42 @@ def deployed_engine(db_url: str, instance_dir: Path, start: datetime = CHINA_STA
         eng.dispose()
 
 
+# What fills a template database: (url, instance folder, clock start) -> None.
+Builder = Callable[[str, Path, datetime], None]
+
+
+def deploy_processes(db_url: str, instance_dir: Path, start: datetime) -> None:
+    """The default template: the schema migrated and processes/ deployed by an admin."""
+    with deployed_engine(db_url, instance_dir, start):
+        pass
+
+
+@dataclass
+class _PostgresTemplate:
+    """A deployed template schema: the SQL that clones it, the SQL that refills a clone with its rows, and its
+    clones free for the next test, each with the digest of its definitions when it was made."""
+
+    name: str
+    snapshot: str
+    refill: str | None  # None: clones are never reset (the database user is no superuser)
+    free: list[tuple[str, str]] = field(default_factory=list)
+
+
 class DeployedTemplates:
     """processes/ migrated and deployed once per run (per xdist worker) and database kind; tests get copies.
 
     A copy is what `deployed_engine` would have built (same schema, versions, ids, audit events): a copy
-    of the SQLite file, or on PostgreSQL a new schema rebuilt from a dump of the template schema.
-    Templates are made on first use; `close()` drops the PostgreSQL ones.
+    of the SQLite file, or on PostgreSQL a schema rebuilt from a dump of the template schema -- or one an
+    earlier test of this worker used, reset to the template's rows (PostgresSchemas.reset) when its
+    definitions are unchanged and nobody works in it any more.
+    Templates are made on first use, by a `Builder` (by default `deploy_processes`; the browser tests seed
+    the demo data too); `close()` drops the PostgreSQL ones and their clones.
     """
 
     def __init__(self, folder: Path):
         self._folder = folder
-        self._sqlite: dict[datetime, str] = {}
-        self._postgres: dict[datetime, str] = {}
+        self._sqlite: dict[tuple[datetime, Builder], str] = {}
+        self._postgres: dict[tuple[datetime, Builder], _PostgresTemplate] = {}
         self._schemas: PostgresSchemas | None = None
         self._templates: list[str] = []
 
@@ -108,40 +132,56 @@ class DeployedTemplates:
         folder.mkdir()
         return folder
 
-    def _sqlite_template(self, start: datetime) -> str:
-        if start not in self._sqlite:
+    def _sqlite_template(self, key: tuple[datetime, Builder]) -> str:
+        if key not in self._sqlite:
             instance = self._instance()
             url = sqlite_url(instance / "template.db")
-            with deployed_engine(url, instance, start):
-                pass
+            start, build_template = key
+            build_template(url, instance, start)
             checkpoint_sqlite(url)
-            self._sqlite[start] = url
-        return self._sqlite[start]
+            self._sqlite[key] = url
+        return self._sqlite[key]
 
-    def _postgres_snapshot(self, start: datetime) -> str:
-        if start not in self._postgres:
+    def _postgres_template(self, key: tuple[datetime, Builder]) -> _PostgresTemplate:
+        if key not in self._postgres:
             schemas = self._postgres_schemas()
             name = schemas.create()
             self._templates.append(name)
-            with deployed_engine(schemas.url(name), self._instance(), start):
-                pass
-            self._postgres[start] = schemas.snapshot(name)
-        return self._postgres[start]
+            start, build_template = key
+            build_template(schemas.url(name), self._instance(), start)
+            refill = schemas.refill_sql(name) if schemas.can_reset() else None
+            self._postgres[key] = _PostgresTemplate(name, schemas.snapshot(name), refill)
+        return self._postgres[key]
 
     @contextmanager
-    def copy(self, kind: str, folder: Path, start: datetime = CHINA_START) -> Iterator[str]:
-        """The URL of a fresh copy, in `folder` or on the server, of the deployed template of `kind`."""
+    def copy(self, kind: str, folder: Path, start: datetime = CHINA_START,
+             build_template: Builder = deploy_processes) -> Iterator[str]:
+        """The URL of a fresh copy, in `folder` or on the server, of the template of `kind` that
+        `build_template` made (with a clock at `start`)."""
         if kind == "sqlite":
-            yield copy_sqlite(self._sqlite_template(start), folder / "complaintflow.db")
+            yield copy_sqlite(self._sqlite_template((start, build_template)), folder / "complaintflow.db")
             return
-        snapshot = self._postgres_snapshot(start)
-        with cloned_postgres_schema(self._postgres_schemas(), snapshot) as url:
-            yield url
+        template, schemas = self._postgres_template((start, build_template)), self._postgres_schemas()
+        if template.free:
+            name, structure = template.free.pop()
+        else:
+            name = schemas.clone(template.snapshot)
+            structure = schemas.structure(name) if template.refill is not None else ""
+        try:
+            yield schemas.url(name)
+        finally:
+            if template.refill is not None and schemas.reset(name, template.refill, structure):
+                template.free.append((name, structure))
+            else:
+                schemas.drop_later(name)
 
     def close(self) -> None:
-        """Drop the PostgreSQL templates (after the copies made of them)."""
+        """Drop the PostgreSQL templates and their clones."""
         if self._schemas is None:
             return
+        for template in self._postgres.values():
+            for name, _ in template.free:
+                self._schemas.drop_later(name)
         for name in self._templates:
             self._schemas.drop_later(name)
         self._schemas.close()
