@@ -53,7 +53,8 @@ class TaskRow:
 
 def url_maker(endpoint: str, arg: str) -> Callable[[Any], str]:
     """A function giving `url_for(endpoint, arg=value)` by joining the quoted value to a prefix built once."""
-    before, after = url_for(endpoint, **{arg: PLACEHOLDER}).split(PLACEHOLDER, 1)
+    values: dict[str, Any] = {arg: PLACEHOLDER}
+    before, after = url_for(endpoint, **values).split(PLACEHOLDER, 1)
     return lambda value: before + quote(str(value), safe=PATH_SAFE) + after
 
 

@@ -305,8 +305,7 @@ class CaseService:
         # Only a reveal writes (its audit event); a page view reads without SQLite's write lock.
         with self.ctx.db.write() if reveal else self.ctx.db.read() as uow:
             case = uow.read.case(case_id)
-            visible = case is not None and case_visible(uow, actor, case_id)
-            if visible:
+            if case is not None and case_visible(uow, actor, case_id):
                 return self._detail(uow, case, actor, reveal)
         record_denied(self.ctx, actor, "view_case", case_id)
         raise NotFound(f"case {ref} not found", code="case_not_found", params={"case": ref})

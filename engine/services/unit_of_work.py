@@ -493,6 +493,10 @@ class Reads(Protocol):
         """How many task rows match the filter (at most `cap`: counting stops there)."""
         ...
 
+    def count_tasks_together(self, filters: Sequence[TaskFilter], cap: int) -> list[int]:
+        """count_tasks(flt, cap) of each filter, in one statement as far as they are single counts."""
+        ...
+
     def task(self, task_id: str) -> HumanTask | None:
         """One task row."""
         ...
@@ -563,6 +567,10 @@ class Reads(Protocol):
 
     def count_supervised(self, units: frozenset[str] | None, cap: int) -> int:
         """How many open cases are on the supervision list (counting at most `cap`)."""
+        ...
+
+    def latest_definition_ids(self) -> dict[str, int]:
+        """The id of each process's newest version, by process key."""
         ...
 
     def definitions(self) -> list[DefinitionInfo]:
