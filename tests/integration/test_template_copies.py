@@ -1,5 +1,5 @@
 """The PostgreSQL copies tests get (tests/support/engines.py): a schema a test has finished with is reset to
-the template's rows for the next test only when nothing but its rows changed and nobody works in it any more."""
+the template's rows for the next test only when nothing but its rows changed and no connection to it is left."""
 
 from __future__ import annotations
 
@@ -76,3 +76,14 @@ def test_a_copy_someone_still_works_in_is_not_reset(templates: DeployedTemplates
             assert _schema_of(second) != schema
         assert lingering.execute(f'SELECT count(*) FROM "{schema}".audit_event').fetchone() is not None
         lingering.rollback()
+
+
+def test_a_copy_with_a_connection_still_open_is_not_reset(templates: DeployedTemplates, tmp_path: Path):
+    with templates.copy("postgresql", tmp_path) as first:
+        left_open = psycopg.connect(first, autocommit=True)  # idle, in no transaction: it holds no lock
+        left_open.execute("SELECT count(*) FROM audit_event")
+    try:
+        with templates.copy("postgresql", tmp_path) as second:
+            assert _schema_of(second) != _schema_of(first)
+    finally:
+        left_open.close()

@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -70,10 +71,13 @@ def with_search_path(url: str, schema: str, *settings: str) -> str:
 
 
 def schema_url(url: str, schema: str) -> str:
-    """The URL tests use for `schema`: its connections do not wait for the WAL to reach the disk when they
-    commit (synchronous_commit=off: what they commit is seen by every other connection at once all the same;
-    only a crash of the server itself could lose it, and no test crashes the server)."""
-    return with_search_path(url, schema, "synchronous_commit=off")
+    """The URL tests use for `schema`: its connections name themselves after it (application_name, so
+    PostgresSchemas.reset sees whether any is still open) and do not wait for the WAL to reach the disk when
+    they commit (synchronous_commit=off: what they commit is seen by every other connection at once all the
+    same; only a crash of the server itself could lose it, and no test crashes the server)."""
+    parts = urlsplit(with_search_path(url, schema, "synchronous_commit=off"))
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "application_name"] + [("application_name", schema)]
+    return urlunsplit(parts._replace(query=urlencode(query, quote_via=quote)))
 
 
 @contextmanager
@@ -133,11 +137,16 @@ SELECT md5(coalesce(string_agg(item, E'\n' ORDER BY item), '')) FROM (
 ) items
 """
 
-# Locks other sessions hold on the schema's relations: someone still works in it, so it is not reset.
-_LOCKED_BY_OTHERS = """
-SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-WHERE c.relnamespace = %(schema)s::regnamespace AND l.pid <> pg_backend_pid()
+# Connections still open to the schema (through its URL, see schema_url) or holding a lock in it: someone
+# may still work in it, so it is not reset.
+_IN_USE = """
+SELECT (SELECT count(*) FROM pg_stat_activity WHERE application_name = %(schema)s AND pid <> pg_backend_pid())
+     + (SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+        WHERE c.relnamespace = %(schema)s::regnamespace AND l.pid <> pg_backend_pid())
 """
+# How long `reset` waits for the connections of a finished test to go (a backend leaves pg_stat_activity a
+# moment after its client closed the connection).
+_CLOSING_SECONDS = 1.0
 
 
 class PostgresSchemas:
@@ -215,14 +224,23 @@ class PostgresSchemas:
                        for (seq,) in sequences]
         return ";\n".join(statements)
 
+    def _unused(self, name: str) -> bool:
+        """True once no other connection is open to schema `name` or holds a lock in it."""
+        deadline = time.monotonic() + _CLOSING_SECONDS
+        while self._admin.execute(_IN_USE, {"schema": name}).fetchone() != (0,):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
+
     def reset(self, name: str, refill: str, structure: str) -> bool:
-        """Give clone `name` its template's rows back (`refill`, see refill_sql), provided nobody else holds a
-        lock in it and its definitions still digest to `structure`; False, with nothing changed, otherwise."""
+        """Give clone `name` its template's rows back (`refill`, see refill_sql), provided no other connection
+        is open to it and its definitions still digest to `structure`; False, with nothing changed, otherwise."""
         try:
+            if not self._unused(name):
+                return False
             with self._admin.transaction():
                 self._admin.execute("SET LOCAL lock_timeout = '2s'")
-                if self._admin.execute(_LOCKED_BY_OTHERS, {"schema": name}).fetchone() != (0,):
-                    return False
                 if self.structure(name) != structure:
                     return False
                 self._admin.execute("SET LOCAL session_replication_role = replica")  # foreign keys off
