@@ -61,7 +61,7 @@ def in_queues(queues: frozenset[Membership], table: type[HumanTaskRow | NoticeRo
 _TASK_BY_ID = select(HumanTaskRow.__table__).where(HumanTaskRow.id == bindparam("task_id"))
 
 
-def _task(row: Any) -> HumanTask:
+def task_from_row(row: Any) -> HumanTask:
     """A task from its row (an ORM row or a Core row of the table)."""
     return HumanTask(
         id=row.id, case_id=row.case_id, case_number=row.case_number, process_key=row.process_key,
@@ -168,7 +168,7 @@ class ReadQueries:
             # The desk's due tasks likewise (without units: from ix_human_task_open_order, in order).
             page = select(HumanTaskRow).where(HumanTaskRow.id.in_(page.with_only_columns(HumanTaskRow.id)))
             page = page.order_by(*order)
-        return [_task(r) for r in self.session.scalars(page)]
+        return [task_from_row(r) for r in self.session.scalars(page)]
 
     def _desk_page(self, flt: TaskFilter) -> list[HumanTask]:
         """A desk page (see engine/persistence/desk.py): its parts one after another."""
@@ -235,7 +235,7 @@ class ReadQueries:
     def task(self, task_id: str) -> HumanTask | None:
         """One task row."""
         row = self.session.connection().execute(_TASK_BY_ID, {"task_id": task_id}).first()
-        return _task(row) if row else None
+        return task_from_row(row) if row else None
 
     def case(self, case_id: int) -> CaseSummary | None:
         """One case's summary."""
@@ -277,7 +277,7 @@ class ReadQueries:
             select(HumanTaskRow).where(HumanTaskRow.case_id == case_id)
             .order_by(HumanTaskRow.created_at, HumanTaskRow.id)
         )
-        return [_task(r) for r in rows]
+        return [task_from_row(r) for r in rows]
 
     def timeline(self, case_id: int) -> list[AuditEvent]:
         """The audit trail of a case, oldest first."""

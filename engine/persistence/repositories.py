@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Executable, Table, bindparam, delete, func, insert, null, select, update
@@ -15,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.domain.errors import ConcurrentUpdate
-from engine.domain.model import ApiKey, CaseFailure, Membership, Notice
+from engine.domain.model import ApiKey, CaseFailure, HumanTask, Membership, Notice
 from engine.domain.records import (
     CaseFactRecord,
     CaseProjection,
@@ -33,6 +34,7 @@ from engine.domain.records import (
 from engine.persistence import audit_chain
 from engine.persistence.customer_notices import reseal_customer_notices
 from engine.persistence.evidence import reseal_comments
+from engine.persistence.queries import task_from_row
 from engine.persistence.resealing import seal_all
 from engine.persistence.sealing import Sealer
 from engine.persistence.tables import (
@@ -62,9 +64,16 @@ _STORED_COLUMNS = (CASE.c.id, CASE.c.number, CASE.c.definition_id, CASE.c.proces
 
 
 _LOCK_CASE = select(CASE.c.id).where(CASE.c.id == bindparam("case_id")).with_for_update()
+_CASE_OF_TASK = select(TASK.c.case_id).where(TASK.c.id == bindparam("task_id")).scalar_subquery()
+_LOCK_CASE_OF_TASK = select(CASE.c.id).where(CASE.c.id == _CASE_OF_TASK).with_for_update()
+_CLAIM_READY = update(TASK).where(TASK.c.id == bindparam("_task_id"), TASK.c.status == "ready",
+                                  TASK.c.assignee.is_(None)).values(status="claimed").returning(*TASK.c)
 _LOAD_CASE = select(*_STORED_COLUMNS).where(CASE.c.id == bindparam("case_id")).with_for_update()
-_LOAD_CASE_OF_TASK = select(*_STORED_COLUMNS).where(
-    CASE.c.id == select(TASK.c.case_id).where(TASK.c.id == bindparam("task_id")).scalar_subquery()).with_for_update()
+_LOAD_CASE_OF_TASK = select(*_STORED_COLUMNS).where(CASE.c.id == _CASE_OF_TASK).with_for_update()
+# SQLite: the case and the task in one read (its writers take turns at BEGIN IMMEDIATE: no row locks to order).
+_LOAD_CASE_WITH_TASK = select(*_STORED_COLUMNS, *(c.label(f"task_{c.name}") for c in TASK.c)).join_from(
+    TASK, CASE, CASE.c.id == TASK.c.case_id).where(TASK.c.id == bindparam("task_id"))
+_TASK_BY_ID = select(TASK).where(TASK.c.id == bindparam("task_id"))
 _SAVE_CASE = update(CASE).where(CASE.c.id == bindparam("_case_id"), CASE.c.version == bindparam("_expected")).values(
     failure=null())
 _COMPLETE_TASK = update(TASK).where(
@@ -183,6 +192,11 @@ class CaseRepository(_CoreWriter):
         if self.session.get_bind().dialect.name != "sqlite":
             self._execute(_LOCK_CASE, {"case_id": case_id})
 
+    def lock_by_task(self, task_id: str) -> None:
+        """Lock the case of a task as `lock` does (nothing on SQLite), found by the task's id."""
+        if self.session.get_bind().dialect.name != "sqlite":
+            self._execute(_LOCK_CASE_OF_TASK, {"task_id": task_id})
+
     def load_for_update(self, case_id: int) -> StoredCase | None:
         """The case, locked against concurrent writers until commit."""
         return self._stored(_LOAD_CASE, {"case_id": case_id})
@@ -191,10 +205,25 @@ class CaseRepository(_CoreWriter):
         """The case of a task, locked as load_for_update (None when there is no such task)."""
         return self._stored(_LOAD_CASE_OF_TASK, {"task_id": task_id})
 
+    def load_for_update_with_task(self, task_id: str) -> tuple[StoredCase | None, HumanTask | None]:
+        """The case of a task, locked as load_for_update, and the task as it is once the lock is held. On
+        PostgreSQL two reads, the case first (every writer locks case, then task: one statement locking both
+        could take them the other way round); on SQLite, whose writers already take turns, one."""
+        if self.session.get_bind().dialect.name != "sqlite":
+            case = self.load_for_update_by_task(task_id)
+            row = self._execute(_TASK_BY_ID, {"task_id": task_id}).first()
+            return case, task_from_row(row) if row is not None else None
+        row = self._execute(_LOAD_CASE_WITH_TASK, {"task_id": task_id}).first()
+        if row is None:
+            return None, None
+        task = SimpleNamespace(**{k[5:]: v for k, v in row._mapping.items() if k.startswith("task_")})
+        return self._case(row), task_from_row(task)
+
     def _stored(self, query: Executable, params: dict[str, Any]) -> StoredCase | None:
         row = self._execute(query, params).first()
-        if row is None:
-            return None
+        return None if row is None else self._case(row)
+
+    def _case(self, row: Any) -> StoredCase:
         return StoredCase(
             row.id, row.number or "", row.definition_id, row.process_key, row.status, row.version,
             self.sealer.open(row.state), self.sealer.open_fields(row.complaint), row.received_at, row.grade,
@@ -300,6 +329,12 @@ class TaskRepository(_CoreWriter):
             "_task_id": task_id, "assignee": assignee, "status": "claimed" if assignee else "ready"})
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
+    def claim_ready(self, task_id: str, assignee: str) -> HumanTask | None:
+        """Claim the task for `assignee` if it is ready and unassigned: the task as written, or None (nothing
+        changed: no such task, or it is claimed, completed or cancelled)."""
+        row = self._execute(_CLAIM_READY, {"_task_id": task_id, "assignee": assignee}).first()
+        return task_from_row(row) if row is not None else None
+
     def note_chase(self, task_id: str, at: datetime) -> None:
         """Count a chase on the task row."""
         self.session.execute(
@@ -325,13 +360,18 @@ class TimerRepository(_CoreWriter):
             was, now = {_timer_key(t) for t in before}, {_timer_key(t) for t in timers}
             gone = [t.task_id for t in before if _timer_key(t) not in now]
             new = [t for t in timers if _timer_key(t) not in was]
+        rows = [{"case_id": case_id, "task_id": t.task_id, "bpmn_id": t.bpmn_id, "kind": t.kind,
+                 "attached_task_id": t.attached_task_id, "fire_at": t.fire_at, "status": "armed", "attempts": 0}
+                for t in new]
+        drop = delete(TIMER).where(TIMER.c.case_id == case_id, TIMER.c.task_id.in_(gone))
+        if gone and rows and self.session.get_bind().dialect.name == "postgresql":
+            # one round trip: the rows that went deleted and the new ones inserted in one statement
+            self._execute(insert(TIMER).values(rows).add_cte(drop.returning(TIMER.c.id).cte("gone")))
+            return
         if gone:
-            self._execute(delete(TIMER).where(TIMER.c.case_id == case_id, TIMER.c.task_id.in_(gone)))
-        if new:
-            self._execute(insert(TIMER), [{
-                "case_id": case_id, "task_id": t.task_id, "bpmn_id": t.bpmn_id, "kind": t.kind,
-                "attached_task_id": t.attached_task_id, "fire_at": t.fire_at, "status": "armed", "attempts": 0}
-                for t in new])
+            self._execute(drop)
+        if rows:
+            self._execute(insert(TIMER), rows)
 
     def due_batch(self, now: datetime, limit: int, exclude: Sequence[int] = ()) -> list[DueTimer]:
         """The earliest due armed timer of each case among the first `limit` due timers (earliest first), with
@@ -602,6 +642,10 @@ class CaseFactRepository(_CoreWriter):
                 self._execute(update(FACT).where(FACT.c.received_day == row["received_day"],
                                                         FACT.c.case_id == facts.case_id).values(**changed))
         self._rows[facts.case_id] = values
+
+    def created(self, case_id: int) -> None:
+        """Note that the case was inserted in this unit of work: it has no facts row (none is read)."""
+        self._rows[case_id] = None
 
     def _row(self, case_id: int) -> dict[str, Any] | None:
         """The case's facts row as read once in this unit of work (and as this unit last wrote it)."""
