@@ -38,11 +38,12 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Connection, Executable, Table, bindparam, insert, select, union_all, update
+from sqlalchemy import Connection, Executable, Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.domain.records import ChainReport
+from engine.persistence.batched import row_params, rows_after
 from engine.persistence.tables import AuditAnchorRow, AuditChainRow, AuditEventRow
 
 GENESIS = "0" * 64
@@ -117,9 +118,7 @@ def _append_guessed(count: int) -> Executable:
     `<column>_<i>`."""
     free = select(HEADS.c.id).where(HEADS.c.id == bindparam("_shard")).with_for_update(skip_locked=True)
     moved = _MOVE_GUESSED.where(HEADS.c.id.in_(free.scalar_subquery())).returning(HEADS.c.id).cte("moved")
-    rows = [select(*(bindparam(f"{c}_{i}", type_=EVENTS.c[c].type) for c in _EVENT_COLUMNS)).select_from(moved)
-            for i in range(count)]
-    source = rows[0] if count == 1 else union_all(*rows)
+    source = rows_after(moved, EVENTS, _EVENT_COLUMNS, count)
     return insert(EVENTS).from_select(list(_EVENT_COLUMNS), source).add_cte(moved).returning(EVENTS.c.id)
 
 
@@ -145,7 +144,7 @@ def _on_guess(conn: Connection, shard: int, events: list[dict[str, Any]]) -> lis
     move = {"_shard": shard, "_seen_seq": seen[0], "_seen_hash": seen[1], "_seq": rows[-1]["seq"],
             "_hash": rows[-1]["hash"]}
     if conn.dialect.name == "postgresql":
-        params = move | {f"{c}_{i}": row[c] for i, row in enumerate(rows) for c in _EVENT_COLUMNS}
+        params = move | row_params(rows, _EVENT_COLUMNS)
         return rows if len(conn.execute(_append_guessed(len(rows)), params).all()) == len(rows) else None
     if conn.execute(_MOVE_GUESSED, move).rowcount != 1:
         return None

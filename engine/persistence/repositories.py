@@ -32,6 +32,7 @@ from engine.domain.records import (
     TimerProjection,
 )
 from engine.persistence import audit_chain
+from engine.persistence.batched import row_params, rows_after
 from engine.persistence.customer_notices import reseal_customer_notices
 from engine.persistence.evidence import reseal_comments
 from engine.persistence.queries import task_from_row
@@ -79,6 +80,22 @@ _SAVE_CASE = update(CASE).where(CASE.c.id == bindparam("_case_id"), CASE.c.versi
 _COMPLETE_TASK = update(TASK).where(
     TASK.c.id == bindparam("task_id"), TASK.c.status == "claimed", TASK.c.assignee == bindparam("by")).values(
     status="completed", completed_by=bindparam("by"))
+
+
+_TASK_ROW_COLUMNS = ("id", "case_id", "case_number", "process_key", "bpmn_id", "title", "unit", "department", "lane",
+                     "grade", "status", "assignee", "created_at", "due_at", "chase_count")
+
+
+@lru_cache(maxsize=8)
+def _complete_and_insert(count: int) -> Executable:
+    """PostgreSQL: `_COMPLETE_TASK` as a CTE and the INSERT of `count` new task rows that happens only if it
+    closed the row (parameters `<column>_<i>`), returning the ids inserted."""
+    done = update(TASK).where(
+        TASK.c.id == bindparam("task_id"), TASK.c.status == "claimed", TASK.c.assignee == bindparam("by")).values(
+        status="completed", completed_by=bindparam("by"), completed_at=bindparam("done_at")).returning(
+        TASK.c.id).cte("done")
+    source = rows_after(done, TASK, _TASK_ROW_COLUMNS, count)
+    return insert(TASK).from_select(list(_TASK_ROW_COLUMNS), source).add_cte(done).returning(TASK.c.id)
 
 
 @lru_cache(maxsize=16)
@@ -295,21 +312,32 @@ class TaskRepository(_CoreWriter):
                 self._execute(update(TASK).where(TASK.c.id == task_id)
                                      .values(bpmn_id=bpmn_id, title=title, lane=lane))
         finished = [task_id for task_id in existing if task_id not in shown]
-        for task_id in finished:
-            if task_id in completed:
-                self._complete(task_id, completed[task_id], now)
+        closing = [task_id for task_id in finished if task_id in completed]
         cancelled = [task_id for task_id in finished if task_id not in completed]
         if cancelled:
             self._execute(update(TASK).where(TASK.c.id.in_(cancelled), TASK.c.status.in_(OPEN))
                                  .values(status="cancelled", completed_at=now, completed_by=None))
         created = [task for task in ready if task.id not in existing]
-        if created:
-            self._execute(insert(TASK), [{
-                "id": task.id, "case_id": case_id, "case_number": case_number, "process_key": process_key,
-                "bpmn_id": task.bpmn_id, "title": task.title, "unit": task.unit, "department": task.department,
-                "lane": task.lane, "grade": grade, "status": "ready", "assignee": None, "created_at": now,
-                "due_at": task.due_at, "chase_count": 0} for task in created])
+        rows = [{"id": task.id, "case_id": case_id, "case_number": case_number, "process_key": process_key,
+                 "bpmn_id": task.bpmn_id, "title": task.title, "unit": task.unit, "department": task.department,
+                 "lane": task.lane, "grade": grade, "status": "ready", "assignee": None, "created_at": now,
+                 "due_at": task.due_at, "chase_count": 0} for task in created]
+        if len(closing) == 1 and rows and self.session.get_bind().dialect.name == "postgresql":
+            self._complete_and_insert(closing[0], completed[closing[0]], now, rows)
+            return [task.id for task in created]
+        for task_id in closing:
+            self._complete(task_id, completed[task_id], now)
+        if rows:
+            self._execute(insert(TASK), rows)
         return [task.id for task in created]
+
+    def _complete_and_insert(self, task_id: str, by: str, now: datetime, rows: list[dict[str, Any]]) -> None:
+        """PostgreSQL: the completed row closed (guarded as `_complete`) and the new rows inserted in one
+        statement; the new rows only if the guard held (else ConcurrentUpdate, and the caller rolls back)."""
+        params = {"task_id": task_id, "by": by, "done_at": now} | row_params(rows, _TASK_ROW_COLUMNS)
+        inserted = self._execute(_complete_and_insert(len(rows)), params).all()
+        if len(inserted) != len(rows):
+            raise ConcurrentUpdate(f"task {task_id} was changed by someone else while it was completed")
 
     def _open_rows(self, case_id: int) -> dict[str, tuple[str, str, str | None] | None]:
         rows = self._execute(select(TASK.c.id, TASK.c.bpmn_id, TASK.c.title, TASK.c.lane)

@@ -30,10 +30,11 @@ from tests.support.driver import (
 # case locked by the task's id, the UPDATE … RETURNING, the head move and the audit INSERT in one statement).
 # A completion of this step (Task_Investigate -> Task_Notify): SQLite 9 (BEGIN IMMEDIATE, the case and the task
 # in one read, the case UPDATE, the task closed, the next inserted, the timers that went and came, the head, the
-# audit event), PostgreSQL 7 (the case locked, then the task read; the timers in one statement; the head and the
-# audit event in one). Before this round: claim 6 / 6, completion 12 / 11; before the lean write path: 9 and 20.
+# audit event), PostgreSQL 6 (the case locked, then the task read; the case UPDATE; the task closed and the next
+# inserted in one statement, the timers in one, the head and the audit event in one). Before this round: claim
+# 6 / 6, completion 12 / 11; before the lean write path: 9 and 20.
 CLAIM_AT_MOST = {"sqlite": 4, "postgresql": 3}
-COMPLETE_AT_MOST = {"sqlite": 9, "postgresql": 7}
+COMPLETE_AT_MOST = {"sqlite": 9, "postgresql": 6}
 
 
 @contextmanager
@@ -54,6 +55,11 @@ def statements(engine: Any) -> Iterator[list[str]]:
 
 def _count(sent: list[str], start: str) -> int:
     return sum(1 for s in sent if s.upper().startswith(start))
+
+
+def _writes(sent: list[str], start: str) -> int:
+    """Statements that write as `start` says, alone or in a WITH (PostgreSQL folds some writes together)."""
+    return sum(1 for s in sent if s.upper().startswith(start) or (s.upper().startswith("WITH ") and start in s.upper()))
 
 
 def _audit_inserts(sent: list[str]) -> int:
@@ -100,7 +106,7 @@ def test_a_completion_reads_each_row_once_and_writes_what_changed(engine):
     assert _task_reads(sent) == 1, sent  # the task, read once (after the lock: as it is now)
     assert not [s for s in sent if "process_definition" in s], sent  # the version comes from the cache
     assert _count(sent, "SELECT CASE_FACT.") == 0, sent  # no fact changed in this step: the row is not read
-    assert _count(sent, "UPDATE HUMAN_TASK") == 1 and _count(sent, "INSERT INTO HUMAN_TASK") == 1, sent
+    assert _writes(sent, "UPDATE HUMAN_TASK") == 1 and _writes(sent, "INSERT INTO HUMAN_TASK") == 1, sent
     assert _audit_inserts(sent) == 1 and _count(sent, "UPDATE AUDIT_EVENT") == 0, sent
     assert_projection_matches_workflow(engine, case.id)  # rows written as differences still match the state
 
