@@ -94,6 +94,8 @@ class Armed:
 
     ready: frozenset[str]
     timers: frozenset[WaitingTimer] | None  # None: the timer rows may differ from the state (rewrite them)
+    # The case data the state carried (what the report facts row was written from); None: unknown, write it.
+    data: dict[str, Any] | None = field(default=None, compare=False)
 
 
 NOTHING_ARMED = Armed(frozenset(), frozenset())
@@ -143,8 +145,9 @@ class WorkflowRuntime:
     def armed(self, defn: LoadedDefinition, workflow: BpmnWorkflow) -> Armed:
         """The ready user tasks and armed timers of the workflow as it is now (no expression is evaluated)."""
         tasks = workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
-        ready = frozenset(str(t.id) for t in tasks if t.state == TaskState.READY and t.task_spec.manual)
-        return Armed(ready, frozenset(self._waiting_timers(defn, workflow, tasks)))
+        manual = [t for t in tasks if t.state == TaskState.READY and t.task_spec.manual]
+        return Armed(frozenset(str(t.id) for t in manual), frozenset(self._waiting_timers(defn, workflow, tasks)),
+                     _current_data(workflow, manual))
 
     def stored_armed(self, workflow: BpmnWorkflow) -> Armed | None:
         """What the projection rows of the workflow's case show: the Armed of the state it was restored from
@@ -237,7 +240,7 @@ class WorkflowRuntime:
         must be rewritten from the workflow, so the timer rows are no longer taken to match the state."""
         stored = self.stored_armed(workflow)
         if stored is not None:
-            self.remember_stored(workflow, Armed(stored.ready, None))
+            self.remember_stored(workflow, Armed(stored.ready, None, stored.data))
         _collapse_missed_cycles(defn, workflow, self.clock.now())
         return self._run(defn, workflow, workflow.refresh_timers)
 
@@ -254,13 +257,14 @@ class WorkflowRuntime:
     def snapshot(self, defn: LoadedDefinition, workflow: BpmnWorkflow) -> Snapshot:
         """Everything the projections need, read off the workflow once (due dates are evaluated here)."""
         with self._evaluating():
-            ready = [self._ready(defn, t) for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
+            manual = workflow.get_tasks(state=TaskState.READY, manual=True)
+            ready = [self._ready(defn, t) for t in manual]
             timers = list(self._waiting_timers(defn, workflow))
         return Snapshot(
             ready=ready,
             timers=timers,
             finished=workflow.is_completed(),
-            data=_current_data(workflow),
+            data=_current_data(workflow, manual),
             completed_elements=_elements(workflow, TaskState.COMPLETED),
             # where the case is: its waiting steps, not the chase / supervise timers that watch them
             current_elements=[e for e in _elements(workflow, TaskState.READY | TaskState.WAITING | TaskState.STARTED)
@@ -426,13 +430,15 @@ def _timer_fire_at(task: Any) -> datetime | None:
         return None
 
 
-def _current_data(workflow: BpmnWorkflow) -> dict[str, Any]:
+def _current_data(workflow: BpmnWorkflow, ready_manual: Sequence[Any]) -> dict[str, Any]:
+    """The case data: the finished workflow's, else the last task's and the ready user tasks' (`ready_manual`,
+    in tree order)."""
     if workflow.is_completed():
         return dict(workflow.data)
     data: dict[str, Any] = {}
     if workflow.last_task is not None:
         data.update(workflow.last_task.data)
-    for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+    for task in ready_manual:
         data.update(task.data)
     return data
 

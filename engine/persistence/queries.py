@@ -69,7 +69,8 @@ _WATCHED_TASKS = select(HumanTaskRow.__table__, _LAST_AUTO_CHASE.label("last_aut
     HumanTaskRow.case_id == bindparam("case_id"), HumanTaskRow.id.in_(bindparam("task_ids", expanding=True)))
 
 
-def _task(row: Any, regulatory_due_at: datetime | None = None, internal_due_at: datetime | None = None) -> HumanTask:
+def task_from_row(row: Any, regulatory_due_at: datetime | None = None,
+                  internal_due_at: datetime | None = None) -> HumanTask:
     """A task from its row (an ORM row or a Core row of the table), with its case's deadlines when given."""
     return HumanTask(
         id=row.id, case_id=row.case_id, case_number=row.case_number, process_key=row.process_key,
@@ -201,7 +202,7 @@ class ReadQueries:
         found = self.session.execute(select(CaseRow.id, CaseRow.regulatory_due_at, CaseRow.internal_due_at)
                                      .where(CaseRow.id.in_(case_ids)))
         dues = {c.id: (c.regulatory_due_at, c.internal_due_at) for c in found}
-        return [_task(r, *dues.get(r.case_id, (None, None))) for r in rows]
+        return [task_from_row(r, *dues.get(r.case_id, (None, None))) for r in rows]
 
     def count_tasks(self, flt: TaskFilter, cap: int | None = None) -> int:
         """How many task rows match the filter (at most `cap`: counting stops there)."""
@@ -257,13 +258,13 @@ class ReadQueries:
     def task(self, task_id: str) -> HumanTask | None:
         """One task row."""
         row = self.session.connection().execute(_TASK_BY_ID, {"task_id": task_id}).first()
-        return _task(row) if row else None
+        return task_from_row(row) if row else None
 
     def watched_tasks(self, case_id: int, task_ids: Sequence[str]) -> dict[str, tuple[HumanTask, datetime | None]]:
         """The case's task rows among `task_ids` (those its fired timers watch), each with when the system last
         chased it (None: never), in one statement."""
         rows = self.session.connection().execute(_WATCHED_TASKS, {"case_id": case_id, "task_ids": list(task_ids)})
-        return {row.id: (_task(row), row.last_auto_chase) for row in rows}
+        return {row.id: (task_from_row(row), row.last_auto_chase) for row in rows}
 
     def case(self, case_id: int) -> CaseSummary | None:
         """One case's summary."""
@@ -305,7 +306,7 @@ class ReadQueries:
             select(HumanTaskRow).where(HumanTaskRow.case_id == case_id)
             .order_by(HumanTaskRow.created_at, HumanTaskRow.id)
         )
-        return [_task(r) for r in rows]
+        return [task_from_row(r) for r in rows]
 
     def timeline(self, case_id: int) -> list[AuditEvent]:
         """The audit trail of a case, oldest first."""

@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Executable, Table, and_, bindparam, delete, func, insert, null, select, update
@@ -16,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engine.domain.errors import ConcurrentUpdate
-from engine.domain.model import ApiKey, CaseFailure, Membership, Notice
+from engine.domain.model import ApiKey, CaseFailure, HumanTask, Membership, Notice
 from engine.domain.records import (
     CaseFactRecord,
     CaseProjection,
@@ -32,8 +33,10 @@ from engine.domain.records import (
     TimerProjection,
 )
 from engine.persistence import audit_chain
+from engine.persistence.batched import row_params, rows_after
 from engine.persistence.customer_notices import reseal_customer_notices
 from engine.persistence.evidence import reseal_comments
+from engine.persistence.queries import task_from_row
 from engine.persistence.resealing import seal_all
 from engine.persistence.sealing import Sealer
 from engine.persistence.tables import (
@@ -64,9 +67,16 @@ _STORED_COLUMNS = (CASE.c.id, CASE.c.number, CASE.c.definition_id, CASE.c.proces
 
 
 _LOCK_CASE = select(CASE.c.id).where(CASE.c.id == bindparam("case_id")).with_for_update()
+_CASE_OF_TASK = select(TASK.c.case_id).where(TASK.c.id == bindparam("task_id")).scalar_subquery()
+_LOCK_CASE_OF_TASK = select(CASE.c.id).where(CASE.c.id == _CASE_OF_TASK).with_for_update()
+_CLAIM_READY = update(TASK).where(TASK.c.id == bindparam("_task_id"), TASK.c.status == "ready",
+                                  TASK.c.assignee.is_(None)).values(status="claimed").returning(*TASK.c)
 _LOAD_CASE = select(*_STORED_COLUMNS).where(CASE.c.id == bindparam("case_id")).with_for_update()
-_LOAD_CASE_OF_TASK = select(*_STORED_COLUMNS).where(
-    CASE.c.id == select(TASK.c.case_id).where(TASK.c.id == bindparam("task_id")).scalar_subquery()).with_for_update()
+_LOAD_CASE_OF_TASK = select(*_STORED_COLUMNS).where(CASE.c.id == _CASE_OF_TASK).with_for_update()
+# SQLite: the case and the task in one read (its writers take turns at BEGIN IMMEDIATE: no row locks to order).
+_LOAD_CASE_WITH_TASK = select(*_STORED_COLUMNS, *(c.label(f"task_{c.name}") for c in TASK.c)).join_from(
+    TASK, CASE, CASE.c.id == TASK.c.case_id).where(TASK.c.id == bindparam("task_id"))
+_TASK_BY_ID = select(TASK).where(TASK.c.id == bindparam("task_id"))
 _SAVE_CASE = update(CASE).where(CASE.c.id == bindparam("_case_id"), CASE.c.version == bindparam("_expected")).values(
     failure=null())
 _NOTE_CHASE = update(TASK).where(TASK.c.id == bindparam("task_id")).values(
@@ -74,6 +84,22 @@ _NOTE_CHASE = update(TASK).where(TASK.c.id == bindparam("task_id")).values(
 _COMPLETE_TASK = update(TASK).where(
     TASK.c.id == bindparam("task_id"), TASK.c.status == "claimed", TASK.c.assignee == bindparam("by")).values(
     status="completed", completed_by=bindparam("by"))
+
+
+_TASK_ROW_COLUMNS = ("id", "case_id", "case_number", "process_key", "bpmn_id", "title", "unit", "department", "lane",
+                     "grade", "status", "assignee", "created_at", "due_at", "chase_count")
+
+
+@lru_cache(maxsize=8)
+def _complete_and_insert(count: int) -> Executable:
+    """PostgreSQL: `_COMPLETE_TASK` as a CTE and the INSERT of `count` new task rows that happens only if it
+    closed the row (parameters `<column>_<i>`), returning the ids inserted."""
+    done = update(TASK).where(
+        TASK.c.id == bindparam("task_id"), TASK.c.status == "claimed", TASK.c.assignee == bindparam("by")).values(
+        status="completed", completed_by=bindparam("by"), completed_at=bindparam("done_at")).returning(
+        TASK.c.id).cte("done")
+    source = rows_after(done, TASK, _TASK_ROW_COLUMNS, count)
+    return insert(TASK).from_select(list(_TASK_ROW_COLUMNS), source).add_cte(done).returning(TASK.c.id)
 
 
 @lru_cache(maxsize=16)
@@ -196,6 +222,11 @@ class CaseRepository(_CoreWriter):
         if self.session.get_bind().dialect.name != "sqlite":
             self._execute(_LOCK_CASE, {"case_id": case_id})
 
+    def lock_by_task(self, task_id: str) -> None:
+        """Lock the case of a task as `lock` does (nothing on SQLite), found by the task's id."""
+        if self.session.get_bind().dialect.name != "sqlite":
+            self._execute(_LOCK_CASE_OF_TASK, {"task_id": task_id})
+
     def load_for_update(self, case_id: int) -> StoredCase | None:
         """The case, locked against concurrent writers until commit."""
         return self._stored(_LOAD_CASE, {"case_id": case_id})
@@ -203,6 +234,20 @@ class CaseRepository(_CoreWriter):
     def load_for_update_by_task(self, task_id: str) -> StoredCase | None:
         """The case of a task, locked as load_for_update (None when there is no such task)."""
         return self._stored(_LOAD_CASE_OF_TASK, {"task_id": task_id})
+
+    def load_for_update_with_task(self, task_id: str) -> tuple[StoredCase | None, HumanTask | None]:
+        """The case of a task, locked as load_for_update, and the task as it is once the lock is held. On
+        PostgreSQL two reads, the case first (every writer locks case, then task: one statement locking both
+        could take them the other way round); on SQLite, whose writers already take turns, one."""
+        if self.session.get_bind().dialect.name != "sqlite":
+            case = self.load_for_update_by_task(task_id)
+            row = self._execute(_TASK_BY_ID, {"task_id": task_id}).first()
+            return case, task_from_row(row) if row is not None else None
+        row = self._execute(_LOAD_CASE_WITH_TASK, {"task_id": task_id}).first()
+        if row is None:
+            return None, None
+        task = SimpleNamespace(**{k[5:]: v for k, v in row._mapping.items() if k.startswith("task_")})
+        return _stored_case(row, self.sealer), task_from_row(task)
 
     def _stored(self, query: Executable, params: dict[str, Any]) -> StoredCase | None:
         row = self._execute(query, params).first()
@@ -273,21 +318,32 @@ class TaskRepository(_CoreWriter):
                 self._execute(update(TASK).where(TASK.c.id == task_id)
                                      .values(bpmn_id=bpmn_id, title=title, lane=lane))
         finished = [task_id for task_id in existing if task_id not in shown]
-        for task_id in finished:
-            if task_id in completed:
-                self._complete(task_id, completed[task_id], now)
+        closing = [task_id for task_id in finished if task_id in completed]
         cancelled = [task_id for task_id in finished if task_id not in completed]
         if cancelled:
             self._execute(update(TASK).where(TASK.c.id.in_(cancelled), TASK.c.status.in_(OPEN))
                                  .values(status="cancelled", completed_at=now, completed_by=None))
         created = [task for task in ready if task.id not in existing]
-        if created:
-            self._execute(insert(TASK), [{
-                "id": task.id, "case_id": case_id, "case_number": case_number, "process_key": process_key,
-                "bpmn_id": task.bpmn_id, "title": task.title, "unit": task.unit, "department": task.department,
-                "lane": task.lane, "grade": grade, "status": "ready", "assignee": None, "created_at": now,
-                "due_at": task.due_at, "chase_count": 0} for task in created])
+        rows = [{"id": task.id, "case_id": case_id, "case_number": case_number, "process_key": process_key,
+                 "bpmn_id": task.bpmn_id, "title": task.title, "unit": task.unit, "department": task.department,
+                 "lane": task.lane, "grade": grade, "status": "ready", "assignee": None, "created_at": now,
+                 "due_at": task.due_at, "chase_count": 0} for task in created]
+        if len(closing) == 1 and rows and self.session.get_bind().dialect.name == "postgresql":
+            self._complete_and_insert(closing[0], completed[closing[0]], now, rows)
+            return [task.id for task in created]
+        for task_id in closing:
+            self._complete(task_id, completed[task_id], now)
+        if rows:
+            self._execute(insert(TASK), rows)
         return [task.id for task in created]
+
+    def _complete_and_insert(self, task_id: str, by: str, now: datetime, rows: list[dict[str, Any]]) -> None:
+        """PostgreSQL: the completed row closed (guarded as `_complete`) and the new rows inserted in one
+        statement; the new rows only if the guard held (else ConcurrentUpdate, and the caller rolls back)."""
+        params = {"task_id": task_id, "by": by, "done_at": now} | row_params(rows, _TASK_ROW_COLUMNS)
+        inserted = self._execute(_complete_and_insert(len(rows)), params).all()
+        if len(inserted) != len(rows):
+            raise ConcurrentUpdate(f"task {task_id} was changed by someone else while it was completed")
 
     def _open_rows(self, case_id: int) -> dict[str, tuple[str, str, str | None] | None]:
         rows = self._execute(select(TASK.c.id, TASK.c.bpmn_id, TASK.c.title, TASK.c.lane)
@@ -306,6 +362,12 @@ class TaskRepository(_CoreWriter):
         result = self._execute(_assign_task(guard), params | {
             "_task_id": task_id, "assignee": assignee, "status": "claimed" if assignee else "ready"})
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    def claim_ready(self, task_id: str, assignee: str) -> HumanTask | None:
+        """Claim the task for `assignee` if it is ready and unassigned: the task as written, or None (nothing
+        changed: no such task, or it is claimed, completed or cancelled)."""
+        row = self._execute(_CLAIM_READY, {"_task_id": task_id, "assignee": assignee}).first()
+        return task_from_row(row) if row is not None else None
 
     def note_chase(self, task_id: str, at: datetime) -> None:
         """Count a chase on the task row."""
@@ -340,13 +402,18 @@ class TimerRepository(_CoreWriter):
             was, now = {_timer_key(t) for t in before}, {_timer_key(t) for t in timers}
             gone = [t.task_id for t in before if _timer_key(t) not in now]
             new = [t for t in timers if _timer_key(t) not in was]
+        rows = [{"case_id": case_id, "task_id": t.task_id, "bpmn_id": t.bpmn_id, "kind": t.kind,
+                 "attached_task_id": t.attached_task_id, "fire_at": t.fire_at, "status": "armed", "attempts": 0}
+                for t in new]
+        drop = delete(TIMER).where(TIMER.c.case_id == case_id, TIMER.c.task_id.in_(gone))
+        if gone and rows and self.session.get_bind().dialect.name == "postgresql":
+            # one round trip: the rows that went deleted and the new ones inserted in one statement
+            self._execute(insert(TIMER).values(rows).add_cte(drop.returning(TIMER.c.id).cte("gone")))
+            return
         if gone:
-            self._execute(delete(TIMER).where(TIMER.c.case_id == case_id, TIMER.c.task_id.in_(gone)))
-        if new:
-            self._execute(insert(TIMER), [{
-                "case_id": case_id, "task_id": t.task_id, "bpmn_id": t.bpmn_id, "kind": t.kind,
-                "attached_task_id": t.attached_task_id, "fire_at": t.fire_at, "status": "armed", "attempts": 0}
-                for t in new])
+            self._execute(drop)
+        if rows:
+            self._execute(insert(TIMER), rows)
 
     def due_batch(self, now: datetime, limit: int, exclude: Sequence[int] = ()) -> list[DueTimer]:
         """The earliest due armed timer of each case among the first `limit` due timers (earliest first), with
@@ -621,6 +688,10 @@ class CaseFactRepository(_CoreWriter):
                 self._execute(update(FACT).where(FACT.c.received_day == row["received_day"],
                                                         FACT.c.case_id == facts.case_id).values(**changed))
         self._rows[facts.case_id] = values
+
+    def created(self, case_id: int) -> None:
+        """Note that the case was inserted in this unit of work: it has no facts row (none is read)."""
+        self._rows[case_id] = None
 
     def _row(self, case_id: int) -> dict[str, Any] | None:
         """The case's facts row as read once in this unit of work (and as this unit last wrote it)."""

@@ -230,6 +230,7 @@ class CaseService:
             internal_due_at=started.internal_due, regulatory_due_at=started.regulatory_due,
             calendar_warning=started.warning, now=now, unit=unit,
         ))
+        uow.case_facts.created(case_id)  # a new case has no facts row: its first save inserts one unread
         number = self._number(uow, started.received, case_id, unit)
         uow.cases.set_number(case_id, number)
         uow.audit.add(now, actor.username, "case_opened", case_id, None,

@@ -126,6 +126,16 @@ def record_case_facts(
     return kept if first_reply else None
 
 
+def facts_unchanged(ctx: EngineContext, case: StoredCase, before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
+    """Whether the facts row written from `before` (the data of the stored state) is also the row of `after`:
+    the same facts and deadlines (the case's own columns do not change between saves; a closing save always
+    writes). Then the row is neither read nor written."""
+    if any(before.get(k) != after.get(k) for k in ("internal_due", "regulatory_due")):
+        return False
+    names = ctx.facts.for_process(case.process_key)
+    return extract_facts(names, case.complaint, before) == extract_facts(names, case.complaint, after)
+
+
 def record_regulatory_extension(uow: UnitOfWork, case_id: int, due: datetime, extensions: int) -> None:
     """Keep the facts row in step when the regulatory clock of a case is extended (same transaction)."""
     uow.case_facts.set_regulatory(case_id, due, extensions)

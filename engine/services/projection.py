@@ -21,7 +21,7 @@ from engine.domain.records import (
 from engine.services.assignment import assign_from_diagram
 from engine.services.context import EngineContext
 from engine.services.customer_notices.compose import NoticeSubject, queue_customer_notice
-from engine.services.facts import moment_or_none, record_case_facts
+from engine.services.facts import facts_unchanged, moment_or_none, record_case_facts
 from engine.services.oversight.automatic import apply_fired_timers
 from engine.services.unit_of_work import UnitOfWork
 
@@ -44,9 +44,10 @@ def persist_workflow(
     version = _save_case(ctx, uow, case, workflow, snap, fired, now)
     _save_tasks(ctx, uow, case, defn, snap, now, completed or {}, stored)
     _save_timers(uow, case, snap, stored)
-    ctx.runtime.remember_stored(workflow, Armed(frozenset(t.id for t in snap.ready), frozenset(snap.timers)))
+    ctx.runtime.remember_stored(workflow, Armed(frozenset(t.id for t in snap.ready), frozenset(snap.timers),
+                                                snap.data))
     apply_fired_timers(ctx, uow, case, fired)
-    _save_facts(ctx, uow, case, snap, now)
+    _save_facts(ctx, uow, case, snap, now, stored.data if stored else None)
     if snap.finished:
         uow.audit.add(now, SYSTEM, "case_closed", case.id)
     return version
@@ -88,8 +89,12 @@ def _save_timers(uow: UnitOfWork, case: StoredCase, snap: Snapshot, stored: Arme
                            None if known is None else _timer_projections(known))
 
 
-def _save_facts(ctx: EngineContext, uow: UnitOfWork, case: StoredCase, snap: Snapshot, now: datetime) -> None:
-    """The report facts row (written when a fact changed), and the result notice when this step replied."""
+def _save_facts(ctx: EngineContext, uow: UnitOfWork, case: StoredCase, snap: Snapshot, now: datetime,
+                before: dict[str, Any] | None) -> None:
+    """The report facts row (written when a fact changed; not even read when the data the facts come from
+    says the same as the stored state's, `before`), and the result notice when this step replied."""
+    if before is not None and not snap.finished and facts_unchanged(ctx, case, before, snap.data):
+        return
     replied = record_case_facts(ctx, uow, case, snap.data, now, snap.finished)
     if replied is not None:  # 处理结果告知: the result was told (the reply recorded) in this step
         queue_customer_notice(ctx, uow, CustomerNoticeKind.RESULT, NoticeSubject(

@@ -163,7 +163,10 @@ class TaskService:
         return task
 
     def _visible_task(self, uow: UnitOfWork, task_id: str, actor: Actor, action: str) -> HumanTask:
-        task = uow.read.task(task_id)
+        return self._seen(uow, uow.read.task(task_id), task_id, actor, action)
+
+    def _seen(self, uow: UnitOfWork, task: HumanTask | None, task_id: str, actor: Actor, action: str) -> HumanTask:
+        """The task as read, if the actor may see it (else NotFound, the refusal audited)."""
         if task is None:
             raise NotFound(f"task {task_id} not found", code="task_not_found", params={"task": task_id})
         if not authz.may_see_task(actor, task):
@@ -209,6 +212,10 @@ class TaskService:
         """One guarded UPDATE of the task row (it must still look as it was read) and the audit event; a
         change that got in first (a claim, a completion) makes the UPDATE miss and says what it was."""
         with self.ctx.db.write() as uow:
+            if action == "claim":
+                claimed = self._claim_ready(uow, task_id, actor)
+                if claimed is not None:
+                    return claimed
             task = self._visible_task(uow, task_id, actor, action)
             uow.cases.lock(task.case_id)  # a completion in flight finishes first; then the UPDATE sees its end
             expect = self._check_assign(uow, task, actor, to_user, action)
@@ -222,6 +229,23 @@ class TaskService:
                               assigned, task.department, task.title, sender=actor.username)
             uow.commit()
             return assigned
+
+    def _claim_ready(self, uow: UnitOfWork, task_id: str, actor: Actor) -> HumanTask | None:
+        """The common claim in one guarded `UPDATE … RETURNING` (the case locked first, found by the task's id):
+        the claimed task, committed, when it was ready and the actor may see and work it. Otherwise nothing is
+        kept (None), and the caller goes the long way, which says why (not found, refused, claimed by, ...)."""
+        uow.cases.lock_by_task(task_id)  # as in the long way: a completion in flight finishes first
+        claimed = uow.tasks.claim_ready(task_id, actor.username)
+        if claimed is None:
+            return None
+        was = replace(claimed, status=TaskStatus.READY, assignee=None)  # the guard says it was so
+        if not (authz.may_see_task(actor, was) and authz.may_work_task(actor, was)):
+            uow.rollback()
+            return None
+        uow.audit.add(self.ctx.now(), actor.username, "claim", claimed.case_id, task_id,
+                      {"assignee": actor.username, "previous": None})
+        uow.commit()
+        return claimed
 
     def reassign_choices(self, task: HumanTask, actor: Actor) -> list[tuple[str, str]]:
         """(user name, display name) of the active members of the task's queue the actor may hand it to (none
@@ -324,8 +348,8 @@ class TaskService:
         them the other way round and deadlock with a claim). The definition from the cache; the workflow
         restored, run and saved once."""
         with self.ctx.db.write() as uow:
-            case = uow.cases.load_for_update_by_task(task_id)
-            task = self._visible_task(uow, task_id, actor, "complete")
+            case, found = uow.cases.load_for_update_with_task(task_id)
+            task = self._seen(uow, found, task_id, actor, "complete")
             if not authz.may_work_task(actor, task):
                 self._deny(uow, actor, task, "complete")
             if case is None:

@@ -95,8 +95,16 @@ class Cases(Protocol):
         """The case, locked against concurrent writers until commit."""
         ...
 
+    def lock_by_task(self, task_id: str) -> None:
+        """Lock the case of a task as `lock` does (nothing on SQLite), found by the task's id."""
+        ...
+
     def load_for_update_by_task(self, task_id: str) -> StoredCase | None:
         """The case of a task, locked as load_for_update (None when there is no such task)."""
+        ...
+
+    def load_for_update_with_task(self, task_id: str) -> tuple[StoredCase | None, HumanTask | None]:
+        """The case of a task, locked as load_for_update, and the task as it is once the lock is held."""
         ...
 
     def save(self, case_id: int, expected_version: int, proj: CaseProjection) -> int:
@@ -135,6 +143,11 @@ class Tasks(Protocol):
 
     def set_assignee(self, task_id: str, assignee: str | None, expect: dict[str, Any]) -> bool:
         """Claim, unclaim or reassign if the row still looks like `expect`; False if it changed."""
+        ...
+
+    def claim_ready(self, task_id: str, assignee: str) -> HumanTask | None:
+        """Claim the task for `assignee` if it is ready and unassigned: the task as written, or None (nothing
+        changed)."""
         ...
 
     def note_chase(self, task_id: str, at: datetime) -> None:
@@ -413,6 +426,10 @@ class CaseFacts(Protocol):
 
     def save(self, facts: CaseFactRecord) -> None:
         """Insert the facts row of a case, or write the columns that changed (nothing when none did)."""
+        ...
+
+    def created(self, case_id: int) -> None:
+        """Note that the case was inserted in this unit of work: it has no facts row (none is read)."""
         ...
 
 

@@ -138,6 +138,13 @@ class FakeCases(_Repo):
         task = self.store.tasks.get(task_id)
         return self.load_for_update(task.case_id) if task else None
 
+    def lock_by_task(self, task_id: str) -> None:
+        """One thread, nothing to wait for."""
+
+    def load_for_update_with_task(self, task_id: str) -> tuple[StoredCase | None, HumanTask | None]:
+        task = self.store.tasks.get(task_id)
+        return self.load_for_update_by_task(task_id), replace(task) if task else None
+
     def save(self, case_id: int, expected_version: int, proj: CaseProjection) -> int:
         case = self.store.cases[case_id]
         if case.version != expected_version:
@@ -189,6 +196,13 @@ class FakeTasks(_Repo):
             return False
         task.assignee, task.status = assignee, TaskStatus.CLAIMED if assignee else TaskStatus.READY
         return True
+
+    def claim_ready(self, task_id: str, assignee: str) -> HumanTask | None:
+        task = self.store.tasks.get(task_id)
+        if task is None or task.status != TaskStatus.READY or task.assignee is not None:
+            return None
+        task.assignee, task.status = assignee, TaskStatus.CLAIMED
+        return replace(task)
 
     def note_chase(self, task_id: str, at: datetime) -> None:
         self.store.tasks[task_id].chase_count += 1
@@ -256,6 +270,9 @@ class FakeCaseFacts(_Repo):
 
     def save(self, facts: CaseFactRecord) -> None:
         self.store.case_facts[facts.case_id] = facts
+
+    def created(self, case_id: int) -> None:
+        """The store knows which cases have a facts row."""
 
 
 class FakeCaseLinks(_Repo):
