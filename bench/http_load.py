@@ -152,7 +152,11 @@ def load(url: str, workdir: Path, users: int, seconds: int) -> dict[str, Any]:
             cwd=REPO_ROOT, env=env, capture_output=True, text=True)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # a loaded machine: its graceful stop can take longer
+            server.kill()
+            server.wait(timeout=30)
     if not Path(f"{prefix}_stats.csv").exists():
         raise SystemExit(f"locust produced no statistics:\n{locust.stderr[-2000:]}")
     endpoints, total = _stats(prefix)
