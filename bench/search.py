@@ -6,6 +6,8 @@ result pages, for head office, a branch supervisor and an outlet's staff, with 1
     .venv/bin/python bench/search.py --smoke                      # a few thousand, to keep the script working (CI)
     .venv/bin/python bench/search.py --sizes 1000000 --rounds 100 --keep /tmp/search-bench   # seed once, keep;
         # the same command again finds the rows there and only upgrades the schema (migrations) and measures
+    .venv/bin/python bench/search.py --sizes 1000000 --databases sqlite --keep /tmp/search-bench \
+        --only outlet_staff_closed_month --compare-index ix_complaint_case_id_status_received   # before/after
 
 The bank and its rows are bench/inbox.py's (bench/support/bank.py: 300 outlets, 90 % of cases closed), each case
 of one of 700,000 customers (phone, ID number and a name shared by a few hundred customers, stored as keyed
@@ -171,7 +173,7 @@ def compare(searches: Searches, rounds: int, rng: random.Random, indexes: list[s
     """Each search without and with `indexes` (dropped, then created again from their table definitions), in
     alternating blocks of rounds that ask the same questions (same people, same values): the before and after
     of a migration adding them, on one database under the same load. Wall and CPU (this process) times."""
-    chosen = [i for table in (CaseRow.__table__, HumanTaskRow.__table__) for i in table.indexes if i.name in indexes]
+    chosen = [i for i in CaseRow.__table__.indexes | HumanTaskRow.__table__.indexes if i.name in indexes]
     if len(chosen) != len(indexes):
         raise SystemExit(f"--compare-index: unknown index among {indexes}")
     sql_engine = searches.engine.ctx.db.sql_engine
@@ -266,10 +268,23 @@ def run(kind: str, sizes: list[int], rounds: int, workdir: Path, keep: bool = Fa
             rng = random.Random(size)
             timed = compare(searches, rounds, rng, compared) if compared else measure(searches, rounds, rng)
             steps.append({"cases": size, **seeded, "load_average": os.getloadavg(), "latency_ms": timed})
-        plans = statements(searches)
+        plans = {"sql_and_plans_at_largest": statements(searches)}
+        if compared:
+            plans["sql_and_plans_without_compared_indexes"] = _plans_without(searches, compared)
         engine.dispose()
     worst = max(v["with"]["p95"] if compared else v["p95"] for v in steps[-1]["latency_ms"].values())
-    return {"database": kind, "steps": steps, "worst_p95_ms_at_largest": worst, "sql_and_plans_at_largest": plans}
+    return {"database": kind, "steps": steps, "worst_p95_ms_at_largest": worst, **plans}
+
+
+def _plans_without(searches: Searches, indexes: list[str]) -> dict[str, Any]:
+    """statements() with `indexes` dropped (the plans before the migration adding them); created again after."""
+    chosen = [i for i in CaseRow.__table__.indexes | HumanTaskRow.__table__.indexes if i.name in indexes]
+    sql_engine = searches.engine.ctx.db.sql_engine
+    _set_indexes(sql_engine, chosen, False)
+    try:
+        return statements(searches)
+    finally:
+        _set_indexes(sql_engine, chosen, True)
 
 
 def main() -> None:
