@@ -6,6 +6,8 @@ result pages, for head office, a branch supervisor and an outlet's staff, with 1
     .venv/bin/python bench/search.py --smoke                      # a few thousand, to keep the script working (CI)
     .venv/bin/python bench/search.py --sizes 1000000 --rounds 100 --keep /tmp/search-bench   # seed once, keep;
         # the same command again finds the rows there and only upgrades the schema (migrations) and measures
+    .venv/bin/python bench/search.py --sizes 1000000 --databases sqlite --keep /tmp/search-bench \
+        --only outlet_staff_closed_month --compare-index ix_complaint_case_id_status_received   # before/after
 
 The bank and its rows are bench/inbox.py's (bench/support/bank.py: 300 outlets, 90 % of cases closed), each case
 of one of 700,000 customers (phone, ID number and a name shared by a few hundred customers, stored as keyed
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import os
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -57,9 +60,15 @@ from engine.domain.model import Actor, Membership, Role  # noqa: E402
 from engine.domain.organisation import OrganisationTree, home_units, overseen_units  # noqa: E402
 from engine.domain.paging import Page, PageRequest  # noqa: E402
 from engine.domain.search import CaseQuery  # noqa: E402
-from engine.persistence.tables import CaseRow, ProcessDefinitionRow  # noqa: E402
+from engine.persistence.tables import CaseRow, HumanTaskRow, ProcessDefinitionRow  # noqa: E402
 
 TARGETS = {"p95_ms_at_largest": 50}
+OPTIONS = {
+    "only": "comma-separated searches to run (e.g. outlet_staff_closed_month,desk_branch); all if not given",
+    "compare_index": "comma-separated index names (of engine/persistence/tables.py): time each search without "
+                     "and with them, dropped and created again in alternating blocks of rounds (the before and "
+                     "after of the migration adding them; the indexes are there again at the end)",
+}
 Call = tuple[Callable[[random.Random], Actor], Callable[[Actor, random.Random], Page[Any]]]
 NEWEST = PageRequest(size=25, sort="received", descending=True)
 DESK_PAGE = PageRequest(size=25, sort="due")
@@ -68,9 +77,10 @@ DESK_PAGE = PageRequest(size=25, sort="due")
 class Searches:
     """The searches measured, each for a random person of the bank with random values."""
 
-    def __init__(self, engine: Engine, tree: OrganisationTree, size: int):
+    def __init__(self, engine: Engine, tree: OrganisationTree, size: int, only: list[str] | None = None):
         self.engine = engine
         self.size = size
+        self.only = only
         self.outlets = [u for u in tree.units.values() if u.kind == "outlet"]
         queue = Membership(tree.root.code, "complaint_mgmt")
         self.head_office = Actor("sup.HO", frozenset({"complaint_mgmt"}), frozenset({Role.STAFF, Role.SUPERVISOR}),
@@ -99,7 +109,10 @@ class Searches:
         calls: dict[str, Call] = {name: (who, self._search(what)) for name, (who, what) in searches.items()}
         calls["desk_branch"] = (self.branch_supervisor, self._desk)
         calls["desk_head_office"] = (lambda r: ho, self._desk)
-        return calls
+        unknown = set(self.only or ()) - calls.keys()
+        if unknown:
+            raise SystemExit(f"--only: no such search {sorted(unknown)}; known: {', '.join(calls)}")
+        return {name: call for name, call in calls.items() if self.only is None or name in self.only}
 
     def _search(self, what: Callable[[random.Random], tuple[CaseQuery, PageRequest]]
                 ) -> Callable[[Actor, random.Random], Page[Any]]:
@@ -155,6 +168,50 @@ def measure(searches: Searches, rounds: int, rng: random.Random) -> dict[str, An
     return result
 
 
+def compare(searches: Searches, rounds: int, rng: random.Random, indexes: list[str],
+            blocks: int = 10) -> dict[str, Any]:
+    """Each search without and with `indexes` (dropped, then created again from their table definitions), in
+    alternating blocks of rounds that ask the same questions (same people, same values): the before and after
+    of a migration adding them, on one database under the same load. Wall and CPU (this process) times."""
+    chosen = [i for i in CaseRow.__table__.indexes | HumanTaskRow.__table__.indexes if i.name in indexes]
+    if len(chosen) != len(indexes):
+        raise SystemExit(f"--compare-index: unknown index among {indexes}")
+    sql_engine = searches.engine.ctx.db.sql_engine
+    times: dict[str, dict[str, tuple[list[float], list[float]]]] = {
+        name: {"without": ([], []), "with": ([], [])} for name in searches.calls()}
+    seeds = [rng.random() for _ in range(blocks)]  # a pair of blocks asks the same questions
+    try:
+        for block in range(2 * blocks):
+            present = block % 2 == 1
+            _set_indexes(sql_engine, chosen, present)
+            for name, (who, what) in searches.calls().items():
+                ask = random.Random(seeds[block // 2])
+                what(who(ask), ask)  # warm
+                wall, cpu = times[name]["with" if present else "without"]
+                for _ in range(max(1, rounds // blocks)):
+                    actor = who(ask)
+                    started, used = time.perf_counter(), time.process_time()
+                    what(actor, ask)
+                    wall.append(time.perf_counter() - started)
+                    cpu.append(time.process_time() - used)
+    finally:
+        _set_indexes(sql_engine, chosen, True)
+    return {name: {variant: {**latency_ms(wall), "cpu_ms_median": round(statistics.median(cpu) * 1000, 2)}
+                   for variant, (wall, cpu) in by.items()} for name, by in times.items()}
+
+
+def _set_indexes(sql_engine: Any, indexes: list[Any], present: bool) -> None:
+    """Create or drop `indexes` (SQLite: with the index's statistics, as the seeded tables have theirs)."""
+    with sql_engine.begin() as conn:
+        for index in indexes:
+            if present:
+                index.create(conn, checkfirst=True)
+                if conn.dialect.name == "sqlite":
+                    conn.exec_driver_sql(f"ANALYZE {index.name}")
+            else:
+                index.drop(conn, checkfirst=True)
+
+
 def statements(searches: Searches) -> dict[str, Any]:
     """The SQL each call runs and the database's plan for it (the statements reading a page)."""
     sql_engine = searches.engine.ctx.db.sql_engine
@@ -185,9 +242,10 @@ def _existing(engine: Engine) -> tuple[int, int]:
         return definition_id, int(uow.session.scalar(select(func.count()).select_from(CaseRow)) or 0)
 
 
-def run(kind: str, sizes: list[int], rounds: int, workdir: Path, keep: bool = False) -> dict[str, Any]:
+def run(kind: str, sizes: list[int], rounds: int, workdir: Path, keep: bool = False,
+        only: list[str] | None = None, compared: list[str] | None = None) -> dict[str, Any]:
     """Grow one database through `sizes`, measuring at each (kept: start from the rows already there; the
-    sizes below them are skipped)."""
+    sizes below them are skipped; `compared`: each search with and without these indexes instead)."""
     steps = []
     tree = bank_tree()
     place = kept_database(kind, workdir, "bench_search_kept") if keep else database(kind, workdir, "bench_search")
@@ -200,29 +258,44 @@ def run(kind: str, sizes: list[int], rounds: int, workdir: Path, keep: bool = Fa
         if not definition_id:
             deploy(engine, BENCH_DIAGRAMS)
             definition_id, done = _existing(engine)
-        searches = Searches(engine, tree, 0)
+        searches = Searches(engine, tree, 0, only)
         for size in sizes:
             if size < done:
                 continue
             seeded = seed(engine, tree, done + 1, size, definition_id) if size > done else {"kept": True}
             done = size
-            searches = Searches(engine, tree, size)
-            steps.append({"cases": size, **seeded, "load_average": os.getloadavg(),
-                          "latency_ms": measure(searches, rounds, random.Random(size))})
-        plans = statements(searches)
+            searches = Searches(engine, tree, size, only)
+            rng = random.Random(size)
+            timed = compare(searches, rounds, rng, compared) if compared else measure(searches, rounds, rng)
+            steps.append({"cases": size, **seeded, "load_average": os.getloadavg(), "latency_ms": timed})
+        plans = {"sql_and_plans_at_largest": statements(searches)}
+        if compared:
+            plans["sql_and_plans_without_compared_indexes"] = _plans_without(searches, compared)
         engine.dispose()
-    worst = max(v["p95"] for v in steps[-1]["latency_ms"].values())
-    return {"database": kind, "steps": steps, "worst_p95_ms_at_largest": worst, "sql_and_plans_at_largest": plans}
+    worst = max(v["with"]["p95"] if compared else v["p95"] for v in steps[-1]["latency_ms"].values())
+    return {"database": kind, "steps": steps, "worst_p95_ms_at_largest": worst, **plans}
+
+
+def _plans_without(searches: Searches, indexes: list[str]) -> dict[str, Any]:
+    """statements() with `indexes` dropped (the plans before the migration adding them); created again after."""
+    chosen = [i for i in CaseRow.__table__.indexes | HumanTaskRow.__table__.indexes if i.name in indexes]
+    sql_engine = searches.engine.ctx.db.sql_engine
+    _set_indexes(sql_engine, chosen, False)
+    try:
+        return statements(searches)
+    finally:
+        _set_indexes(sql_engine, chosen, True)
 
 
 def main() -> None:
-    args = scale_args(__doc__.splitlines()[0], 200, "timed searches per kind and size", keep=True)
+    args = scale_args(__doc__.splitlines()[0], 200, "timed searches per kind and size", keep=True, options=OPTIONS)
+    only, compared = (value.split(",") if (value := args.options[o]) else None for o in OPTIONS)
     if args.keep is not None:
         args.keep.mkdir(parents=True, exist_ok=True)
-        runs = [run(kind, args.sizes, args.rounds, args.keep, keep=True) for kind in args.databases]
+        runs = [run(kind, args.sizes, args.rounds, args.keep, True, only, compared) for kind in args.databases]
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            runs = [run(kind, args.sizes, args.rounds, Path(tmp)) for kind in args.databases]
+            runs = [run(kind, args.sizes, args.rounds, Path(tmp), False, only, compared) for kind in args.databases]
     emit({"benchmark": "search", "smoke": args.smoke, "machine": machine(), "sizes": args.sizes, "runs": runs,
           "targets": TARGETS})
 

@@ -10,7 +10,7 @@ import math
 import re
 import statistics
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -84,10 +84,13 @@ class ScaleArgs:
     rounds: int
     databases: list[str]
     keep: Path | None = None
+    options: dict[str, str | None] = field(default_factory=dict)  # a benchmark's own options (None: not given)
 
 
-def scale_args(description: str, rounds: int, rounds_help: str, keep: bool = False) -> ScaleArgs:
-    """The command line shared by the benchmarks that seed banks of growing size (inbox, search)."""
+def scale_args(description: str, rounds: int, rounds_help: str, keep: bool = False,
+               options: dict[str, str] | None = None) -> ScaleArgs:
+    """The command line shared by the benchmarks that seed banks of growing size (inbox, search); `options`:
+    a benchmark's own string options (name: help), given as --name VALUE."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, to check the script works")
     parser.add_argument("--sizes", default="10000,1000000", help="comma-separated case counts, ascending")
@@ -97,10 +100,12 @@ def scale_args(description: str, rounds: int, rounds_help: str, keep: bool = Fal
         parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
                             help="keep the seeded databases (SQLite file and instance keys in DIR, PostgreSQL "
                                  "database of a fixed name) and reuse them on the next run")
+    for name, text_ in (options or {}).items():
+        parser.add_argument(f"--{name.replace('_', '-')}", dest=name, default=None, help=text_)
     args = parser.parse_args()
     sizes = [300, 3000] if args.smoke else [int(s) for s in args.sizes.split(",")]
     return ScaleArgs(args.smoke, sizes, 10 if args.smoke else args.rounds, args.databases.split(","),
-                     getattr(args, "keep", None))
+                     getattr(args, "keep", None), {name: getattr(args, name) for name in options or {}})
 
 
 def percentile(values: list[float], pct: float) -> float:

@@ -44,6 +44,8 @@ class CaseRow(Base):
         Index("ix_complaint_case_name_key", "name_key", "received_at"),
         Index("ix_complaint_case_regulatory_due", "regulatory_due_at"),
         Index("ix_complaint_case_unit_status_received", "unit", "status", "received_at"),  # a unit's, by day
+        # A staff member's search checks each case of their queues by key: status and day without the wide row.
+        Index("ix_complaint_case_id_status_received", "id", "status", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
