@@ -116,8 +116,9 @@ class WebServer(Managed):
                          env, log_dir)
         self.base = f"http://127.0.0.1:{port}"
 
-    def start_and_wait(self, timeout: float = 30.0) -> None:
-        """Start and wait until /healthz answers."""
+    def start_and_wait(self, timeout: float = 90.0) -> None:
+        """Start and wait until /healthz answers (generous: on a loaded 2-core machine importing the app alone took
+        10 s and a start 30 s or more; a quiet start takes about 2 s)."""
         self.start()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
