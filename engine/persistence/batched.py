@@ -10,14 +10,20 @@ from sqlalchemy import CTE, Select, Table, bindparam, select, union_all
 
 
 def rows_after(cte: CTE, table: Table, columns: Sequence[str], count: int) -> Select[Any] | Any:
-    """`count` rows of `columns` of `table` (parameters `<column>_<i>`, typed as the columns), one per row the
+    """`count` rows of `columns` of `table` (parameters named by `_param`, typed as the columns), one per row the
     CTE returns: with a CTE returning one row (the guarded write happened) they are all inserted, with none
     (it did not) none is."""
-    rows = [select(*(bindparam(f"{c}_{i}", type_=table.c[c].type) for c in columns)).select_from(cte)
+    rows = [select(*(bindparam(_param(c, i), type_=table.c[c].type) for c in columns)).select_from(cte)
             for i in range(count)]
     return rows[0] if count == 1 else union_all(*rows)
 
 
 def row_params(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> dict[str, Any]:
     """The parameters of `rows_after` for these rows."""
-    return {f"{c}_{i}": row[c] for i, row in enumerate(rows) for c in columns}
+    return {_param(c, i): row[c] for i, row in enumerate(rows) for c in columns}
+
+
+def _param(column: str, row: int) -> str:
+    """The parameter of `column` in row `row`: not `<column>_<n>`, the name SQLAlchemy gives its own anonymous
+    binds (a guard `status = 'claimed'` binds `status_1`, which the second row's status would clash with)."""
+    return f"_row{row}_{column}"
