@@ -181,7 +181,10 @@ def _assert_no_defects_reported(calls: list[Call], stack: Stack) -> None:
     unexpected = [c for c in calls if c.outcome == "unexpected"]
     assert not unexpected, "answers that are neither done nor a clear 409:\n" + "\n".join(
         f"{c.user} {c.kind} {c.ref}: {c.detail}" for c in unexpected[:10])
-    server_errors = [line for line in stack.server.log_lines() if re.search(r'" 5\d\d ', line)]
+    # /healthz answering 503 while a busy machine starts the server is the health check's own answer ("not yet"),
+    # which start_and_wait polls through; any other 5xx is a server error.
+    server_errors = [line for line in stack.server.log_lines()
+                     if re.search(r'" 5\d\d ', line) and "GET /healthz " not in line]
     assert not server_errors, "server errors:\n" + "\n".join(server_errors[:10])
     for process in (stack.server, stack.worker):
         assert not any("Traceback" in line for line in process.log_lines()), process.log_tail()
