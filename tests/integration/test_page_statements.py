@@ -6,19 +6,16 @@ not time: the bounds are a little above what is sent today."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event
 
 from engine.bootstrap import Engine
 from engine.domain.model import Actor, Role
 from tests.support.complaints import complaint
+from tests.support.sql_log import statements
 from webui import create_app
 
 PASSWORD = "a-long-password-for-pages"
@@ -29,22 +26,6 @@ PEOPLE = {"front_p": (["branch_front"], ["staff"]), "front_q": (["branch_front"]
 # two reads included. Before the rows were prepared once per page: the desk sent 2 more per row (its
 # reassignment choices), every list 2 more for the navigation's counts and a full scan for the process filter.
 AT_MOST = {"/queue/branch_front?size=100": 12, "/inbox?size=100": 12, "/supervisor/?size=100": 18}
-
-
-@contextmanager
-def statements(engine: Engine) -> Iterator[list[str]]:
-    """Every SQL statement the engine sends inside the block, whitespace collapsed."""
-    sent: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        sent.append(re.sub(r"\s+", " ", statement).strip())
-
-    sql = engine.ctx.db.sql_engine
-    event.listen(sql, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(sql, "before_cursor_execute", record)
 
 
 def _queries(sent: list[str]) -> list[str]:

@@ -5,13 +5,10 @@ rewritten whole, an ORM flush per row) fails here instead of going unnoticed in 
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from engine.persistence.tables import CaseFactRow, TimerRow
 from tests.support import complaints as forms
@@ -23,6 +20,7 @@ from tests.support.driver import (
     open_case,
     task_by_bpmn_id,
 )
+from tests.support.sql_log import statements
 
 # Statements sent today (the bounds are these counts: any statement more fails here).
 # A claim: SQLite 4 (BEGIN IMMEDIATE, the guarded `UPDATE human_task … RETURNING` that also reads the task, the
@@ -35,22 +33,6 @@ from tests.support.driver import (
 # 6 / 6, completion 12 / 11; before the lean write path: 9 and 20.
 CLAIM_AT_MOST = {"sqlite": 4, "postgresql": 3}
 COMPLETE_AT_MOST = {"sqlite": 9, "postgresql": 6}
-
-
-@contextmanager
-def statements(engine: Any) -> Iterator[list[str]]:
-    """Every SQL statement the engine sends inside the block, whitespace collapsed."""
-    sent: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        sent.append(re.sub(r"\s+", " ", statement).strip())
-
-    sql = engine.ctx.db.sql_engine
-    event.listen(sql, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(sql, "before_cursor_execute", record)
 
 
 def _count(sent: list[str], start: str) -> int:
